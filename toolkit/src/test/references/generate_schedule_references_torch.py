@@ -240,6 +240,11 @@ def cases():
                                                spec("CosineAnnealingLR", T_max=50, eta_min=1e-3),
                                                spec("PolynomialLR", total_iters=80, power=2.0)],
                                 "milestones": [10, 200]}, 0.3),
+        # several ConstantLR: each applies alone (pytorch#82684, fixed before 1.13 by the reset)
+        record("SequentialLR", {"schedulers": [spec("ConstantLR", factor=1.0, total_iters=99999),
+                                               spec("ConstantLR", factor=0.1, total_iters=99999),
+                                               spec("ConstantLR", factor=0.5, total_iters=99999)],
+                                "milestones": [100, 200]}, 0.1),
     ]
     yield "ChainedScheduler", [
         record("ChainedScheduler", {"schedulers": [spec("ConstantLR", factor=0.1, total_iters=20),
