@@ -14,9 +14,13 @@ import java.util.List;
  *
  * <p>Parameters: {@code schedulers} (required list of {@code {TYPE, PARAM}} maps, each a chainable
  * PyTorch family), {@code milestones} (required, one fewer than the schedulers, strictly increasing
- * integers {@code >= 1}; PyTorch does not check them but bisects them as sorted). OneCycleLR,
- * CyclicLR, ReduceLROnPlateau and nested SequentialLR / ChainedScheduler are refused: PyTorch
- * either cannot step them here or lets them change the other schedules' base rate.
+ * integers {@code >= 1}; PyTorch does not check them but bisects them as sorted).
+ *
+ * <p>OneCycleLR, CyclicLR, ReduceLROnPlateau and nested SequentialLR / ChainedScheduler are
+ * refused: PyTorch either cannot step them here (ReduceLROnPlateau needs a metric; a composite
+ * cannot restart at a milestone, and as the first part its construction shifts it by a step,
+ * pytorch#196243) or lets them change the other schedules' base rate (OneCycleLR sets {@code
+ * initial_lr}, CyclicLR the optimizer's rate).
  */
 public final class SequentialLR implements Schedule {
 
