@@ -266,6 +266,9 @@ def cases():
         record("ChainedScheduler", {"schedulers": [spec("CosineAnnealingLR", T_max=60),
                                                    spec("MultiStepLR", milestones=[90, 90, 200],
                                                         gamma=0.5)]}, 1.0),
+        # PolynomialLR reaches 0 and then passes on the rate the restarts write
+        record("ChainedScheduler", {"schedulers": [spec("CosineAnnealingWarmRestarts", T_0=40),
+                                                   spec("PolynomialLR", total_iters=50)]}, 0.1),
     ]
     yield "ReduceLROnPlateau", [
         record_plateau({}, 0.1, "loss"),
