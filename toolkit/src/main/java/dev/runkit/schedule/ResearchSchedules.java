@@ -120,6 +120,6 @@ final class ResearchSchedules {
         startFactor > 0 || !type.equals("exponential"),
         "> 0 for warmup_type \"exponential\"");
     boolean shift = p.optionalBoolean("shift", true);
-    return new WarmupSchedule(inner, warmupSteps, type, startFactor, shift);
+    return WarmupSchedule.wrap(inner, warmupSteps, type, startFactor, shift);
   }
 }

@@ -1,5 +1,6 @@
 package dev.runkit.schedule;
 
+import java.util.Map;
 import java.util.OptionalDouble;
 
 /**
@@ -13,9 +14,11 @@ import java.util.OptionalDouble;
  * inner.lr(k)} from {@code warmup_steps} on, and the target is {@code inner.lr(warmup_steps)}.
  * Ramps: {@code linear}, {@code constant} (the start value throughout, then a jump), {@code
  * exponential} (geometric; needs a start factor {@code > 0}) and {@code cosine} (half cosine).
- * Momentum comes from the wrapped schedule, at the same step it takes the learning rate from.
+ * Momentum comes from the wrapped schedule, at the same step it takes the learning rate from. A
+ * metric-driven schedule stays one: {@link #wrap} passes {@code observe}, {@code state} and {@code
+ * restore} through.
  */
-final class WarmupSchedule implements Schedule {
+class WarmupSchedule implements Schedule {
 
   /** The warm-up ramps, as written in config. */
   static final String[] TYPES = {"linear", "constant", "exponential", "cosine"};
@@ -25,6 +28,25 @@ final class WarmupSchedule implements Schedule {
   private final String type;
   private final double startFactor;
   private final boolean shift;
+
+  /**
+   * Wraps a schedule, keeping a metric-driven one metric-driven.
+   *
+   * @param inner the wrapped schedule
+   * @param warmupSteps the warm-up length, {@code >= 0} (0: the wrapped schedule as it is)
+   * @param type one of {@link #TYPES}
+   * @param startFactor the start as a fraction of the target, in [0, 1] ({@code > 0} for
+   *     exponential)
+   * @param shift whether the wrapped schedule starts after the warm-up
+   * @return the decorator; a {@link MetricSchedule} when {@code inner} is one
+   */
+  static Schedule wrap(
+      Schedule inner, long warmupSteps, String type, double startFactor, boolean shift) {
+    if (inner instanceof MetricSchedule metric) {
+      return new Metric(metric, warmupSteps, type, startFactor, shift);
+    }
+    return new WarmupSchedule(inner, warmupSteps, type, startFactor, shift);
+  }
 
   /**
    * Creates the decorator.
@@ -67,5 +89,31 @@ final class WarmupSchedule implements Schedule {
 
   private long innerStep(long step) {
     return shift ? step - warmupSteps : step;
+  }
+
+  /** The decorator around a metric-driven schedule, which still needs to be shown the metric. */
+  private static final class Metric extends WarmupSchedule implements MetricSchedule {
+
+    private final MetricSchedule metric;
+
+    Metric(MetricSchedule inner, long warmupSteps, String type, double startFactor, boolean shift) {
+      super(inner, warmupSteps, type, startFactor, shift);
+      this.metric = inner;
+    }
+
+    @Override
+    public void observe(double value) {
+      metric.observe(value);
+    }
+
+    @Override
+    public Map<String, Double> state() {
+      return metric.state();
+    }
+
+    @Override
+    public void restore(Map<String, Double> state) {
+      metric.restore(state);
+    }
   }
 }

@@ -210,6 +210,52 @@ class ResearchAndHuggingFaceSchedulesTest {
     }
   }
 
+  /** The smallest metric-driven schedule: halves its rate whenever the metric exceeds 1. */
+  private static final class Halving implements MetricSchedule {
+    private double lr = 0.1;
+
+    @Override
+    public double lr(long step) {
+      return lr;
+    }
+
+    @Override
+    public void observe(double metric) {
+      if (metric > 1) {
+        lr /= 2;
+      }
+    }
+
+    @Override
+    public Map<String, Double> state() {
+      return Map.of("lr", lr);
+    }
+
+    @Override
+    public void restore(Map<String, Double> state) {
+      lr = state.get("lr");
+    }
+  }
+
+  @Test
+  void warmup_aroundMetricSchedule_passesObserveStateAndRestoreThrough() {
+    Schedule wrapped = WarmupSchedule.wrap(new Halving(), 10, "linear", 0.0, true);
+    assertThat(wrapped).isInstanceOf(MetricSchedule.class);
+    MetricSchedule metric = (MetricSchedule) wrapped;
+    assertThat(wrapped.lr(5)).isCloseTo(0.05, within(TOLERANCE));
+    metric.observe(2.0);
+    assertThat(wrapped.lr(20)).isEqualTo(0.05);
+    assertThat(metric.state()).containsEntry("lr", 0.05);
+    metric.restore(Map.of("lr", 0.1));
+    assertThat(wrapped.lr(20)).isEqualTo(0.1);
+  }
+
+  @Test
+  void warmup_aroundPlainSchedule_isNotMetricDriven() {
+    Schedule wrapped = Schedules.warmup(Schedules.inverseSqrt(10), 5).build(0.1);
+    assertThat(wrapped).isNotInstanceOf(MetricSchedule.class);
+  }
+
   // --- bad input: messages pinned
   // ------------------------------------------------------------------
 
