@@ -13,6 +13,7 @@ final class HuggingFaceSchedules {
 
   private HuggingFaceSchedules() {}
 
+  /** Registers every Hugging Face family under its {@code lr_scheduler_type} name. */
   static void registerAll(Registry<ScheduleFactory> registry) {
     registry
         .register("constant", (p, baseLr) -> new ConstantWithWarmup(baseLr, 0))
@@ -28,19 +29,23 @@ final class HuggingFaceSchedules {
         .register("warmup_stable_decay", HuggingFaceSchedules::warmupStableDecay);
   }
 
+  /** Builds {@code linear}. */
   static Schedule linear(Params p, double baseLr) {
     long warmup = warmupSteps(p);
     return new LinearWithWarmup(baseLr, warmup, trainingSteps(p, warmup));
   }
 
-  /** Also BasicTS {@code CosineWarmup}, which has the same parameters and formula. */
+  /** Builds {@code cosine}; also BasicTS {@code CosineWarmup}, with the same parameters. */
   static Schedule cosine(Params p, double baseLr) {
     long warmup = warmupSteps(p);
     long training = trainingSteps(p, warmup);
     return new CosineWithWarmup(baseLr, warmup, training, cycles(p), 0.0);
   }
 
-  /** Also BasicTS {@code CosineWarmupRestarts}, which has the same parameters and formula. */
+  /**
+   * Builds {@code cosine_with_restarts}; also BasicTS {@code CosineWarmupRestarts}, with the same
+   * parameters.
+   */
   static Schedule cosineWithRestarts(Params p, double baseLr) {
     long warmup = warmupSteps(p);
     long training = trainingSteps(p, warmup);

@@ -12,6 +12,7 @@ final class ResearchSchedules {
 
   private ResearchSchedules() {}
 
+  /** Registers the BasicTS, EasyTorch and timm families and {@code warmup}. */
   static void registerAll(Registry<ScheduleFactory> registry) {
     registry
         // BasicTS basicts/runners/optim/lr_schedulers.py: copies of the Hugging Face formulas

@@ -10,13 +10,13 @@ import java.util.OptionalDouble;
  *
  * <p>With {@code shift} (the default) the wrapped schedule is delayed: it starts its own step 0
  * when the warm-up ends, so {@code lr(warmup_steps + k) == inner.lr(k)} and the target is {@code
- * inner.lr(0)}. Without it the warm-up replaces the wrapped schedule's first steps: {@code lr(k) ==
- * inner.lr(k)} from {@code warmup_steps} on, and the target is {@code inner.lr(warmup_steps)}.
- * Ramps: {@code linear}, {@code constant} (the start value throughout, then a jump), {@code
- * exponential} (geometric; needs a start factor {@code > 0}) and {@code cosine} (half cosine).
- * Momentum comes from the wrapped schedule, at the same step it takes the learning rate from. A
- * metric-driven schedule stays one: {@link #wrap} passes {@code observe}, {@code state} and {@code
- * restore} through.
+ * inner.lr(0)}, as in DJL's {@code WarmUpTracker}. Without it the warm-up replaces the wrapped
+ * schedule's first steps: {@code lr(k) == inner.lr(k)} from {@code warmup_steps} on, and the target
+ * is {@code inner.lr(warmup_steps)}. Ramps: {@code linear}, {@code constant} (the start value
+ * throughout, then a jump), {@code exponential} (geometric; needs a start factor {@code > 0}) and
+ * {@code cosine} (half cosine). Momentum comes from the wrapped schedule, at the same step it takes
+ * the learning rate from. A metric-driven schedule stays one: {@link #wrap} passes {@code observe},
+ * {@code state} and {@code restore} through.
  */
 class WarmupSchedule implements Schedule {
 
