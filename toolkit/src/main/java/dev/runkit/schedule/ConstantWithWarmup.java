@@ -22,6 +22,8 @@ final class ConstantWithWarmup implements Schedule {
 
   @Override
   public double lr(long step) {
-    return step < warmupSteps ? baseLr * Ramps.linearWarmup(step, warmupSteps) : baseLr;
+    return Anneal.checkStep(step) < warmupSteps
+        ? baseLr * Ramps.linearWarmup(step, warmupSteps)
+        : baseLr;
   }
 }

@@ -43,7 +43,7 @@ final class CosineWarmupWithMinLr implements Schedule {
 
   @Override
   public double lr(long step) {
-    double s = step;
+    double s = Anneal.checkStep(step);
     if (s < warmupSteps) {
       if (Double.isNaN(warmupLrRate)) {
         return baseLr * ((s + 1.0) / Math.max(1.0, warmupSteps));

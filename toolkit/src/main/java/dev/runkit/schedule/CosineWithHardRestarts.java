@@ -29,7 +29,7 @@ final class CosineWithHardRestarts implements Schedule {
 
   @Override
   public double lr(long step) {
-    if (step < warmupSteps) {
+    if (Anneal.checkStep(step) < warmupSteps) {
       return baseLr * Ramps.linearWarmup(step, warmupSteps);
     }
     double progress =

@@ -36,7 +36,7 @@ final class CosineWithWarmup implements Schedule {
 
   @Override
   public double lr(long step) {
-    if (step < warmupSteps) {
+    if (Anneal.checkStep(step) < warmupSteps) {
       return baseLr * Ramps.linearWarmup(step, warmupSteps);
     }
     double progress =

@@ -26,7 +26,7 @@ final class InverseSqrt implements Schedule {
 
   @Override
   public double lr(long step) {
-    if (step < warmupSteps) {
+    if (Anneal.checkStep(step) < warmupSteps) {
       return baseLr * Ramps.linearWarmup(step, warmupSteps);
     }
     long shift = timescale - warmupSteps;

@@ -25,7 +25,7 @@ final class LinearWithWarmup implements Schedule {
 
   @Override
   public double lr(long step) {
-    if (step < warmupSteps) {
+    if (Anneal.checkStep(step) < warmupSteps) {
       return baseLr * Ramps.linearWarmup(step, warmupSteps);
     }
     double remaining =

@@ -70,7 +70,7 @@ final class MultiCosineAnnealingWarmup implements Schedule {
 
   @Override
   public double lr(long step) {
-    if (step <= warmupBegin) {
+    if (Anneal.checkStep(step) <= warmupBegin) {
       if (warmupBegin == 0) {
         return baseLr;
       }
@@ -80,7 +80,7 @@ final class MultiCosineAnnealingWarmup implements Schedule {
     int found = Arrays.binarySearch(starts, step);
     int section = found >= 0 ? found : -found - 2;
     long current = step - starts[section] - (section == 0 ? warmupBegin : 0L);
-    return Ramps.cosineBetween(
+    return Anneal.cosine(
         multipliers[section] * baseLr, etaMin, (double) current / (double) lengths[section]);
   }
 }

@@ -33,7 +33,7 @@ final class PolynomialWithWarmup implements Schedule {
 
   @Override
   public double lr(long step) {
-    if (step < warmupSteps) {
+    if (Anneal.checkStep(step) < warmupSteps) {
       return baseLr * Ramps.linearWarmup(step, warmupSteps);
     }
     // upstream returns a factor of the base lr that LambdaLR multiplies back; keep that rounding

@@ -1,8 +1,8 @@
 package dev.runkit.schedule;
 
 /**
- * The curve pieces that the warm-up and cosine families share, kept in one place so that every
- * family ramps and anneals the same way.
+ * The warm-up pieces that the Hugging Face style families and the warm-up decorator share (the
+ * two-value interpolations are in {@link Anneal}).
  */
 final class Ramps {
 
@@ -27,31 +27,7 @@ final class Ramps {
    * @return the factor in [0, 1]
    */
   static double halfCosine(double x) {
-    return 0.5 * (1.0 + Math.cos(Math.PI * x));
-  }
-
-  /**
-   * Anneals from {@code from} (at fraction 0) to {@code to} (at fraction 1) along a half cosine.
-   *
-   * @param from the value at fraction 0
-   * @param to the value at fraction 1
-   * @param fraction the position; beyond 1 the cosine rises again
-   * @return the value
-   */
-  static double cosineBetween(double from, double to, double fraction) {
-    return to + (from - to) * halfCosine(fraction);
-  }
-
-  /**
-   * Moves from {@code from} to {@code to} in a straight line.
-   *
-   * @param from the value at fraction 0
-   * @param to the value at fraction 1
-   * @param fraction the position
-   * @return the value
-   */
-  static double linearBetween(double from, double to, double fraction) {
-    return from + (to - from) * fraction;
+    return Anneal.cosine(1.0, 0.0, x);
   }
 
   /**

@@ -65,7 +65,7 @@ final class TimmCosine implements Schedule {
 
   @Override
   public double lr(long step) {
-    if (step < warmupT) {
+    if (Anneal.checkStep(step) < warmupT) {
       return warmupLrInit + step * warmupStep;
     }
     long t = warmupPrefix ? step - warmupT : step;
@@ -87,7 +87,6 @@ final class TimmCosine implements Schedule {
       return lrMin;
     }
     double peak = baseLr * Math.pow(cycleDecay, cycle);
-    return Ramps.cosineBetween(
-        peak, lrMin, Math.pow(inCycle, kDecay) / Math.pow(cycleLength, kDecay));
+    return Anneal.cosine(peak, lrMin, Math.pow(inCycle, kDecay) / Math.pow(cycleLength, kDecay));
   }
 }

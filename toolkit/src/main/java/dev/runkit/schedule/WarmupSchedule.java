@@ -68,7 +68,7 @@ class WarmupSchedule implements Schedule {
 
   @Override
   public double lr(long step) {
-    if (step >= warmupSteps) {
+    if (Anneal.checkStep(step) >= warmupSteps) {
       return inner.lr(innerStep(step));
     }
     double target = inner.lr(innerStep(warmupSteps));
@@ -77,8 +77,8 @@ class WarmupSchedule implements Schedule {
     return switch (type) {
       case "constant" -> start;
       case "exponential" -> Ramps.exponentialBetween(start, target, fraction);
-      case "cosine" -> Ramps.cosineBetween(start, target, fraction);
-      default -> Ramps.linearBetween(start, target, fraction);
+      case "cosine" -> Anneal.cosine(start, target, fraction);
+      default -> Anneal.linear(start, target, fraction);
     };
   }
 

@@ -53,7 +53,7 @@ final class WarmupStableDecay implements Schedule {
 
   @Override
   public double lr(long step) {
-    if (step < warmupSteps) {
+    if (Anneal.checkStep(step) < warmupSteps) {
       double progress = Ramps.linearWarmup(step, warmupSteps);
       double factor =
           switch (warmupType) {

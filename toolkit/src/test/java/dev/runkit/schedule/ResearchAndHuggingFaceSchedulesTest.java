@@ -141,6 +141,16 @@ class ResearchAndHuggingFaceSchedulesTest {
     assertThat(schedule.lr(7)).isCloseTo(c.lr().get(7), within(TOLERANCE));
   }
 
+  @ParameterizedTest
+  @MethodSource("names")
+  void lr_negativeStep_throws(String name) {
+    Case c = cases(name).get(0);
+    Schedule schedule = Schedules.build(name, c.params(), c.baseLr());
+    assertThatThrownBy(() -> schedule.lr(-1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("step must be >= 0, got -1");
+  }
+
   // --- fluent factories reach the same schedules as config ---------------------------------------
 
   @Test
