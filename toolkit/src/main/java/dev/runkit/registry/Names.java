@@ -24,14 +24,19 @@ public final class Names {
     String wanted = normalize(input);
     String best = null;
     int bestDistance = Integer.MAX_VALUE;
+    int bestEdits = Integer.MAX_VALUE;
     for (String candidate : candidates) {
       String normalized = normalize(candidate);
-      int distance = distance(wanted, normalized);
+      int edits = distance(wanted, normalized);
+      int distance = edits;
       if (normalized.startsWith(wanted) || wanted.startsWith(normalized)) {
         distance = Math.min(distance, Math.abs(normalized.length() - wanted.length()) > 0 ? 1 : 0);
       }
-      if (distance < bestDistance) {
+      // among equally near names (several prefixes count as 1) the fewest edits wins:
+      // "cosine_with_restart" means "cosine_with_restarts", not "cosine"
+      if (distance < bestDistance || (distance == bestDistance && edits < bestEdits)) {
         bestDistance = distance;
+        bestEdits = edits;
         best = candidate;
       }
     }

@@ -234,6 +234,21 @@ public final class Params {
   }
 
   /**
+   * Reads a required map (a nested {@code TYPE}/{@code PARAM} spec, for example).
+   *
+   * @param key the key
+   * @return the map
+   * @throws IllegalArgumentException if missing or not a map
+   */
+  public Map<?, ?> requiredMap(String key) {
+    Object raw = required(key);
+    if (!(raw instanceof Map<?, ?> map)) {
+      throw wrongType(key, raw, "a map");
+    }
+    return map;
+  }
+
+  /**
    * Reads a raw value as given (for values whose type the caller interprets).
    *
    * @param key the key

@@ -2,6 +2,7 @@ package dev.runkit.schedule;
 
 import dev.runkit.registry.Params;
 import dev.runkit.registry.Registry;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -308,4 +309,228 @@ public final class Schedules {
   // ---------------------------------------------------------------------------------------------
 
   // (Hugging Face / BasicTS / timm fluent factories go here)
+
+  /**
+   * Hugging Face {@code cosine}: a linear warm-up from 0, then a half cosine down to 0 at {@code
+   * totalSteps}.
+   *
+   * <pre>{@code
+   * Schedule s = Schedules.cosineWithWarmup(100, 2_000).build(1e-3);
+   * }</pre>
+   *
+   * @param warmupSteps {@code num_warmup_steps}, {@code >= 0}
+   * @param totalSteps {@code num_training_steps}, {@code >= max(1, warmupSteps)}
+   * @return the spec; add {@code num_cycles} with {@link ScheduleSpec#with}
+   * @throws IllegalArgumentException for an out-of-range value
+   */
+  public static ScheduleSpec cosineWithWarmup(long warmupSteps, long totalSteps) {
+    return ScheduleSpec.of("cosine", warmupAndTotal(warmupSteps, totalSteps));
+  }
+
+  /**
+   * Hugging Face {@code linear}: a linear warm-up from 0, then a linear decay to 0 at {@code
+   * totalSteps}.
+   *
+   * @param warmupSteps {@code num_warmup_steps}, {@code >= 0}
+   * @param totalSteps {@code num_training_steps}, {@code >= max(1, warmupSteps)}
+   * @return the spec
+   * @throws IllegalArgumentException for an out-of-range value
+   */
+  public static ScheduleSpec linearWithWarmup(long warmupSteps, long totalSteps) {
+    return ScheduleSpec.of("linear", warmupAndTotal(warmupSteps, totalSteps));
+  }
+
+  /**
+   * Hugging Face {@code constant_with_warmup}: a linear warm-up from 0, then the base learning
+   * rate.
+   *
+   * @param warmupSteps {@code num_warmup_steps}, {@code >= 0}
+   * @return the spec
+   * @throws IllegalArgumentException if warmupSteps is negative
+   */
+  public static ScheduleSpec constantWithWarmup(long warmupSteps) {
+    return ScheduleSpec.of("constant_with_warmup", Map.of("num_warmup_steps", warmupSteps));
+  }
+
+  /**
+   * Hugging Face {@code cosine_with_restarts}: a linear warm-up from 0, then {@code cycles}
+   * half-cosine decays to 0, each restarting at the base learning rate.
+   *
+   * @param warmupSteps {@code num_warmup_steps}, {@code >= 0}
+   * @param totalSteps {@code num_training_steps}, {@code >= max(1, warmupSteps)}
+   * @param cycles {@code num_cycles}, {@code >= 1}
+   * @return the spec
+   * @throws IllegalArgumentException for an out-of-range value
+   */
+  public static ScheduleSpec cosineWithRestarts(long warmupSteps, long totalSteps, long cycles) {
+    Map<String, Object> params = warmupAndTotal(warmupSteps, totalSteps);
+    params.put("num_cycles", cycles);
+    return ScheduleSpec.of("cosine_with_restarts", params);
+  }
+
+  /**
+   * Hugging Face {@code cosine_with_min_lr}: like {@link #cosineWithWarmup} but decaying to {@code
+   * minLrRate} times the base learning rate.
+   *
+   * @param warmupSteps {@code num_warmup_steps}, {@code >= 0}
+   * @param totalSteps {@code num_training_steps}, {@code >= max(1, warmupSteps)}
+   * @param minLrRate {@code min_lr_rate}, in [0, 1]
+   * @return the spec
+   * @throws IllegalArgumentException for an out-of-range value
+   */
+  public static ScheduleSpec cosineWithMinLr(long warmupSteps, long totalSteps, double minLrRate) {
+    Map<String, Object> params = warmupAndTotal(warmupSteps, totalSteps);
+    params.put("min_lr_rate", minLrRate);
+    return ScheduleSpec.of("cosine_with_min_lr", params);
+  }
+
+  /**
+   * Hugging Face {@code polynomial}: a linear warm-up from 0, then a polynomial decay to the
+   * absolute learning rate {@code lrEnd} at {@code totalSteps}.
+   *
+   * @param warmupSteps {@code num_warmup_steps}, {@code >= 0}
+   * @param totalSteps {@code num_training_steps}, {@code > warmupSteps}
+   * @param lrEnd {@code lr_end}, {@code >= 0} and below the base learning rate it is built with
+   * @param power {@code power}, {@code > 0}
+   * @return the spec
+   * @throws IllegalArgumentException for an out-of-range value
+   */
+  public static ScheduleSpec polynomialWithWarmup(
+      long warmupSteps, long totalSteps, double lrEnd, double power) {
+    Map<String, Object> params = warmupAndTotal(warmupSteps, totalSteps);
+    params.put("lr_end", lrEnd);
+    params.put("power", power);
+    return ScheduleSpec.of("polynomial", params);
+  }
+
+  /**
+   * Hugging Face {@code inverse_sqrt}: a linear warm-up from 0, then a decay as one over the square
+   * root of the step (timescale {@code warmupSteps}, or 10 000 without warm-up).
+   *
+   * @param warmupSteps {@code num_warmup_steps}, {@code >= 0}
+   * @return the spec; set {@code timescale} with {@link ScheduleSpec#with}
+   * @throws IllegalArgumentException if warmupSteps is negative
+   */
+  public static ScheduleSpec inverseSqrt(long warmupSteps) {
+    return ScheduleSpec.of("inverse_sqrt", Map.of("num_warmup_steps", warmupSteps));
+  }
+
+  /**
+   * Hugging Face {@code warmup_stable_decay}: a linear warm-up, a stable phase at the base learning
+   * rate and a cosine decay to 0.
+   *
+   * <pre>{@code
+   * ScheduleSpec wsd = Schedules.warmupStableDecay(100, 800, 100).with("decay_type", "1-sqrt");
+   * }</pre>
+   *
+   * @param warmupSteps {@code num_warmup_steps}, {@code >= 0}
+   * @param stableSteps {@code num_stable_steps}, {@code >= 0}
+   * @param decaySteps {@code num_decay_steps}, {@code >= 0}
+   * @return the spec; set {@code warmup_type}, {@code decay_type}, {@code min_lr_ratio} with {@link
+   *     ScheduleSpec#with}
+   * @throws IllegalArgumentException for a negative value
+   */
+  public static ScheduleSpec warmupStableDecay(
+      long warmupSteps, long stableSteps, long decaySteps) {
+    Map<String, Object> params = new LinkedHashMap<>();
+    params.put("num_warmup_steps", warmupSteps);
+    params.put("num_stable_steps", stableSteps);
+    params.put("num_decay_steps", decaySteps);
+    return ScheduleSpec.of("warmup_stable_decay", params);
+  }
+
+  /**
+   * BasicTS {@code CosineWarmup} (the Hugging Face cosine formula under BasicTS's name).
+   *
+   * @param warmupSteps {@code num_warmup_steps}, {@code >= 0}
+   * @param totalSteps {@code num_training_steps}, {@code >= max(1, warmupSteps)}
+   * @return the spec
+   * @throws IllegalArgumentException for an out-of-range value
+   */
+  public static ScheduleSpec cosineWarmup(long warmupSteps, long totalSteps) {
+    return ScheduleSpec.of("CosineWarmup", warmupAndTotal(warmupSteps, totalSteps));
+  }
+
+  /**
+   * BasicTS {@code CosineWarmupRestarts} (the Hugging Face hard-restarts formula under BasicTS's
+   * name).
+   *
+   * @param warmupSteps {@code num_warmup_steps}, {@code >= 0}
+   * @param totalSteps {@code num_training_steps}, {@code >= max(1, warmupSteps)}
+   * @param cycles {@code num_cycles}, {@code >= 1}
+   * @return the spec
+   * @throws IllegalArgumentException for an out-of-range value
+   */
+  public static ScheduleSpec cosineWarmupRestarts(long warmupSteps, long totalSteps, long cycles) {
+    Map<String, Object> params = warmupAndTotal(warmupSteps, totalSteps);
+    params.put("num_cycles", cycles);
+    return ScheduleSpec.of("CosineWarmupRestarts", params);
+  }
+
+  /**
+   * EasyTorch {@code MultiCosineAnnealingWarmupLR}: cosine sections restarting at the iterations
+   * {@code restarts}, section {@code i + 1} peaking at {@code multipliers[i]} times the base
+   * learning rate.
+   *
+   * @param finalEpoch {@code final_epoch}, the run length in iterations
+   * @param restarts {@code T_0}, increasing iterations, each at least 2 after the previous
+   * @param multipliers {@code lr_mult}, one factor per restart
+   * @return the spec; set {@code warmup_begin}, {@code warmup_factor}, {@code eta_min} with {@link
+   *     ScheduleSpec#with}
+   * @throws IllegalArgumentException for an out-of-range value or mismatched lists
+   */
+  public static ScheduleSpec multiCosineAnnealingWarmup(
+      long finalEpoch, List<Long> restarts, List<Double> multipliers) {
+    Map<String, Object> params = new LinkedHashMap<>();
+    params.put("final_epoch", finalEpoch);
+    params.put("T_0", List.copyOf(restarts));
+    params.put("lr_mult", List.copyOf(multipliers));
+    return ScheduleSpec.of("MultiCosineAnnealingWarmupLR", params);
+  }
+
+  /**
+   * timm {@code CosineLRScheduler}, stepped per update: one cosine decay over {@code tInitial}
+   * steps to {@code lr_min} (0 by default).
+   *
+   * <pre>{@code
+   * ScheduleSpec s = Schedules.timmCosine(1_000).with("warmup_t", 50).with("cycle_limit", 3);
+   * }</pre>
+   *
+   * @param tInitial {@code t_initial}, {@code >= 1}
+   * @return the spec; set {@code lr_min}, {@code warmup_t}, {@code warmup_lr_init}, {@code
+   *     warmup_prefix}, {@code cycle_mul}, {@code cycle_decay}, {@code cycle_limit}, {@code
+   *     k_decay} with {@link ScheduleSpec#with}
+   * @throws IllegalArgumentException if tInitial is below 1
+   */
+  public static ScheduleSpec timmCosine(long tInitial) {
+    return ScheduleSpec.of("CosineLRScheduler", Map.of("t_initial", tInitial));
+  }
+
+  /**
+   * Puts a linear warm-up from 0 in front of any schedule, which starts its own step 0 when the
+   * warm-up ends.
+   *
+   * <pre>{@code
+   * ScheduleSpec s = Schedules.warmup(Schedules.timmCosine(1_000), 100).with("warmup_type", "cosine");
+   * }</pre>
+   *
+   * @param inner the wrapped schedule
+   * @param warmupSteps {@code warmup_steps}, {@code >= 0}
+   * @return the spec; set {@code warmup_type}, {@code warmup_start_factor}, {@code shift} with
+   *     {@link ScheduleSpec#with}
+   * @throws IllegalArgumentException if warmupSteps is negative
+   */
+  public static ScheduleSpec warmup(ScheduleSpec inner, long warmupSteps) {
+    Map<String, Object> params = new LinkedHashMap<>();
+    params.put("schedule", inner.toConfig());
+    params.put("warmup_steps", warmupSteps);
+    return ScheduleSpec.of("warmup", params);
+  }
+
+  private static Map<String, Object> warmupAndTotal(long warmupSteps, long totalSteps) {
+    Map<String, Object> params = new LinkedHashMap<>();
+    params.put("num_warmup_steps", warmupSteps);
+    params.put("num_training_steps", totalSteps);
+    return params;
+  }
 }
