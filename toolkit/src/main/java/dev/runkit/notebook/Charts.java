@@ -48,7 +48,8 @@ public final class Charts {
    * @throws IllegalArgumentException if steps is negative or the schedule is null
    */
   public static XYChart schedule(Schedule schedule, long steps) {
-    return schedule("learning rate", schedule, steps, ChartOptions.defaults());
+    return schedule(
+        "learning rate", schedule, steps, ChartOptions.defaults().title("Learning-rate schedule"));
   }
 
   /**

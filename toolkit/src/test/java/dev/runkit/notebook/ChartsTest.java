@@ -35,7 +35,7 @@ class ChartsTest {
     assertThat(image.getWidth()).isEqualTo(800);
     assertThat(image.getHeight()).isEqualTo(450);
     assertThat(chart.getSeriesMap()).containsOnlyKeys("learning rate");
-    assertThat(chart.getTitle()).isEqualTo("Learning-rate schedule: learning rate");
+    assertThat(chart.getTitle()).isEqualTo("Learning-rate schedule");
     assertThat(chart.getXAxisTitle()).isEqualTo("step");
     assertThat(chart.getYAxisTitle()).isEqualTo("learning rate");
     assertThat(Charts.notes(chart)).isEmpty();

@@ -1,0 +1,210 @@
+package dev.runkit.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Installs the RunKit kernelspec (rapaio-jupyter-kernel through {@link RapaioKernelLauncher}) from
+ * the packaged jar into a temporary Jupyter data folder and HOME, executes {@code
+ * notebooks/00-smoke.ipynb} headless with Debian's {@code jupyter nbconvert --execute}, and checks
+ * the executed notebook. Runs in Maven's integration-test phase, after package.
+ */
+class NotebookIT {
+
+  static final Path JUPYTER = Path.of("/usr/bin/jupyter");
+
+  @TempDir static Path tmp;
+  static JsonNode executed;
+  static String log;
+
+  @BeforeAll
+  static void executeSmokeNotebook() throws Exception {
+    assumeTrue(Files.isExecutable(JUPYTER), "Debian's Jupyter (/usr/bin/jupyter) is not installed");
+    Path jar = Path.of(property("runkit.jar"));
+    Path lib = Path.of(property("runkit.lib"));
+    Path kernelJar = Path.of(property("runkit.kernelJar"));
+    Path notebook = Path.of(property("runkit.notebooks"), "00-smoke.ipynb");
+    assertThat(jar).as("packaged RunKit jar (run mvn verify, not just test)").isRegularFile();
+    assertThat(kernelJar).as("kernel copied by maven-dependency-plugin").isRegularFile();
+    assertThat(notebook).isRegularFile();
+
+    List<String> cp = new ArrayList<>();
+    cp.add(jar.toString());
+    try (Stream<Path> jars = Files.list(lib)) {
+      jars.filter(p -> p.toString().endsWith(".jar")).sorted().forEach(p -> cp.add(p.toString()));
+    }
+    Path data = tmp.resolve("jupyter-data");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status =
+        Main.run(
+            List.of(
+                "kernel",
+                "install",
+                "--data-dir",
+                data.toString(),
+                "--name",
+                "runkit-it",
+                "--kernel-jar",
+                kernelJar.toString(),
+                "--classpath",
+                String.join(File.pathSeparator, cp)),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(data.resolve("kernels/runkit-it/kernel.json")).isRegularFile();
+
+    Path outDir = Files.createDirectories(tmp.resolve("out"));
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            JUPYTER.toString(),
+            "nbconvert",
+            "--to",
+            "notebook",
+            "--execute",
+            notebook.toString(),
+            "--output-dir",
+            outDir.toString(),
+            "--ExecutePreprocessor.kernel_name=runkit-it",
+            "--ExecutePreprocessor.timeout=180",
+            "--ExecutePreprocessor.startup_timeout=120");
+    Path home = Files.createDirectories(tmp.resolve("home"));
+    pb.environment().put("HOME", home.toString());
+    pb.environment().put("JUPYTER_PATH", data.toString());
+    pb.environment().put("JUPYTER_DATA_DIR", data.toString());
+    pb.environment().put("JUPYTER_CONFIG_DIR", home.resolve(".jupyter").toString());
+    pb.environment().put("JUPYTER_RUNTIME_DIR", tmp.resolve("runtime").toString());
+    pb.environment().put("RUNKIT_OUTPUT_DIR", tmp.resolve("runkit-output").toString());
+    pb.redirectErrorStream(true);
+    Path logFile = tmp.resolve("nbconvert.log");
+    pb.redirectOutput(logFile.toFile());
+    Process p = pb.start();
+    boolean finished = p.waitFor(6, TimeUnit.MINUTES);
+    if (!finished) {
+      p.destroyForcibly();
+    }
+    log = Files.readString(logFile);
+    assertThat(finished).as("nbconvert finished within 6 minutes; log:%n%s", tail(log)).isTrue();
+    assertThat(p.exitValue()).as("nbconvert exit status; log:%n%s", tail(log)).isZero();
+    executed = new ObjectMapper().readTree(outDir.resolve("00-smoke.ipynb").toFile());
+  }
+
+  private static String property(String key) {
+    String value = System.getProperty(key);
+    assertThat(value)
+        .as("system property %s (set by failsafe in toolkit/pom.xml)", key)
+        .isNotNull();
+    return value;
+  }
+
+  private static String tail(String s) {
+    return s.length() <= 4_000 ? s : s.substring(s.length() - 4_000);
+  }
+
+  private static List<JsonNode> codeCells() {
+    List<JsonNode> cells = new ArrayList<>();
+    executed
+        .get("cells")
+        .forEach(
+            c -> {
+              if (c.get("cell_type").asText().equals("code")) {
+                cells.add(c);
+              }
+            });
+    return cells;
+  }
+
+  private static List<JsonNode> outputs() {
+    List<JsonNode> all = new ArrayList<>();
+    codeCells().forEach(c -> c.get("outputs").forEach(all::add));
+    return all;
+  }
+
+  private static String text(JsonNode output, String mime) {
+    JsonNode data = output.path("data").path(mime);
+    if (data.isArray()) {
+      StringBuilder b = new StringBuilder();
+      data.forEach(line -> b.append(line.asText()));
+      return b.toString();
+    }
+    return data.asText(null);
+  }
+
+  @Test
+  void smokeNotebook_executed_hasNoErrorOutputs() {
+    assertThat(outputs()).extracting(o -> o.get("output_type").asText()).doesNotContain("error");
+    assertThat(outputs())
+        .filteredOn(o -> o.path("name").asText().equals("stderr"))
+        .as("stderr output")
+        .isEmpty();
+  }
+
+  @Test
+  void smokeNotebook_displaysThroughTheKernelNotTheConsoleFallback() {
+    assertThat(outputs())
+        .anySatisfy(
+            o -> {
+              assertThat(o.get("output_type").asText()).isEqualTo("display_data");
+              assertThat(text(o, "text/plain"))
+                  .isEqualTo("RunKit display through: rapaio-jupyter-kernel");
+            });
+  }
+
+  @Test
+  void smokeNotebook_tables_areHtmlWithNaNShown() {
+    List<String> html =
+        outputs().stream().map(o -> text(o, "text/html")).filter(h -> h != null).toList();
+    assertThat(html).hasSize(2);
+    assertThat(html.get(0)).contains("<table", "<caption", "metrics", "2.3026", "NaN", "1e-05");
+    assertThat(html.get(1)).contains("<table", "step", "lr");
+  }
+
+  @Test
+  void smokeNotebook_chart_isPng800x450() throws Exception {
+    List<String> pngs =
+        outputs().stream().map(o -> text(o, "image/png")).filter(h -> h != null).toList();
+    assertThat(pngs).hasSize(1);
+    byte[] png = Base64.getMimeDecoder().decode(pngs.get(0));
+    assertThat(png).startsWith(0x89, 'P', 'N', 'G');
+    BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
+    assertThat(image.getWidth()).isEqualTo(800);
+    assertThat(image.getHeight()).isEqualTo(450);
+  }
+
+  /**
+   * nbconvert records a notebook's final state, so an update in place shows as the first cell of
+   * the display holding the last content while the cell that sent the updates has no output of its
+   * own: "step 500" can reach the first cell only through {@code update_display_data}.
+   */
+  @Test
+  void smokeNotebook_display_updatedInPlace() {
+    List<JsonNode> cells = codeCells();
+    JsonNode creating = cells.get(cells.size() - 2);
+    JsonNode updating = cells.get(cells.size() - 1);
+    assertThat(creating.get("source").toString()).contains("Display.create()");
+    assertThat(creating.get("outputs")).hasSize(1);
+    assertThat(text(creating.get("outputs").get(0), "text/plain")).isEqualTo("progress: step 500");
+    assertThat(updating.get("source").toString()).contains("progress.text");
+    assertThat(updating.get("outputs")).isEmpty();
+  }
+}
