@@ -168,7 +168,7 @@ final class TableRenderer {
     int[] width = new int[k];
     for (int j = 0; j < k; j++) {
       header[j] = columns.get(j).name();
-      width[j] = header[j].length();
+      width[j] = Math.max(header[j].length(), truncated ? 3 : 0);
     }
     for (int row : rows) {
       String[] line = new String[k];
@@ -195,7 +195,7 @@ final class TableRenderer {
       }
       appendLine(b, lines.get(i), width, columns);
     }
-    b.append('(').append(note()).append(")\n");
+    b.append('(').append(note()).append(')');
     return b.toString();
   }
 
