@@ -7,9 +7,11 @@ the kernel to shut down over the control channel. A start "hangs" when the kerne
 cell's reply does not come within --timeout seconds; a shutdown is "unclean" when the kernel has to
 be killed because it ignored the shutdown request.
 
-Usage: JUPYTER_PATH=DIR /usr/bin/python3 scripts/kernel_startup_bench.py --kernel NAME [--starts 50]
+Usage: JUPYTER_PATH=DIR /usr/bin/python3 scripts/kernel_startup_bench.py --kernel A [--kernel B] [--starts 50]
+(scripts/kernel-startup-bench.sh sets up the stock and the RunKit kernelspecs and calls this.)
 """
 import argparse
+import math
 import os
 import tempfile
 import statistics
@@ -27,12 +29,15 @@ def one_start(name, timeout, code, log_path):
     km.start_kernel(stdout=log, stderr=log)
     kc = km.client()
     kc.start_channels()
-    result = {"ready_s": None, "cell": False, "heartbeat": False, "clean_shutdown": False}
+    result = {"ready_s": None, "cell": False, "heartbeat": False, "clean_shutdown": False,
+              "died": False}
     try:
         try:
             kc.wait_for_ready(timeout=timeout)
             result["ready_s"] = time.monotonic() - t0
         except RuntimeError:
+            # a kernel that exited (bad classpath, crash) is not a start-up hang: count it apart
+            result["died"] = not km.is_alive()
             return result
         msg_id = kc.execute(code)
         deadline = time.monotonic() + timeout
@@ -60,39 +65,47 @@ def one_start(name, timeout, code, log_path):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--kernel", required=True)
+    ap.add_argument("--kernel", required=True, action="append",
+                    help="kernel name; repeat to alternate several kernels start by start, so they"
+                         " are measured under the same machine load")
     ap.add_argument("--starts", type=int, default=50)
     ap.add_argument("--timeout", type=float, default=30.0)
     ap.add_argument("--code", default="1 + 1")
-    ap.add_argument("--label", default=None)
     ap.add_argument("--logs", default=None, help="folder for each start's kernel log")
     args = ap.parse_args()
-    results = []
+    results = {k: [] for k in args.kernel}
     log_dir = args.logs or tempfile.mkdtemp(prefix="kernel-starts-")
     os.makedirs(log_dir, exist_ok=True)
+    print("kernel logs in %s" % log_dir, flush=True)
     for i in range(args.starts):
-        r = one_start(args.kernel, args.timeout, args.code, os.path.join(log_dir, "start-%02d.log" % (i + 1)))
-        results.append(r)
-        state = "ok" if r["ready_s"] is not None and r["cell"] else "HANG"
-        ready = "-" if r["ready_s"] is None else "%.2f" % r["ready_s"]
+        for k in args.kernel:
+            log = os.path.join(log_dir, "%s-%02d.log" % (k, i + 1))
+            r = one_start(k, args.timeout, args.code, log)
+            results[k].append(r)
+            state = "ok" if r["ready_s"] is not None and r["cell"] else ("DIED" if r["died"] else "HANG")
+            ready = "-" if r["ready_s"] is None else "%.2f" % r["ready_s"]
+            print(
+                "%s start %2d: %s ready=%ss cell=%s heartbeat=%s clean_shutdown=%s"
+                % (k, i + 1, state, ready, r["cell"], r["heartbeat"], r["clean_shutdown"]),
+                flush=True,
+            )
+    print()
+    print("| kernel | starts | hangs | died | median ready (s) | p95 ready (s) | heartbeat alive | clean shutdown |")
+    print("|---|---|---|---|---|---|---|---|")
+    for k, rs in results.items():
+        ok = [r for r in rs if r["ready_s"] is not None and r["cell"]]
+        died = sum(1 for r in rs if r["died"])
+        hangs = len(rs) - len(ok) - died
+        ready = sorted(r["ready_s"] for r in ok)
+        median = statistics.median(ready) if ready else float("nan")
+        p95 = ready[max(0, math.ceil(0.95 * len(ready)) - 1)] if ready else float("nan")
+        hb = sum(1 for r in rs if r["heartbeat"])
+        clean = sum(1 for r in rs if r["clean_shutdown"])
         print(
-            "start %2d: %s ready=%ss cell=%s heartbeat=%s clean_shutdown=%s"
-            % (i + 1, state, ready, r["cell"], r["heartbeat"], r["clean_shutdown"]),
-            flush=True,
+            "| %s | %d | %d (%.0f%%) | %d | %.2f | %.2f | %d/%d | %d/%d |"
+            % (k, len(rs), hangs, 100.0 * hangs / len(rs), died, median, p95,
+               hb, len(rs), clean, len(rs))
         )
-    ok = [r for r in results if r["ready_s"] is not None and r["cell"]]
-    hangs = len(results) - len(ok)
-    ready = sorted(r["ready_s"] for r in ok)
-    median = statistics.median(ready) if ready else float("nan")
-    p95 = ready[int(0.95 * (len(ready) - 1))] if ready else float("nan")
-    hb = sum(1 for r in results if r["heartbeat"])
-    clean = sum(1 for r in results if r["clean_shutdown"])
-    label = args.label or args.kernel
-    print(
-        "| %s | %d | %d (%.0f%%) | %.2f | %.2f | %d/%d | %d/%d |"
-        % (label, len(results), hangs, 100.0 * hangs / len(results), median, p95,
-           hb, len(results), clean, len(results))
-    )
     return 0
 
 
