@@ -15,6 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.LogManager;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
 
 /**
  * Starts rapaio-jupyter-kernel (3.0.x) without its two start-up races, then hands over to it.
@@ -94,8 +97,26 @@ public final class RapaioKernelLauncher {
       Class.forName(PKG + "MainApp").getMethod("main", String[].class).invoke(null, (Object) args);
       return;
     }
+    Thread warmUp = new Thread(RapaioKernelLauncher::warmUpCharts, "runkit-warm-up");
+    warmUp.setDaemon(true);
+    warmUp.setPriority(Thread.MIN_PRIORITY);
+    warmUp.start();
     plan.run(Path.of(args[0]));
     System.exit(0);
+  }
+
+  /**
+   * Renders a tiny chart once while the kernel waits for its first cell, so the notebook's first
+   * chart does not pay for loading AWT, fonts, XChart and the PNG writer (about a second here).
+   */
+  private static void warmUpCharts() {
+    try {
+      XYChart chart = new XYChartBuilder().width(120).height(80).title("warm-up").build();
+      chart.addSeries("s", new double[] {0, 1, 2}, new double[] {1, 0.5, 0.25});
+      BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+    } catch (Exception | LinkageError e) {
+      // only a head start: the first chart will load these itself
+    }
   }
 
   /** Every class, method and field the safe start needs, looked up before anything starts. */

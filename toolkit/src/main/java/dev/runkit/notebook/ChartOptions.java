@@ -13,7 +13,7 @@ import java.util.Objects;
  */
 public final class ChartOptions {
 
-  private static final ChartOptions DEFAULTS = new ChartOptions(null, 800, 450, false, 2_000);
+  private static final ChartOptions DEFAULTS = new ChartOptions(null, 800, 450, false, 1_000);
 
   private final String title;
   private final int width;
@@ -30,7 +30,8 @@ public final class ChartOptions {
   }
 
   /**
-   * Returns the defaults: 800x450 pixels, linear axes, at most 2,000 buckets per series.
+   * Returns the defaults: 800x450 pixels, linear axes, at most 1,000 buckets per series (more than
+   * one per pixel of the plot area).
    *
    * @return the default options
    */

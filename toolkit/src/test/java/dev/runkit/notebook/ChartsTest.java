@@ -72,7 +72,7 @@ class ChartsTest {
     XYSeries series = chart.getSeriesMap().get("learning rate");
     double[] x = series.getXData();
     double[] y = series.getYData();
-    assertThat(x.length).isLessThanOrEqualTo(4 * 2_000).isGreaterThan(2_000);
+    assertThat(x.length).isLessThanOrEqualTo(4 * 1_000).isGreaterThan(1_000);
     for (long restart = 0; restart < 100_000; restart += 10_000) {
       long r = restart;
       assertThat(x).as("restart at step %d kept", r).contains((double) r);
