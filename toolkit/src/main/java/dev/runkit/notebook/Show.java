@@ -143,6 +143,11 @@ public final class Show {
     return kernel().map(KernelBridge::name).orElse("none");
   }
 
+  /** Forgets the detected kernel so the next call looks again (tests switch kernels). */
+  static void resetKernel() {
+    kernel = null;
+  }
+
   static Optional<KernelBridge> kernel() {
     Optional<KernelBridge> k = kernel;
     if (k == null) {
