@@ -180,15 +180,27 @@ class NotebookIT {
   }
 
   @Test
-  void smokeNotebook_chart_isPng800x450() throws Exception {
+  void smokeNotebook_charts_arePngsOfTheExpectedSizes() throws Exception {
     List<String> pngs =
         outputs().stream().map(o -> text(o, "image/png")).filter(h -> h != null).toList();
-    assertThat(pngs).hasSize(1);
-    byte[] png = Base64.getMimeDecoder().decode(pngs.get(0));
-    assertThat(png).startsWith(0x89, 'P', 'N', 'G');
-    BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
-    assertThat(image.getWidth()).isEqualTo(800);
-    assertThat(image.getHeight()).isEqualTo(450);
+    assertThat(pngs).hasSize(2);
+    BufferedImage schedule = decode(pngs.get(0));
+    assertThat(schedule.getWidth()).isEqualTo(800);
+    assertThat(schedule.getHeight()).isEqualTo(450);
+    BufferedImage grid = decode(pngs.get(1));
+    assertThat(grid.getWidth()).isEqualTo(2 * 400);
+    assertThat(grid.getHeight()).isEqualTo(2 * 280);
+  }
+
+  private static BufferedImage decode(String base64) throws Exception {
+    byte[] png = Base64.getMimeDecoder().decode(base64);
+    assertThat(png).startsWith(0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n');
+    return ImageIO.read(new ByteArrayInputStream(png));
+  }
+
+  @Test
+  void smokeNotebook_kernel_startedThroughTheLauncherWorkAround() {
+    assertThat(log).doesNotContain("without the start-up race work-around");
   }
 
   /**
