@@ -260,7 +260,7 @@ public final class Charts {
       }
     }
     if (h.lr != null && !chosen.isEmpty()) {
-      int[] rows = h.rowsOf(h.phase.length == 0 ? "train" : firstPhaseWithLr(h), chosen.get(0));
+      int[] rows = h.rowsOf(firstPhaseWithLr(h), chosen.get(0));
       if (rows.length > 0) {
         double[] x = new double[rows.length];
         double[] y = new double[rows.length];

@@ -63,6 +63,15 @@ public final class Display {
   }
 
   /**
+   * Shows or replaces the content with a grid of charts (one PNG).
+   *
+   * @param grid the charts, from {@link Charts#grid}
+   */
+  public void chart(ChartGrid grid) {
+    Show.emit(id, next(), () -> Show.gridOutput(grid));
+  }
+
+  /**
    * Shows or replaces the content with plain text.
    *
    * @param text the text

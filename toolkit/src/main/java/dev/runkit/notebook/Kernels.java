@@ -116,6 +116,13 @@ final class Kernels {
   }
 
   private static ReflectiveBridge rapaio() throws ReflectiveOperationException {
+    // reading MainApp.kernel builds a whole kernel (JShell included) when the class is merely on
+    // the classpath, so look only in JVMs started as that kernel (its MainApp, its jar, our
+    // launcher)
+    String command = System.getProperty("sun.java.command", "");
+    if (!command.toLowerCase(java.util.Locale.ROOT).contains("rapaio")) {
+      return null;
+    }
     Class<?> main = load("org.rapaio.jupyter.kernel.MainApp");
     Object kernel = main.getField("kernel").get(null);
     if (kernel == null || findMethod(kernel.getClass(), "channels").invoke(kernel) == null) {
