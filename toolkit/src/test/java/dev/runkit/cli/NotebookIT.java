@@ -20,14 +20,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Installs the RunKit kernelspec (rapaio-jupyter-kernel through {@link RapaioKernelLauncher}) from
  * the packaged jar into a temporary Jupyter data folder and HOME, executes {@code
- * notebooks/00-smoke.ipynb} headless with Debian's {@code jupyter nbconvert --execute}, and checks
- * the executed notebook. Runs in Maven's integration-test phase, after package.
+ * notebooks/00-smoke.ipynb} headless with Debian's {@code jupyter nbconvert --execute} and checks
+ * the executed notebook in detail, then executes every other notebook in {@code notebooks/} and
+ * checks it has no error output. Runs in Maven's integration-test phase, after package.
  */
 class NotebookIT {
 
@@ -36,6 +39,7 @@ class NotebookIT {
   @TempDir static Path tmp;
   static JsonNode executed;
   static String log;
+  static Path kernelsData;
 
   @BeforeAll
   static void executeSmokeNotebook() throws Exception {
@@ -74,6 +78,16 @@ class NotebookIT {
     assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
     assertThat(data.resolve("kernels/runkit-it/kernel.json")).isRegularFile();
 
+    kernelsData = data;
+    executed = execute(notebook);
+  }
+
+  /**
+   * Executes a notebook with nbconvert and the installed kernel, in a temporary HOME and Jupyter
+   * folders, failing with the log's tail if it does not finish cleanly.
+   */
+  static JsonNode execute(Path notebook) throws Exception {
+    String stem = notebook.getFileName().toString().replaceAll("\\.ipynb$", "");
     Path outDir = Files.createDirectories(tmp.resolve("out"));
     ProcessBuilder pb =
         new ProcessBuilder(
@@ -86,27 +100,66 @@ class NotebookIT {
             "--output-dir",
             outDir.toString(),
             "--ExecutePreprocessor.kernel_name=runkit-it",
-            "--ExecutePreprocessor.timeout=180",
+            "--ExecutePreprocessor.timeout=300",
             "--ExecutePreprocessor.startup_timeout=120");
     Path home = Files.createDirectories(tmp.resolve("home"));
     pb.environment().put("HOME", home.toString());
-    pb.environment().put("JUPYTER_PATH", data.toString());
-    pb.environment().put("JUPYTER_DATA_DIR", data.toString());
+    pb.environment().put("JUPYTER_PATH", kernelsData.toString());
+    pb.environment().put("JUPYTER_DATA_DIR", kernelsData.toString());
     pb.environment().put("JUPYTER_CONFIG_DIR", home.resolve(".jupyter").toString());
     pb.environment().put("JUPYTER_RUNTIME_DIR", tmp.resolve("runtime").toString());
     pb.environment().put("RUNKIT_OUTPUT_DIR", tmp.resolve("runkit-output").toString());
+    pb.directory(notebook.getParent().toFile());
     pb.redirectErrorStream(true);
-    Path logFile = tmp.resolve("nbconvert.log");
+    Path logFile = tmp.resolve(stem + ".log");
     pb.redirectOutput(logFile.toFile());
     Process p = pb.start();
-    boolean finished = p.waitFor(6, TimeUnit.MINUTES);
+    boolean finished = p.waitFor(8, TimeUnit.MINUTES);
     if (!finished) {
       p.destroyForcibly();
     }
-    log = Files.readString(logFile);
-    assertThat(finished).as("nbconvert finished within 6 minutes; log:%n%s", tail(log)).isTrue();
-    assertThat(p.exitValue()).as("nbconvert exit status; log:%n%s", tail(log)).isZero();
-    executed = new ObjectMapper().readTree(outDir.resolve("00-smoke.ipynb").toFile());
+    String text = Files.readString(logFile);
+    if (stem.equals("00-smoke")) {
+      log = text;
+    }
+    assertThat(finished).as("%s finished within 8 minutes; log:%n%s", stem, tail(text)).isTrue();
+    assertThat(p.exitValue()).as("%s: nbconvert exit status; log:%n%s", stem, tail(text)).isZero();
+    return new ObjectMapper().readTree(outDir.resolve(stem + ".ipynb").toFile());
+  }
+
+  /** Every other committed notebook executes with no error output (tutorials join as they land). */
+  @TestFactory
+  Stream<DynamicTest> everyNotebook_executes_withoutErrorOutputs() throws Exception {
+    Path dir = Path.of(property("runkit.notebooks"));
+    List<Path> notebooks;
+    try (Stream<Path> s = Files.list(dir)) {
+      notebooks =
+          s.filter(p -> p.toString().endsWith(".ipynb"))
+              .filter(p -> !p.getFileName().toString().equals("00-smoke.ipynb"))
+              .sorted()
+              .toList();
+    }
+    return notebooks.stream()
+        .map(
+            nb ->
+                DynamicTest.dynamicTest(
+                    nb.getFileName().toString(),
+                    () -> {
+                      JsonNode result = execute(nb);
+                      List<String> errors = new ArrayList<>();
+                      result
+                          .get("cells")
+                          .forEach(
+                              c ->
+                                  c.path("outputs")
+                                      .forEach(
+                                          o -> {
+                                            if (o.path("output_type").asText().equals("error")) {
+                                              errors.add(o.path("ename") + ": " + o.path("evalue"));
+                                            }
+                                          }));
+                      assertThat(errors).as(nb.getFileName().toString()).isEmpty();
+                    }));
   }
 
   private static String property(String key) {
