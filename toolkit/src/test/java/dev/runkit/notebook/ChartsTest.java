@@ -28,7 +28,7 @@ class ChartsTest {
 
   @Test
   void schedule_warmupCosine_rendersPngWithOneSeriesAndLabels() throws IOException {
-    XYChart chart = Charts.schedule(TestSchedules.warmupCosine(100, 1_000), 1_000);
+    XYChart chart = Charts.schedule(Fixtures.warmupCosine(100, 1_000), 1_000);
 
     BufferedImage image = decode(Show.png(chart));
 
@@ -44,8 +44,7 @@ class ChartsTest {
   @Test
   void schedule_cyclingMomentum_addsMomentumOnSecondAxis() throws IOException {
     XYChart chart =
-        Charts.schedule(
-            "one-cycle", TestSchedules.cyclingMomentum(500), 500, ChartOptions.defaults());
+        Charts.schedule("one-cycle", Fixtures.cyclingMomentum(500), 500, ChartOptions.defaults());
 
     decode(Show.png(chart));
 
@@ -64,7 +63,7 @@ class ChartsTest {
 
   @Test
   void schedule_100kStepsWithRestarts_thinsSeriesButKeepsEveryPeak() throws IOException {
-    Schedule sgdr = TestSchedules.restarts(10_000);
+    Schedule sgdr = Fixtures.restarts(10_000);
 
     XYChart chart = Charts.schedule(sgdr, 100_000);
     decode(Show.png(chart));
@@ -112,8 +111,8 @@ class ChartsTest {
   @Test
   void compare_twoSchedules_oneSeriesEachInOrder() throws IOException {
     Map<String, Schedule> schedules = new LinkedHashMap<>();
-    schedules.put("warm-up cosine", TestSchedules.warmupCosine(10, 200));
-    schedules.put("restarts", TestSchedules.restarts(50));
+    schedules.put("warm-up cosine", Fixtures.warmupCosine(10, 200));
+    schedules.put("restarts", Fixtures.restarts(50));
 
     XYChart chart = Charts.compare(schedules, 200);
 
@@ -125,9 +124,9 @@ class ChartsTest {
   @Test
   void grid_threeSchedulesTwoColumns_composesOneImage() throws IOException {
     Map<String, Schedule> schedules = new LinkedHashMap<>();
-    schedules.put("a", TestSchedules.warmupCosine(10, 200));
-    schedules.put("b", TestSchedules.restarts(50));
-    schedules.put("c", TestSchedules.cyclingMomentum(200));
+    schedules.put("a", Fixtures.warmupCosine(10, 200));
+    schedules.put("b", Fixtures.restarts(50));
+    schedules.put("c", Fixtures.cyclingMomentum(200));
 
     ChartGrid grid = Charts.grid(schedules, 200, 2);
     BufferedImage image = decode(grid.png());
@@ -148,7 +147,7 @@ class ChartsTest {
 
   @Test
   void curves_history_plotsLossPerPhaseAndLrOnSecondAxis() throws IOException {
-    XYChart chart = Charts.curves(TestSchedules.history(1_000, 100));
+    XYChart chart = Charts.curves(Fixtures.history(1_000, 100));
 
     decode(Show.png(chart));
 
@@ -161,7 +160,7 @@ class ChartsTest {
 
   @Test
   void curves_unknownMetric_plotsTheKnownOnesAndNamesTheNearest() throws IOException {
-    XYChart chart = Charts.curves(TestSchedules.history(100, 10), "loss", "acuracy");
+    XYChart chart = Charts.curves(Fixtures.history(100, 10), "loss", "acuracy");
 
     decode(Show.png(chart));
 
@@ -174,7 +173,7 @@ class ChartsTest {
 
   @Test
   void curves_emptyHistory_drawsMessage() throws IOException {
-    Table empty = TestSchedules.history(0, 10);
+    Table empty = Fixtures.history(0, 10);
 
     XYChart chart = Charts.curves(empty);
 
@@ -185,7 +184,7 @@ class ChartsTest {
 
   @Test
   void curves_nanLoss_rendersWithGap() throws IOException {
-    Table history = TestSchedules.history(100, 10);
+    Table history = Fixtures.history(100, 10);
     history.doubleColumn("value").set(5, Double.NaN);
 
     XYChart chart = Charts.curves(history);
@@ -196,7 +195,7 @@ class ChartsTest {
 
   @Test
   void curves_tableWithoutPhaseColumn_throwsNamingTheFormat() {
-    Table wrong = TestSchedules.history(10, 5).removeColumns("phase");
+    Table wrong = Fixtures.history(10, 5).removeColumns("phase");
 
     assertThatThrownBy(() -> Charts.curves(wrong))
         .isInstanceOf(IllegalArgumentException.class)

@@ -118,7 +118,7 @@ class ShowTest {
 
   @Test
   void chart_outsideKernel_writesPngAndSaysWhere() throws Exception {
-    XYChart chart = Charts.schedule(TestSchedules.warmupCosine(10, 100), 100);
+    XYChart chart = Charts.schedule(Fixtures.warmupCosine(10, 100), 100);
 
     Show.chart(chart);
 

@@ -15,7 +15,7 @@ class TablesTest {
 
   @Test
   void schedule_chosenSteps_oneRowEach() {
-    Schedule s = TestSchedules.warmupCosine(10, 100);
+    Schedule s = Fixtures.warmupCosine(10, 100);
 
     Table t = Tables.schedule(s, 0, 9, 10, 99);
 
@@ -26,7 +26,7 @@ class TablesTest {
 
   @Test
   void schedule_cyclingMomentum_hasMomentumColumn() {
-    Table t = Tables.schedule(TestSchedules.cyclingMomentum(100), 0, 50);
+    Table t = Tables.schedule(Fixtures.cyclingMomentum(100), 0, 50);
 
     assertThat(t.columnNames()).containsExactly("step", "lr", "momentum");
     assertThat(t.doubleColumn("momentum").get(0)).isCloseTo(0.95, within(1e-12));
@@ -74,7 +74,7 @@ class TablesTest {
 
   @Test
   void historySummary_perValidationInterval_meansTrainAndTakesValidation() {
-    Table summary = Tables.historySummary(TestSchedules.history(100, 50));
+    Table summary = Tables.historySummary(Fixtures.history(100, 50));
 
     assertThat(summary.columnNames())
         .containsExactly(
@@ -93,7 +93,7 @@ class TablesTest {
 
   @Test
   void historySummary_nanLossInInterval_staysNaN() {
-    Table history = TestSchedules.history(100, 50);
+    Table history = Fixtures.history(100, 50);
     history.doubleColumn("value").set(3, Double.NaN); // a train loss in the first interval
 
     Table summary = Tables.historySummary(history);
@@ -104,7 +104,7 @@ class TablesTest {
 
   @Test
   void historySummary_noValidation_isOneRowForTheRun() {
-    Table history = TestSchedules.history(10, 1_000);
+    Table history = Fixtures.history(10, 1_000);
 
     Table summary = Tables.historySummary(history);
 
@@ -114,7 +114,7 @@ class TablesTest {
 
   @Test
   void historySummary_empty_emptyTableWithIterationColumn() {
-    Table summary = Tables.historySummary(TestSchedules.history(0, 10));
+    Table summary = Tables.historySummary(Fixtures.history(0, 10));
 
     assertThat(summary.rowCount()).isZero();
     assertThat(summary.columnNames()).containsExactly("iteration");
@@ -134,7 +134,7 @@ class TablesTest {
 
   @Test
   void finalMetrics_history_lastMinMaxPerPhaseAndMetric() {
-    Table history = TestSchedules.history(100, 50);
+    Table history = Fixtures.history(100, 50);
     history.doubleColumn("value").set(0, Double.NaN);
 
     Table f = Tables.finalMetrics(history);
@@ -154,6 +154,6 @@ class TablesTest {
 
   @Test
   void finalMetrics_empty_noRows() {
-    assertThat(Tables.finalMetrics(TestSchedules.history(0, 10)).rowCount()).isZero();
+    assertThat(Tables.finalMetrics(Fixtures.history(0, 10)).rowCount()).isZero();
   }
 }

@@ -11,9 +11,9 @@ import tech.tablesaw.api.Table;
  * Small exact schedules and histories for the notebook tests; the schedule families themselves are
  * built and tested in package {@code schedule}.
  */
-final class TestSchedules {
+final class Fixtures {
 
-  private TestSchedules() {}
+  private Fixtures() {}
 
   /** Linear warm-up to 0.1 over {@code warmup} steps, then cosine decay to 0 at {@code total}. */
   static Schedule warmupCosine(long warmup, long total) {
