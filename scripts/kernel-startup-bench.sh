@@ -2,7 +2,7 @@
 # Kernel start-up benchmark: starts rapaio-jupyter-kernel N times the stock way (its MainApp, alone
 # and with RunKit's classpath) and N times through RunKit's launcher (the kernelspec `runkit kernel
 # install` writes), alternating, so all meet the same machine load. Counts hangs (no kernel_info / execute reply within the timeout).
-#   usage: scripts/kernel-startup-bench.sh [STARTS=50] [TIMEOUT_S=30]
+#   usage: [KERNELS="rjk-stock rjk-stock-cp runkit"] scripts/kernel-startup-bench.sh [STARTS=50] [TIMEOUT_S=30]
 # Needs a build (mvn -B package -DskipTests) and Debian's Jupyter (/usr/bin/python3 with jupyter_client).
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -31,6 +31,8 @@ mkdir -p "$data/kernels/rjk-stock-cp"
 sed -e 's/dev.runkit.cli.RapaioKernelLauncher/org.rapaio.jupyter.kernel.MainApp/' \
   -e 's/"display_name": "[^"]*"/"display_name": "rapaio stock start, RunKit classpath"/' \
   "$data/kernels/runkit/kernel.json" > "$data/kernels/rjk-stock-cp/kernel.json"
+kernel_args=""
+for k in ${KERNELS:-rjk-stock rjk-stock-cp runkit}; do kernel_args="$kernel_args --kernel $k"; done
 JUPYTER_PATH="$data" JUPYTER_DATA_DIR="$data" JUPYTER_RUNTIME_DIR="$work/runtime" \
-  /usr/bin/python3 "$here/scripts/kernel_startup_bench.py" --kernel rjk-stock --kernel rjk-stock-cp --kernel runkit \
+  /usr/bin/python3 "$here/scripts/kernel_startup_bench.py" $kernel_args \
   --starts "$starts" --timeout "$timeout" --logs "$work/logs"
