@@ -187,6 +187,13 @@ class NotebookIT {
     return cells;
   }
 
+  private static JsonNode cellWith(String source) {
+    return codeCells().stream()
+        .filter(c -> c.get("source").toString().contains(source))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no code cell contains " + source));
+  }
+
   private static List<JsonNode> outputs() {
     List<JsonNode> all = new ArrayList<>();
     codeCells().forEach(c -> c.get("outputs").forEach(all::add));
@@ -227,7 +234,7 @@ class NotebookIT {
   void smokeNotebook_tables_areHtmlWithNaNShown() {
     List<String> html =
         outputs().stream().map(o -> text(o, "text/html")).filter(h -> h != null).toList();
-    assertThat(html).hasSize(2);
+    assertThat(html).hasSize(3); // two tables and the live display
     assertThat(html.get(0)).contains("<table", "<caption", "metrics", "2.3026", "NaN", "1e-05");
     assertThat(html.get(1)).contains("<table", "step", "lr");
   }
@@ -251,6 +258,22 @@ class NotebookIT {
     return ImageIO.read(new ByteArrayInputStream(png));
   }
 
+  /**
+   * A training loop offers its growing history to a LiveDisplay every iteration: the cell ends with
+   * one output (all updates went to the same display), holding the final table and curves, and the
+   * display reports several updates.
+   */
+  @Test
+  void smokeNotebook_liveDisplay_updatedInPlaceDuringTheLoop() {
+    JsonNode loop = cellWith("LiveDisplay.create()");
+    assertThat(loop.get("outputs")).hasSize(1);
+    String html = text(loop.get("outputs").get(0), "text/html");
+    assertThat(html).contains("<table", ">300<", "data:image/png;base64,");
+    String count = text(cellWith("live.updates()").get("outputs").get(0), "text/plain");
+    assertThat(count).startsWith("live updates: ");
+    assertThat(Integer.parseInt(count.substring("live updates: ".length()))).isGreaterThan(1);
+  }
+
   @Test
   void smokeNotebook_kernel_startedThroughTheLauncherWorkAround() {
     assertThat(log).doesNotContain("without the start-up race work-around");
@@ -264,8 +287,8 @@ class NotebookIT {
   @Test
   void smokeNotebook_display_updatedInPlace() {
     List<JsonNode> cells = codeCells();
-    JsonNode creating = cells.get(cells.size() - 2);
-    JsonNode updating = cells.get(cells.size() - 1);
+    JsonNode creating = cellWith("Display.create()");
+    JsonNode updating = cells.get(cells.indexOf(creating) + 1);
     assertThat(creating.get("source").toString()).contains("Display.create()");
     assertThat(creating.get("outputs")).hasSize(1);
     assertThat(text(creating.get("outputs").get(0), "text/plain")).isEqualTo("progress: step 500");
