@@ -189,7 +189,7 @@ public final class Charts {
         chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
       }
     }
-    return chart;
+    return widenFlatAxes(chart);
   }
 
   /**
@@ -279,6 +279,35 @@ public final class Charts {
     }
     if (!problems.isEmpty()) {
       message(chart, String.join("\n", problems));
+    }
+    return widenFlatAxes(chart);
+  }
+
+  /**
+   * Gives a y axis whose series are all flat (a constant learning rate) a range around the value:
+   * XChart otherwise draws it slowly (several times the cost of the chart) with a degenerate scale.
+   */
+  private static XYChart widenFlatAxes(XYChart chart) {
+    for (int group = 0; group <= 1; group++) {
+      double min = Double.POSITIVE_INFINITY;
+      double max = Double.NEGATIVE_INFINITY;
+      for (XYSeries s : chart.getSeriesMap().values()) {
+        if (s.getYAxisGroup() != group || !s.isShowInLegend()) {
+          continue;
+        }
+        for (double v : s.getYData()) {
+          if (!Double.isNaN(v)) {
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+          }
+        }
+      }
+      if (min == max && !Double.isInfinite(min)) {
+        boolean log = group == 0 && chart.getStyler().isYAxisLogarithmic();
+        double half = min == 0 ? 1 : Math.abs(min) * 0.5;
+        chart.getStyler().setYAxisMin(group, log ? min / 2 : min - half);
+        chart.getStyler().setYAxisMax(group, log ? min * 2 : max + half);
+      }
     }
     return chart;
   }

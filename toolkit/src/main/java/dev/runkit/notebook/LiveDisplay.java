@@ -126,7 +126,10 @@ public final class LiveDisplay {
         () -> {
           Table latest = Tables.finalMetrics(history);
           if (redraw) {
-            XYChart chart = Charts.curves(history, ChartOptions.defaults().size(640, 320));
+            // a small chart with few buckets: drawn every few seconds during training, it must be
+            // cheap
+            XYChart chart =
+                Charts.curves(history, ChartOptions.defaults().size(640, 320).maxPoints(250));
             chartHtml =
                 "<img src=\"data:image/png;base64,"
                     + Base64.getEncoder().encodeToString(Show.png(chart))
