@@ -1,0 +1,212 @@
+package dev.runkit.cli;
+
+import dev.runkit.registry.Names;
+import java.io.File;
+import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code runkit kernel install}: writes a Jupyter kernelspec that starts a Java kernel with RunKit
+ * and its dependencies on the classpath (rapaio-jupyter-kernel by default, IJava or JJava with
+ * {@code --kernel} and {@code --kernel-jar}).
+ */
+final class KernelCommand implements Command {
+
+  private static final List<String> OPTIONS =
+      List.of(
+          "--kernel",
+          "--kernel-jar",
+          "--name",
+          "--display-name",
+          "--classpath",
+          "--java",
+          "--prefix",
+          "--data-dir",
+          "--user",
+          "--dry-run");
+
+  @Override
+  public String summary() {
+    return "kernel install [--kernel rapaio|ijava|jjava] [--kernel-jar JAR] [--name runkit]"
+        + " [--data-dir DIR | --prefix DIR | --user] [--classpath CP] [--dry-run]";
+  }
+
+  @Override
+  public int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
+    if (args.isEmpty() || !args.get(0).equals("install")) {
+      String got = args.isEmpty() ? "nothing" : "\"" + args.get(0) + "\"";
+      throw new IllegalArgumentException(
+          "expected \"install\" after \"kernel\", got " + got + "\nusage: runkit " + summary());
+    }
+    Map<String, String> opts = parse(args.subList(1, args.size()));
+    KernelFlavor flavor = KernelFlavor.of(opts.getOrDefault("--kernel", "rapaio"));
+    Path kernelJar = kernelJar(flavor, opts.get("--kernel-jar"));
+    List<Path> classpath = classpath(opts.get("--classpath"), kernelJar);
+    KernelSpec.Builder b = KernelSpec.builder(flavor, kernelJar).classpath(classpath);
+    if (opts.containsKey("--name")) {
+      b.name(opts.get("--name"));
+    }
+    if (opts.containsKey("--display-name")) {
+      b.displayName(opts.get("--display-name"));
+    }
+    b.java(opts.getOrDefault("--java", javaExecutable()));
+    KernelSpec spec = b.build();
+    if (opts.containsKey("--dry-run")) {
+      out.print(spec.toJson());
+      return 0;
+    }
+    Path kernels;
+    if (opts.containsKey("--data-dir")) {
+      kernels = Path.of(opts.get("--data-dir"), "kernels");
+    } else if (opts.containsKey("--prefix")) {
+      kernels = Path.of(opts.get("--prefix"), "share", "jupyter", "kernels");
+    } else {
+      kernels = KernelSpec.userKernelsDir();
+    }
+    Path written = spec.install(kernels);
+    out.println(
+        "Installed kernel \""
+            + spec.name()
+            + "\" ("
+            + spec.displayName()
+            + ") at "
+            + written.toAbsolutePath()
+            + " with "
+            + classpath.size()
+            + " classpath entries.");
+    out.println(
+        "Use it with: jupyter notebook (choose \""
+            + spec.displayName()
+            + "\"), or jupyter nbconvert --execute --ExecutePreprocessor.kernel_name="
+            + spec.name());
+    return 0;
+  }
+
+  private static Map<String, String> parse(List<String> args) {
+    Map<String, String> opts = new LinkedHashMap<>();
+    for (int i = 0; i < args.size(); i++) {
+      String a = args.get(i);
+      String key = a;
+      String value = null;
+      int eq = a.indexOf('=');
+      if (a.startsWith("--") && eq > 0) {
+        key = a.substring(0, eq);
+        value = a.substring(eq + 1);
+      }
+      if (!OPTIONS.contains(key)) {
+        throw new IllegalArgumentException(
+            "Unknown option \""
+                + key
+                + "\"; expected one of "
+                + OPTIONS
+                + "."
+                + Names.didYouMean(key, OPTIONS));
+      }
+      boolean flag = key.equals("--dry-run") || key.equals("--user");
+      if (!flag && value == null) {
+        if (i + 1 >= args.size()) {
+          throw new IllegalArgumentException("option " + key + " needs a value");
+        }
+        value = args.get(++i);
+      }
+      opts.put(key, flag ? "true" : value);
+    }
+    return opts;
+  }
+
+  /** The kernel jar: as given, else (rapaio only) next to RunKit's build or in ~/.m2. */
+  static Path kernelJar(KernelFlavor flavor, String given) {
+    if (given != null) {
+      Path p = Path.of(given);
+      if (!Files.isRegularFile(p)) {
+        throw new IllegalArgumentException("--kernel-jar does not exist: " + p.toAbsolutePath());
+      }
+      return p;
+    }
+    if (flavor != KernelFlavor.RAPAIO) {
+      throw new IllegalArgumentException(
+          "--kernel "
+              + flavor.id()
+              + " needs --kernel-jar PATH to the "
+              + flavor.label()
+              + " kernel jar you installed (RunKit downloads only rapaio-jupyter-kernel)");
+    }
+    String file = "rapaio-jupyter-kernel-" + KernelFlavor.RAPAIO_VERSION + ".jar";
+    List<Path> tried = new ArrayList<>();
+    Path home = ownLocation();
+    if (home != null) {
+      tried.add(home.resolveSibling("kernel").resolve(file));
+    }
+    tried.add(
+        Path.of(
+            System.getProperty("user.home"),
+            ".m2/repository/io/github/padreati/rapaio-jupyter-kernel",
+            KernelFlavor.RAPAIO_VERSION,
+            file));
+    for (Path p : tried) {
+      if (Files.isRegularFile(p)) {
+        return p;
+      }
+    }
+    throw new IllegalArgumentException(
+        "cannot find "
+            + file
+            + "; looked at "
+            + tried
+            + ". Build with mvn -B package (it copies the kernel to toolkit/target/kernel) or pass"
+            + " --kernel-jar PATH");
+  }
+
+  /** Where RunKit's classes come from: target/classes or the jar in target/. */
+  private static Path ownLocation() {
+    try {
+      return Path.of(
+          KernelCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    } catch (URISyntaxException | RuntimeException e) {
+      return null;
+    }
+  }
+
+  /**
+   * The notebook classpath: as given, else this JVM's own classpath (RunKit and its dependencies).
+   */
+  static List<Path> classpath(String given, Path kernelJar) {
+    String cp = given != null ? given : System.getProperty("java.class.path", "");
+    List<Path> entries = new ArrayList<>();
+    for (String e : cp.split(File.pathSeparator)) {
+      if (e.isBlank()) {
+        continue;
+      }
+      if (e.endsWith("*")) {
+        Path dir = Path.of(e.substring(0, e.length() - 1));
+        try (var files = Files.list(dir)) {
+          files.filter(f -> f.toString().endsWith(".jar")).sorted().forEach(entries::add);
+        } catch (java.io.IOException ex) {
+          throw new IllegalArgumentException(
+              "cannot list classpath folder " + dir + ": " + ex.getMessage());
+        }
+        continue;
+      }
+      Path p = Path.of(e);
+      if (!p.toAbsolutePath().normalize().equals(kernelJar.toAbsolutePath().normalize())) {
+        entries.add(p);
+      }
+    }
+    if (entries.isEmpty()) {
+      throw new IllegalArgumentException(
+          "the classpath is empty; pass --classpath with RunKit's jar and its dependencies");
+    }
+    return entries;
+  }
+
+  private static String javaExecutable() {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    return Files.isExecutable(java) ? java.toString() : "java";
+  }
+}

@@ -1,0 +1,453 @@
+package dev.runkit.notebook;
+
+import dev.runkit.registry.Names;
+import dev.runkit.schedule.Schedule;
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+import org.knowm.xchart.AnnotationLine;
+import org.knowm.xchart.AnnotationTextPanel;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import tech.tablesaw.api.Table;
+
+/**
+ * Builds XChart charts of schedules and training histories, with titles, axis labels and legends
+ * set. Charts are plain objects: show them with {@link Show#chart}, or encode them with XChart.
+ *
+ * <pre>{@code
+ * Show.chart(Charts.schedule(schedule, 2_000));                       // lr (and momentum) vs step
+ * Show.chart(Charts.compare(Map.of("cosine", a, "step", b), 2_000));   // one figure
+ * Show.chart(Charts.grid(Map.of("cosine", a, "step", b), 2_000, 2));   // a grid
+ * Show.chart(Charts.curves(history));                                  // loss curves, lr on the right
+ * }</pre>
+ *
+ * <p>Empty input (zero steps, an empty history) gives a chart that says so rather than an
+ * exception; unknown metric names are reported on the chart, with the nearest known name.
+ */
+public final class Charts {
+
+  private static final Color MARK = new Color(120, 120, 120);
+
+  private Charts() {}
+
+  /**
+   * Plots a schedule's learning rate against the step, and its momentum on a second axis when it
+   * cycles momentum; restarts (jumps up) and the end of a warm-up are marked with vertical lines.
+   *
+   * @param schedule the schedule
+   * @param steps how many steps to plot ({@code 0 .. steps - 1}); 0 gives an empty chart saying so
+   * @return the chart
+   * @throws IllegalArgumentException if steps is negative or the schedule is null
+   */
+  public static XYChart schedule(Schedule schedule, long steps) {
+    return schedule(
+        "learning rate", schedule, steps, ChartOptions.defaults().title("Learning-rate schedule"));
+  }
+
+  /**
+   * Plots a named schedule with chosen options.
+   *
+   * @param name the series name (also the default title)
+   * @param schedule the schedule
+   * @param steps how many steps to plot; 0 gives an empty chart saying so
+   * @param options title, size, log scale
+   * @return the chart
+   * @throws IllegalArgumentException if steps is negative or the schedule is null
+   */
+  public static XYChart schedule(String name, Schedule schedule, long steps, ChartOptions options) {
+    Map<String, Schedule> one = new LinkedHashMap<>();
+    one.put(name, schedule);
+    XYChart chart =
+        compareChart(one, steps, options, options.titleOr("Learning-rate schedule: " + name), true);
+    return chart;
+  }
+
+  /**
+   * Plots several schedules on one figure, one series each (momentum is left out here; see {@link
+   * #grid}).
+   *
+   * @param schedules name to schedule, in legend order
+   * @param steps how many steps to plot; 0 gives an empty chart saying so
+   * @return the chart
+   * @throws IllegalArgumentException if steps is negative, the map is null or holds a null
+   */
+  public static XYChart compare(Map<String, ? extends Schedule> schedules, long steps) {
+    return compare(schedules, steps, ChartOptions.defaults());
+  }
+
+  /**
+   * Plots several schedules on one figure with chosen options.
+   *
+   * @param schedules name to schedule, in legend order
+   * @param steps how many steps to plot; 0 gives an empty chart saying so
+   * @param options title, size, log scale
+   * @return the chart
+   * @throws IllegalArgumentException if steps is negative, the map is null or holds a null
+   */
+  public static XYChart compare(
+      Map<String, ? extends Schedule> schedules, long steps, ChartOptions options) {
+    return compareChart(
+        schedules, steps, options, options.titleOr("Learning-rate schedules"), false);
+  }
+
+  /**
+   * Plots each schedule in its own chart (with momentum when cycled), laid out in a grid.
+   *
+   * @param schedules name to schedule, in reading order
+   * @param steps how many steps to plot
+   * @param columns charts per row, {@code >= 1}
+   * @return the grid
+   * @throws IllegalArgumentException if steps is negative, columns is below 1, or the map is null,
+   *     empty or holds a null
+   */
+  public static ChartGrid grid(Map<String, ? extends Schedule> schedules, long steps, int columns) {
+    return grid(schedules, steps, columns, ChartOptions.defaults().size(400, 280));
+  }
+
+  /**
+   * Plots each schedule in its own chart with chosen options (the size is each chart's).
+   *
+   * @param schedules name to schedule, in reading order
+   * @param steps how many steps to plot
+   * @param columns charts per row, {@code >= 1}
+   * @param options per-chart size and log scale; the title names the grid
+   * @return the grid
+   * @throws IllegalArgumentException as {@link #grid(Map, long, int)}
+   */
+  public static ChartGrid grid(
+      Map<String, ? extends Schedule> schedules, long steps, int columns, ChartOptions options) {
+    if (schedules == null || schedules.isEmpty()) {
+      throw new IllegalArgumentException("Charts.grid needs at least one schedule, got none");
+    }
+    if (columns < 1) {
+      throw new IllegalArgumentException("Charts.grid columns must be >= 1, got " + columns);
+    }
+    List<XYChart> charts = new ArrayList<>();
+    for (Map.Entry<String, ? extends Schedule> e : schedules.entrySet()) {
+      charts.add(schedule(e.getKey(), e.getValue(), steps, options.title(e.getKey())));
+    }
+    return new ChartGrid(
+        options.titleOr("Learning-rate schedules"), charts, Math.min(columns, charts.size()));
+  }
+
+  private static XYChart compareChart(
+      Map<String, ? extends Schedule> schedules,
+      long steps,
+      ChartOptions options,
+      String title,
+      boolean withMomentum) {
+    if (schedules == null) {
+      throw new IllegalArgumentException("Charts: the schedules are null");
+    }
+    if (steps < 0) {
+      throw new IllegalArgumentException("steps must be >= 0, got " + steps);
+    }
+    XYChart chart = newChart(title, "step", "learning rate", options);
+    if (steps == 0) {
+      return message(chart, "No steps to plot (steps = 0): pass the number of steps to draw.");
+    }
+    if (schedules.isEmpty()) {
+      return message(chart, "No schedules to plot.");
+    }
+    int n = (int) Math.min(steps, Integer.MAX_VALUE - 8);
+    double[] x = new double[n];
+    for (int i = 0; i < n; i++) {
+      x[i] = i;
+    }
+    for (Map.Entry<String, ? extends Schedule> e : schedules.entrySet()) {
+      Schedule s = e.getValue();
+      if (s == null) {
+        throw new IllegalArgumentException("Charts: schedule \"" + e.getKey() + "\" is null");
+      }
+      double[] lr = new double[n];
+      for (int i = 0; i < n; i++) {
+        lr[i] = s.lr(i);
+      }
+      addLine(chart, e.getKey(), x, lr, 0, options);
+      if (schedules.size() == 1) {
+        markPhases(chart, lr);
+      }
+      OptionalDouble m0 = s.momentum(0);
+      if (withMomentum && m0.isPresent()) {
+        double[] momentum = new double[n];
+        for (int i = 0; i < n; i++) {
+          momentum[i] = s.momentum(i).orElse(Double.NaN);
+        }
+        XYSeries series = addLine(chart, "momentum", x, momentum, 1, options);
+        series.setLineStyle(
+            new BasicStroke(
+                1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+        chart.setYAxisGroupTitle(1, "momentum");
+        chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
+      }
+    }
+    return widenFlatAxes(chart);
+  }
+
+  /**
+   * Plots training curves from a history table in long format (columns {@code iteration}, {@code
+   * phase}, {@code metric}, {@code value}, optional {@code lr} and {@code elapsed}): one series per
+   * phase and metric, and the learning rate on a second axis when the table has it.
+   *
+   * @param history the history, e.g. {@code RunResult.history()}
+   * @param metrics the metrics to plot; none means "loss" when present, else every metric
+   * @return the chart; an empty history gives a chart that says so
+   * @throws IllegalArgumentException if the table lacks a required column
+   */
+  public static XYChart curves(Table history, String... metrics) {
+    return curves(history, ChartOptions.defaults(), metrics);
+  }
+
+  /**
+   * Plots training curves with chosen options.
+   *
+   * @param history the history in long format
+   * @param options title, size, log scale (of the metric axis)
+   * @param metrics the metrics to plot; none means "loss" when present, else every metric
+   * @return the chart
+   * @throws IllegalArgumentException if the table lacks a required column
+   */
+  public static XYChart curves(Table history, ChartOptions options, String... metrics) {
+    History h = History.of(history, "Charts.curves");
+    List<String> known = h.metrics();
+    List<String> chosen = new ArrayList<>();
+    List<String> problems = new ArrayList<>();
+    if (metrics == null || metrics.length == 0) {
+      if (known.contains("loss")) {
+        chosen.add("loss");
+      } else {
+        chosen.addAll(known);
+      }
+    } else {
+      for (String m : metrics) {
+        if (known.contains(m)) {
+          chosen.add(m);
+        } else {
+          problems.add(unknownMetric(m, known));
+        }
+      }
+    }
+    String yTitle = chosen.size() == 1 ? chosen.get(0) : "value";
+    XYChart chart =
+        newChart(options.titleOr("Training curves: " + h.name), "iteration", yTitle, options);
+    if (h.rows == 0) {
+      return message(chart, "The history is empty: nothing has been recorded yet.");
+    }
+    for (String metric : chosen) {
+      for (String phase : h.phases()) {
+        int[] rows = h.rowsOf(phase, metric);
+        if (rows.length == 0) {
+          continue;
+        }
+        double[] x = new double[rows.length];
+        double[] y = new double[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+          x[i] = h.iteration[rows[i]];
+          y[i] = h.value[rows[i]];
+        }
+        XYSeries s = addLine(chart, phase + " " + metric, x, y, 0, options);
+        if (rows.length <= 60 && !phase.equals("train")) {
+          s.setMarker(SeriesMarkers.CIRCLE);
+        }
+      }
+    }
+    if (h.lr != null && !chosen.isEmpty()) {
+      int[] rows = h.rowsOf(firstPhaseWithLr(h), chosen.get(0));
+      if (rows.length > 0) {
+        double[] x = new double[rows.length];
+        double[] y = new double[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+          x[i] = h.iteration[rows[i]];
+          y[i] = h.lr[rows[i]];
+        }
+        XYSeries s = addLine(chart, "learning rate", x, y, 1, options.logScale(false));
+        s.setLineColor(MARK);
+        chart.setYAxisGroupTitle(1, "learning rate");
+        chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
+      }
+    }
+    if (chosen.isEmpty() && problems.isEmpty()) {
+      problems.add("The history has no metrics.");
+    }
+    if (!problems.isEmpty()) {
+      message(chart, String.join("\n", problems));
+    }
+    return widenFlatAxes(chart);
+  }
+
+  /**
+   * Gives a y axis whose series are all flat (a constant learning rate) a range around the value:
+   * XChart otherwise draws it slowly (several times the cost of the chart) with a degenerate scale.
+   */
+  private static XYChart widenFlatAxes(XYChart chart) {
+    for (int group = 0; group <= 1; group++) {
+      double min = Double.POSITIVE_INFINITY;
+      double max = Double.NEGATIVE_INFINITY;
+      for (XYSeries s : chart.getSeriesMap().values()) {
+        if (s.getYAxisGroup() != group || !s.isShowInLegend()) {
+          continue;
+        }
+        for (double v : s.getYData()) {
+          if (!Double.isNaN(v)) {
+            min = Math.min(min, v);
+            max = Math.max(max, v);
+          }
+        }
+      }
+      if (min == max && !Double.isInfinite(min)) {
+        boolean log = group == 0 && chart.getStyler().isYAxisLogarithmic();
+        double half = min == 0 ? 1 : Math.abs(min) * 0.5;
+        chart.getStyler().setYAxisMin(group, log ? min / 2 : min - half);
+        chart.getStyler().setYAxisMax(group, log ? min * 2 : max + half);
+      }
+    }
+    return chart;
+  }
+
+  private static String firstPhaseWithLr(History h) {
+    return h.phases().contains("train") ? "train" : h.phases().get(0);
+  }
+
+  /**
+   * The message for a metric the history does not hold.
+   *
+   * @param metric the name asked for
+   * @param known the names the history holds
+   * @return e.g. {@code Unknown metric "acc"; the history has [loss, accuracy]. Did you mean
+   *     "accuracy"?}
+   */
+  static String unknownMetric(String metric, List<String> known) {
+    return "Unknown metric \""
+        + metric
+        + "\"; the history has "
+        + known
+        + "."
+        + Names.didYouMean(metric, known);
+  }
+
+  private static XYChart newChart(String title, String xTitle, String yTitle, ChartOptions o) {
+    XYChart chart =
+        new NotedChart(
+            new XYChartBuilder()
+                .width(o.width())
+                .height(o.height())
+                .title(title)
+                .xAxisTitle(xTitle)
+                .yAxisTitle(yTitle));
+    Styler styler = chart.getStyler();
+    styler.setLegendPosition(Styler.LegendPosition.InsideNE);
+    styler.setChartBackgroundColor(Color.WHITE);
+    styler.setAntiAlias(true);
+    chart.getStyler().setYAxisLogarithmic(o.logScale());
+    chart.getStyler().setYAxisDecimalPattern("0.####E0");
+    chart.getStyler().setXAxisDecimalPattern("#,###");
+    chart.getStyler().setAnnotationLineColor(MARK);
+    chart
+        .getStyler()
+        .setAnnotationLineStroke(
+            new BasicStroke(
+                1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {3f, 3f}, 0f));
+    return chart;
+  }
+
+  /**
+   * Writes a message inside an empty (or partly drawn) chart; an empty chart gets a blank series.
+   */
+  private static XYChart message(XYChart chart, String text) {
+    if (chart.getSeriesMap().isEmpty()) {
+      XYSeries blank = chart.addSeries(" ", new double[] {0, 1}, new double[] {0, 0});
+      blank.setMarker(SeriesMarkers.NONE);
+      blank.setLineColor(new Color(0, 0, 0, 0));
+      blank.setShowInLegend(false);
+      chart.getStyler().setYAxisLogarithmic(false);
+    }
+    chart.addAnnotation(new AnnotationTextPanel(text, 0, 0, true));
+    if (chart instanceof NotedChart noted) {
+      noted.notes.add(text);
+    }
+    return chart;
+  }
+
+  /**
+   * Returns the messages written inside a chart made here (zero steps, empty history, unknown
+   * metric names), so code and tests can read what the image says.
+   *
+   * @param chart a chart
+   * @return the messages, empty when there are none or the chart was not made by {@code Charts}
+   */
+  public static List<String> notes(XYChart chart) {
+    return chart instanceof NotedChart noted ? List.copyOf(noted.notes) : List.of();
+  }
+
+  /** An XYChart that remembers the messages written into it. */
+  private static final class NotedChart extends XYChart {
+    private final List<String> notes = new ArrayList<>();
+
+    NotedChart(XYChartBuilder builder) {
+      super(builder);
+    }
+  }
+
+  /** Adds a thinned line series; non-positive values become gaps on a log axis. */
+  private static XYSeries addLine(
+      XYChart chart, String name, double[] x, double[] y, int axisGroup, ChartOptions o) {
+    int[] keep = Decimate.minMax(y, o.maxPoints());
+    double[] xs = new double[keep.length];
+    double[] ys = new double[keep.length];
+    boolean log = o.logScale() && axisGroup == 0;
+    for (int i = 0; i < keep.length; i++) {
+      xs[i] = x[keep[i]];
+      double v = y[keep[i]];
+      ys[i] = log && !(v > 0) ? Double.NaN : v;
+    }
+    String unique = name;
+    for (int k = 2; chart.getSeriesMap().containsKey(unique); k++) {
+      unique = name + " (" + k + ")";
+    }
+    XYSeries series = chart.addSeries(unique, xs, ys);
+    series.setMarker(SeriesMarkers.NONE);
+    series.setYAxisGroup(axisGroup);
+    return series;
+  }
+
+  /**
+   * Marks the end of a warm-up (the learning rate rising from the start to its peak) and restarts
+   * (a jump up by at least half the range in one step) with dashed vertical lines.
+   */
+  private static void markPhases(XYChart chart, double[] lr) {
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+    for (double v : lr) {
+      if (!Double.isNaN(v)) {
+        min = Math.min(min, v);
+        max = Math.max(max, v);
+      }
+    }
+    if (!(max > min)) {
+      return;
+    }
+    double range = max - min;
+    int peak = 0;
+    while (peak + 1 < lr.length && lr[peak + 1] >= lr[peak] && lr[peak + 1] > lr[0]) {
+      peak++;
+    }
+    if (peak > 0 && peak < lr.length - 1) {
+      chart.addAnnotation(new AnnotationLine(peak, true, false));
+    }
+    int marks = 0;
+    for (int i = Math.max(1, peak + 1); i < lr.length && marks < 50; i++) {
+      if (lr[i] - lr[i - 1] >= 0.5 * range) {
+        chart.addAnnotation(new AnnotationLine(i, true, false));
+        marks++;
+      }
+    }
+  }
+}

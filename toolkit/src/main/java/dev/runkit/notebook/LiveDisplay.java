@@ -1,0 +1,175 @@
+package dev.runkit.notebook;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.function.LongSupplier;
+import org.knowm.xchart.XYChart;
+import tech.tablesaw.api.Table;
+
+/**
+ * Live training progress in one display updated in place: the latest value of every metric and the
+ * training curves, from a history table in long format (columns {@code iteration}, {@code phase},
+ * {@code metric}, {@code value}, optional {@code lr}, {@code elapsed}). Updates are throttled (the
+ * table at most every {@code minInterval}, the chart, which costs more to draw, at most every
+ * {@code chartInterval}), so a training loop may offer every iteration. Outside a kernel each shown
+ * update is one console line, and {@link #finish} prints the table and writes the chart.
+ *
+ * <pre>{@code
+ * LiveDisplay live = LiveDisplay.create();
+ * for (...) { ...; live.offer(history); }   // cheap when not due
+ * live.finish(history);                    // always shows the final state
+ * }</pre>
+ *
+ * <p>Like {@link Show}, no method throws: a bad history is shown as a message.
+ */
+public final class LiveDisplay {
+
+  private final Display display = Display.create();
+  private final long minNanos;
+  private final long chartNanos;
+  private final LongSupplier clock;
+  private long lastShown = Long.MIN_VALUE;
+  private long lastChart = Long.MIN_VALUE;
+  private String chartHtml = "";
+  private int updates;
+
+  LiveDisplay(Duration minInterval, Duration chartInterval, LongSupplier clock) {
+    if (minInterval.isNegative() || chartInterval.isNegative()) {
+      throw new IllegalArgumentException(
+          "intervals must be >= 0, got " + minInterval + " and " + chartInterval);
+    }
+    this.minNanos = minInterval.toNanos();
+    this.chartNanos = chartInterval.toNanos();
+    this.clock = clock;
+  }
+
+  /**
+   * Makes a live display updating the table at most 4 times a second and the chart every 2 seconds.
+   *
+   * @return the display (nothing is shown before the first offer)
+   */
+  public static LiveDisplay create() {
+    return create(Duration.ofMillis(250), Duration.ofSeconds(2));
+  }
+
+  /**
+   * Makes a live display with chosen throttling.
+   *
+   * @param minInterval the least time between two updates
+   * @param chartInterval the least time between two redraws of the chart
+   * @return the display
+   * @throws IllegalArgumentException if an interval is negative
+   */
+  public static LiveDisplay create(Duration minInterval, Duration chartInterval) {
+    return new LiveDisplay(minInterval, chartInterval, System::nanoTime);
+  }
+
+  /**
+   * Shows the history if the last update is at least {@code minInterval} old.
+   *
+   * @param history the history so far
+   * @return whether it was shown
+   */
+  public boolean offer(Table history) {
+    long now = clock.getAsLong();
+    if (lastShown != Long.MIN_VALUE && now - lastShown < minNanos) {
+      return false;
+    }
+    show(history, now, false);
+    return true;
+  }
+
+  /**
+   * Shows the final state, chart redrawn, whatever the throttling.
+   *
+   * @param history the whole history
+   */
+  public void finish(Table history) {
+    show(history, clock.getAsLong(), true);
+    if (Show.kernel().isEmpty()) {
+      Show.table(safeFinalMetrics(history));
+      Show.emit(null, false, () -> Show.chartOutput(Charts.curves(history), false));
+    }
+  }
+
+  /**
+   * Returns how many updates were shown.
+   *
+   * @return the count
+   */
+  public int updates() {
+    return updates;
+  }
+
+  /**
+   * Returns the id of the underlying display.
+   *
+   * @return the Jupyter display id
+   */
+  public String id() {
+    return display.id();
+  }
+
+  private void show(Table history, long now, boolean last) {
+    lastShown = now;
+    updates++;
+    if (Show.kernel().isEmpty()) {
+      display.text(consoleLine(history));
+      return;
+    }
+    boolean redraw = last || lastChart == Long.MIN_VALUE || now - lastChart >= chartNanos;
+    Show.emit(
+        display.id(),
+        updates > 1,
+        () -> {
+          Table latest = Tables.finalMetrics(history);
+          if (redraw) {
+            // a small chart with few buckets: drawn every few seconds during training, it must be
+            // cheap
+            XYChart chart =
+                Charts.curves(history, ChartOptions.defaults().size(640, 320).maxPoints(250));
+            chartHtml =
+                "<img src=\"data:image/png;base64,"
+                    + Base64.getEncoder().encodeToString(Show.png(chart))
+                    + "\" width=\"640\" height=\"320\"/>";
+            lastChart = now;
+          }
+          TableRenderer r = TableRenderer.of(latest, 40);
+          return Output.html("progress", r.html() + chartHtml, r.text());
+        });
+  }
+
+  private static Table safeFinalMetrics(Table history) {
+    try {
+      return Tables.finalMetrics(history);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  /** One line: the last iteration and the last value of every phase and metric. */
+  static String consoleLine(Table history) {
+    try {
+      Table latest = Tables.finalMetrics(history);
+      if (latest.rowCount() == 0) {
+        return "progress: nothing recorded yet";
+      }
+      long iteration = 0;
+      List<String> parts = new ArrayList<>();
+      for (int i = 0; i < latest.rowCount(); i++) {
+        iteration = Math.max(iteration, latest.longColumn("iteration").getLong(i));
+        parts.add(
+            latest.stringColumn("phase").get(i)
+                + " "
+                + latest.stringColumn("metric").get(i)
+                + " "
+                + Formats.number(latest.doubleColumn("last").getDouble(i)));
+      }
+      return "iteration " + iteration + ": " + String.join(", ", parts);
+    } catch (IllegalArgumentException e) {
+      return "progress: " + e.getMessage();
+    }
+  }
+}

@@ -1,0 +1,298 @@
+package dev.runkit.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Installs the RunKit kernelspec (rapaio-jupyter-kernel through {@link RapaioKernelLauncher}) from
+ * the packaged jar into a temporary Jupyter data folder and HOME, executes {@code
+ * notebooks/00-smoke.ipynb} headless with Debian's {@code jupyter nbconvert --execute} and checks
+ * the executed notebook in detail, then executes every other notebook in {@code notebooks/} and
+ * checks it has no error output. Runs in Maven's integration-test phase, after package.
+ */
+class NotebookIT {
+
+  static final Path JUPYTER = Path.of("/usr/bin/jupyter");
+
+  @TempDir static Path tmp;
+  static JsonNode executed;
+  static String log;
+  static Path kernelsData;
+
+  @BeforeAll
+  static void executeSmokeNotebook() throws Exception {
+    assumeTrue(Files.isExecutable(JUPYTER), "Debian's Jupyter (/usr/bin/jupyter) is not installed");
+    Path jar = Path.of(property("runkit.jar"));
+    Path lib = Path.of(property("runkit.lib"));
+    Path kernelJar = Path.of(property("runkit.kernelJar"));
+    Path notebook = Path.of(property("runkit.notebooks"), "00-smoke.ipynb");
+    assertThat(jar).as("packaged RunKit jar (run mvn verify, not just test)").isRegularFile();
+    assertThat(kernelJar).as("kernel copied by maven-dependency-plugin").isRegularFile();
+    assertThat(notebook).isRegularFile();
+
+    List<String> cp = new ArrayList<>();
+    cp.add(jar.toString());
+    try (Stream<Path> jars = Files.list(lib)) {
+      jars.filter(p -> p.toString().endsWith(".jar")).sorted().forEach(p -> cp.add(p.toString()));
+    }
+    Path data = tmp.resolve("jupyter-data");
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status =
+        Main.run(
+            List.of(
+                "kernel",
+                "install",
+                "--data-dir",
+                data.toString(),
+                "--name",
+                "runkit-it",
+                "--kernel-jar",
+                kernelJar.toString(),
+                "--classpath",
+                String.join(File.pathSeparator, cp)),
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(data.resolve("kernels/runkit-it/kernel.json")).isRegularFile();
+
+    kernelsData = data;
+    executed = execute(notebook);
+  }
+
+  /**
+   * Executes a notebook with nbconvert and the installed kernel, in a temporary HOME and Jupyter
+   * folders, failing with the log's tail if it does not finish cleanly.
+   */
+  static JsonNode execute(Path notebook) throws Exception {
+    String stem = notebook.getFileName().toString().replaceAll("\\.ipynb$", "");
+    Path outDir = Files.createDirectories(tmp.resolve("out"));
+    ProcessBuilder pb =
+        new ProcessBuilder(
+            JUPYTER.toString(),
+            "nbconvert",
+            "--to",
+            "notebook",
+            "--execute",
+            notebook.toString(),
+            "--output-dir",
+            outDir.toString(),
+            "--ExecutePreprocessor.kernel_name=runkit-it",
+            "--ExecutePreprocessor.timeout=300",
+            "--ExecutePreprocessor.startup_timeout=120");
+    Path home = Files.createDirectories(tmp.resolve("home"));
+    pb.environment().put("HOME", home.toString());
+    pb.environment().put("JUPYTER_PATH", kernelsData.toString());
+    pb.environment().put("JUPYTER_DATA_DIR", kernelsData.toString());
+    pb.environment().put("JUPYTER_CONFIG_DIR", home.resolve(".jupyter").toString());
+    pb.environment().put("JUPYTER_RUNTIME_DIR", tmp.resolve("runtime").toString());
+    pb.environment().put("RUNKIT_OUTPUT_DIR", tmp.resolve("runkit-output").toString());
+    pb.directory(notebook.getParent().toFile());
+    pb.redirectErrorStream(true);
+    Path logFile = tmp.resolve(stem + ".log");
+    pb.redirectOutput(logFile.toFile());
+    Process p = pb.start();
+    boolean finished = p.waitFor(8, TimeUnit.MINUTES);
+    if (!finished) {
+      p.destroyForcibly();
+    }
+    String text = Files.readString(logFile);
+    if (stem.equals("00-smoke")) {
+      log = text;
+    }
+    assertThat(finished).as("%s finished within 8 minutes; log:%n%s", stem, tail(text)).isTrue();
+    assertThat(p.exitValue()).as("%s: nbconvert exit status; log:%n%s", stem, tail(text)).isZero();
+    return new ObjectMapper().readTree(outDir.resolve(stem + ".ipynb").toFile());
+  }
+
+  /** Every other committed notebook executes with no error output (tutorials join as they land). */
+  @TestFactory
+  Stream<DynamicTest> everyNotebook_executes_withoutErrorOutputs() throws Exception {
+    Path dir = Path.of(property("runkit.notebooks"));
+    List<Path> notebooks;
+    try (Stream<Path> s = Files.list(dir)) {
+      notebooks =
+          s.filter(p -> p.toString().endsWith(".ipynb"))
+              .filter(p -> !p.getFileName().toString().equals("00-smoke.ipynb"))
+              .sorted()
+              .toList();
+    }
+    return notebooks.stream()
+        .map(
+            nb ->
+                DynamicTest.dynamicTest(
+                    nb.getFileName().toString(),
+                    () -> {
+                      JsonNode result = execute(nb);
+                      List<String> errors = new ArrayList<>();
+                      result
+                          .get("cells")
+                          .forEach(
+                              c ->
+                                  c.path("outputs")
+                                      .forEach(
+                                          o -> {
+                                            if (o.path("output_type").asText().equals("error")) {
+                                              errors.add(o.path("ename") + ": " + o.path("evalue"));
+                                            }
+                                          }));
+                      assertThat(errors).as(nb.getFileName().toString()).isEmpty();
+                    }));
+  }
+
+  private static String property(String key) {
+    String value = System.getProperty(key);
+    assertThat(value)
+        .as("system property %s (set by failsafe in toolkit/pom.xml)", key)
+        .isNotNull();
+    return value;
+  }
+
+  private static String tail(String s) {
+    return s.length() <= 4_000 ? s : s.substring(s.length() - 4_000);
+  }
+
+  private static List<JsonNode> codeCells() {
+    List<JsonNode> cells = new ArrayList<>();
+    executed
+        .get("cells")
+        .forEach(
+            c -> {
+              if (c.get("cell_type").asText().equals("code")) {
+                cells.add(c);
+              }
+            });
+    return cells;
+  }
+
+  private static JsonNode cellWith(String source) {
+    return codeCells().stream()
+        .filter(c -> c.get("source").toString().contains(source))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no code cell contains " + source));
+  }
+
+  private static List<JsonNode> outputs() {
+    List<JsonNode> all = new ArrayList<>();
+    codeCells().forEach(c -> c.get("outputs").forEach(all::add));
+    return all;
+  }
+
+  private static String text(JsonNode output, String mime) {
+    JsonNode data = output.path("data").path(mime);
+    if (data.isArray()) {
+      StringBuilder b = new StringBuilder();
+      data.forEach(line -> b.append(line.asText()));
+      return b.toString();
+    }
+    return data.asText(null);
+  }
+
+  @Test
+  void smokeNotebook_executed_hasNoErrorOutputs() {
+    assertThat(outputs()).extracting(o -> o.get("output_type").asText()).doesNotContain("error");
+    assertThat(outputs())
+        .filteredOn(o -> o.path("name").asText().equals("stderr"))
+        .as("stderr output")
+        .isEmpty();
+  }
+
+  @Test
+  void smokeNotebook_displaysThroughTheKernelNotTheConsoleFallback() {
+    assertThat(outputs())
+        .anySatisfy(
+            o -> {
+              assertThat(o.get("output_type").asText()).isEqualTo("display_data");
+              assertThat(text(o, "text/plain"))
+                  .isEqualTo("RunKit display through: rapaio-jupyter-kernel");
+            });
+  }
+
+  @Test
+  void smokeNotebook_tables_areHtmlWithNaNShown() {
+    List<String> html =
+        outputs().stream().map(o -> text(o, "text/html")).filter(h -> h != null).toList();
+    assertThat(html).hasSize(3); // two tables and the live display
+    assertThat(html.get(0)).contains("<table", "<caption", "metrics", "2.3026", "NaN", "1e-05");
+    assertThat(html.get(1)).contains("<table", "step", "lr");
+  }
+
+  @Test
+  void smokeNotebook_charts_arePngsOfTheExpectedSizes() throws Exception {
+    List<String> pngs =
+        outputs().stream().map(o -> text(o, "image/png")).filter(h -> h != null).toList();
+    assertThat(pngs).hasSize(2);
+    BufferedImage schedule = decode(pngs.get(0));
+    assertThat(schedule.getWidth()).isEqualTo(800);
+    assertThat(schedule.getHeight()).isEqualTo(450);
+    BufferedImage grid = decode(pngs.get(1));
+    assertThat(grid.getWidth()).isEqualTo(2 * 400);
+    assertThat(grid.getHeight()).isEqualTo(2 * 280);
+  }
+
+  private static BufferedImage decode(String base64) throws Exception {
+    byte[] png = Base64.getMimeDecoder().decode(base64);
+    assertThat(png).startsWith(0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n');
+    return ImageIO.read(new ByteArrayInputStream(png));
+  }
+
+  /**
+   * A training loop offers its growing history to a LiveDisplay every iteration: the cell ends with
+   * one output (all updates went to the same display), holding the final table and curves, and the
+   * display reports several updates.
+   */
+  @Test
+  void smokeNotebook_liveDisplay_updatedInPlaceDuringTheLoop() {
+    JsonNode loop = cellWith("LiveDisplay.create()");
+    assertThat(loop.get("outputs")).hasSize(1);
+    String html = text(loop.get("outputs").get(0), "text/html");
+    assertThat(html).contains("<table", ">300<", "data:image/png;base64,");
+    String count = text(cellWith("live.updates()").get("outputs").get(0), "text/plain");
+    assertThat(count).startsWith("live updates: ");
+    assertThat(Integer.parseInt(count.substring("live updates: ".length()))).isGreaterThan(1);
+  }
+
+  @Test
+  void smokeNotebook_kernel_startedThroughTheLauncherWorkAround() {
+    assertThat(log).doesNotContain("without the start-up race work-around");
+  }
+
+  /**
+   * nbconvert records a notebook's final state, so an update in place shows as the first cell of
+   * the display holding the last content while the cell that sent the updates has no output of its
+   * own: "step 500" can reach the first cell only through {@code update_display_data}.
+   */
+  @Test
+  void smokeNotebook_display_updatedInPlace() {
+    List<JsonNode> cells = codeCells();
+    JsonNode creating = cellWith("Display.create()");
+    JsonNode updating = cells.get(cells.indexOf(creating) + 1);
+    assertThat(creating.get("source").toString()).contains("Display.create()");
+    assertThat(creating.get("outputs")).hasSize(1);
+    assertThat(text(creating.get("outputs").get(0), "text/plain")).isEqualTo("progress: step 500");
+    assertThat(updating.get("source").toString()).contains("progress.text");
+    assertThat(updating.get("outputs")).isEmpty();
+  }
+}

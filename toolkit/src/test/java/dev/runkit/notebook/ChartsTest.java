@@ -1,0 +1,211 @@
+package dev.runkit.notebook;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.runkit.schedule.Schedule;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import tech.tablesaw.api.Table;
+
+class ChartsTest {
+
+  static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+
+  static BufferedImage decode(byte[] png) throws IOException {
+    assertThat(png).startsWith(PNG_SIGNATURE);
+    BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
+    assertThat(image).isNotNull();
+    return image;
+  }
+
+  @Test
+  void schedule_warmupCosine_rendersPngWithOneSeriesAndLabels() throws IOException {
+    XYChart chart = Charts.schedule(Fixtures.warmupCosine(100, 1_000), 1_000);
+
+    BufferedImage image = decode(Show.png(chart));
+
+    assertThat(image.getWidth()).isEqualTo(800);
+    assertThat(image.getHeight()).isEqualTo(450);
+    assertThat(chart.getSeriesMap()).containsOnlyKeys("learning rate");
+    assertThat(chart.getTitle()).isEqualTo("Learning-rate schedule");
+    assertThat(chart.getXAxisTitle()).isEqualTo("step");
+    assertThat(chart.getYAxisTitle()).isEqualTo("learning rate");
+    assertThat(Charts.notes(chart)).isEmpty();
+  }
+
+  @Test
+  void schedule_cyclingMomentum_addsMomentumOnSecondAxis() throws IOException {
+    XYChart chart =
+        Charts.schedule("one-cycle", Fixtures.cyclingMomentum(500), 500, ChartOptions.defaults());
+
+    decode(Show.png(chart));
+
+    assertThat(chart.getSeriesMap()).containsOnlyKeys("one-cycle", "momentum");
+    assertThat(chart.getSeriesMap().get("one-cycle").getYAxisGroup()).isZero();
+    assertThat(chart.getSeriesMap().get("momentum").getYAxisGroup()).isEqualTo(1);
+    assertThat(chart.getYAxisGroupTitle(1)).isEqualTo("momentum");
+  }
+
+  @Test
+  void schedule_constantSchedule_hasNoMomentumSeriesAndARangeAroundTheValue() throws IOException {
+    XYChart chart = Charts.schedule(step -> 0.1, 10);
+
+    decode(Show.png(chart));
+    assertThat(chart.getSeriesMap()).containsOnlyKeys("learning rate");
+    assertThat(chart.getStyler().getYAxisMin(0)).isCloseTo(0.05, within(1e-12));
+    assertThat(chart.getStyler().getYAxisMax(0)).isCloseTo(0.15, within(1e-12));
+  }
+
+  @Test
+  void schedule_100kStepsWithRestarts_thinsSeriesButKeepsEveryPeak() throws IOException {
+    Schedule sgdr = Fixtures.restarts(10_000);
+
+    XYChart chart = Charts.schedule(sgdr, 100_000);
+    decode(Show.png(chart));
+
+    XYSeries series = chart.getSeriesMap().get("learning rate");
+    double[] x = series.getXData();
+    double[] y = series.getYData();
+    assertThat(x.length).isLessThanOrEqualTo(4 * 500).isGreaterThan(500);
+    for (long restart = 0; restart < 100_000; restart += 10_000) {
+      long r = restart;
+      assertThat(x).as("restart at step %d kept", r).contains((double) r);
+    }
+    assertThat(y).contains(sgdr.lr(0), sgdr.lr(9_999));
+  }
+
+  @Test
+  void schedule_zeroSteps_drawsEmptyChartWithMessage() throws IOException {
+    XYChart chart = Charts.schedule(step -> 0.1, 0);
+
+    decode(Show.png(chart));
+
+    assertThat(Charts.notes(chart))
+        .containsExactly("No steps to plot (steps = 0): pass the number of steps to draw.");
+  }
+
+  @Test
+  void schedule_negativeSteps_throws() {
+    assertThatThrownBy(() -> Charts.schedule(step -> 0.1, -5))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("steps must be >= 0, got -5");
+  }
+
+  @Test
+  void schedule_logScaleWithZeroAndNaN_rendersGapsInsteadOfFailing() throws IOException {
+    Schedule decayToZero = step -> step >= 50 ? 0.0 : (step == 10 ? Double.NaN : 0.1 / (step + 1));
+
+    XYChart chart =
+        Charts.schedule("decay", decayToZero, 100, ChartOptions.defaults().logScale(true));
+
+    decode(Show.png(chart));
+    assertThat(chart.getStyler().isYAxisLogarithmic()).isTrue();
+    assertThat(chart.getSeriesMap().get("decay").getYData()[60]).isNaN();
+  }
+
+  @Test
+  void compare_twoSchedules_oneSeriesEachInOrder() throws IOException {
+    Map<String, Schedule> schedules = new LinkedHashMap<>();
+    schedules.put("warm-up cosine", Fixtures.warmupCosine(10, 200));
+    schedules.put("restarts", Fixtures.restarts(50));
+
+    XYChart chart = Charts.compare(schedules, 200);
+
+    decode(Show.png(chart));
+    assertThat(chart.getSeriesMap().keySet()).containsExactly("warm-up cosine", "restarts");
+    assertThat(chart.getTitle()).isEqualTo("Learning-rate schedules");
+  }
+
+  @Test
+  void grid_threeSchedulesTwoColumns_composesOneImage() throws IOException {
+    Map<String, Schedule> schedules = new LinkedHashMap<>();
+    schedules.put("a", Fixtures.warmupCosine(10, 200));
+    schedules.put("b", Fixtures.restarts(50));
+    schedules.put("c", Fixtures.cyclingMomentum(200));
+
+    ChartGrid grid = Charts.grid(schedules, 200, 2);
+    BufferedImage image = decode(grid.png());
+
+    assertThat(grid.rows()).isEqualTo(2);
+    assertThat(image.getWidth()).isEqualTo(800);
+    assertThat(image.getHeight()).isEqualTo(560);
+    assertThat(grid.charts()).extracting(XYChart::getTitle).containsExactly("a", "b", "c");
+    assertThat(grid.charts().get(2).getSeriesMap()).containsOnlyKeys("c", "momentum");
+  }
+
+  @Test
+  void grid_zeroColumns_throws() {
+    assertThatThrownBy(() -> Charts.grid(Map.of("a", step -> 0.1), 10, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Charts.grid columns must be >= 1, got 0");
+  }
+
+  @Test
+  void curves_history_plotsLossPerPhaseAndLrOnSecondAxis() throws IOException {
+    XYChart chart = Charts.curves(Fixtures.history(1_000, 100));
+
+    decode(Show.png(chart));
+
+    assertThat(chart.getSeriesMap().keySet())
+        .containsExactly("train loss", "validation loss", "learning rate");
+    assertThat(chart.getSeriesMap().get("learning rate").getYAxisGroup()).isEqualTo(1);
+    assertThat(chart.getSeriesMap().get("validation loss").getXData()).hasSize(10);
+    assertThat(Charts.notes(chart)).isEmpty();
+  }
+
+  @Test
+  void curves_unknownMetric_plotsTheKnownOnesAndNamesTheNearest() throws IOException {
+    XYChart chart = Charts.curves(Fixtures.history(100, 10), "loss", "acuracy");
+
+    decode(Show.png(chart));
+
+    assertThat(chart.getSeriesMap()).containsKeys("train loss", "validation loss");
+    assertThat(Charts.notes(chart))
+        .containsExactly(
+            "Unknown metric \"acuracy\"; the history has [loss, accuracy]. Did you mean"
+                + " \"accuracy\"?");
+  }
+
+  @Test
+  void curves_emptyHistory_drawsMessage() throws IOException {
+    Table empty = Fixtures.history(0, 10);
+
+    XYChart chart = Charts.curves(empty);
+
+    decode(Show.png(chart));
+    assertThat(Charts.notes(chart))
+        .containsExactly("The history is empty: nothing has been recorded yet.");
+  }
+
+  @Test
+  void curves_nanLoss_rendersWithGap() throws IOException {
+    Table history = Fixtures.history(100, 10);
+    history.doubleColumn("value").set(5, Double.NaN);
+
+    XYChart chart = Charts.curves(history);
+
+    decode(Show.png(chart));
+    assertThat(chart.getSeriesMap().get("train loss").getYData()).contains(Double.NaN);
+  }
+
+  @Test
+  void curves_tableWithoutPhaseColumn_throwsNamingTheFormat() {
+    Table wrong = Fixtures.history(10, 5).removeColumns("phase");
+
+    assertThatThrownBy(() -> Charts.curves(wrong))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "Charts.curves: history table \"run\" lacks column \"phase\"; expected the long format"
+                + " [iteration, phase, metric, value, lr, elapsed] (lr and elapsed optional), got"
+                + " [iteration, metric, value, lr, elapsed]");
+  }
+}
