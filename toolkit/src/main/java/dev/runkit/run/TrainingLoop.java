@@ -90,6 +90,7 @@ public final class TrainingLoop implements RunContext {
   private List<NDArray> bestWeights;
 
   private Meter lossMeter;
+  private Meter gradNormMeter;
   private final List<Meter> metricMeters = new ArrayList<>();
   private final List<Batch> inFlight = new ArrayList<>();
 
@@ -188,6 +189,9 @@ public final class TrainingLoop implements RunContext {
     lossMeter = new Meter("loss", manager);
     for (Metric m : s.metrics()) {
       metricMeters.add(new Meter(m.name(), manager));
+    }
+    if (s.gradientClip() != null) {
+      gradNormMeter = new Meter("grad_norm", manager);
     }
     if (s.fineTuneFrom() != null) {
       Checkpoint ckpt = Checkpoint.read(s.fineTuneFrom());
@@ -474,7 +478,13 @@ public final class TrainingLoop implements RunContext {
         }
       }
       if (s.gradientClip() != null) {
-        s.gradientClip().clip(Collections.unmodifiableList(grads));
+        NDArray norm = s.gradientClip().apply(grads);
+        // the norm is averaged like a metric and closed with this iteration's batches
+        norm.attach(current.get(0).getManager());
+        gradNormMeter.addMean(norm, 1);
+      }
+      if (optimizer instanceof ScheduledOptimizer so) {
+        so.beginStep(grads);
       }
       for (int i = 0; i < weights.size(); i++) {
         optimizer.update(names.get(i), weights.get(i), grads.get(i));
@@ -547,6 +557,9 @@ public final class TrainingLoop implements RunContext {
     double loss = report(lossMeter, null, TRAIN);
     for (int m = 0; m < metricMeters.size(); m++) {
       report(metricMeters.get(m), s.metrics().get(m), TRAIN);
+    }
+    if (gradNormMeter != null) {
+      report(gradNormMeter, null, TRAIN);
     }
     long now = System.nanoTime();
     double seconds = (now - intervalStartNanos) / 1e9;
@@ -826,6 +839,9 @@ public final class TrainingLoop implements RunContext {
     List<Meter> all = new ArrayList<>();
     all.add(lossMeter);
     all.addAll(metricMeters);
+    if (gradNormMeter != null) {
+      all.add(gradNormMeter);
+    }
     return all;
   }
 
@@ -870,7 +886,7 @@ public final class TrainingLoop implements RunContext {
     }
     OptimizerStates.check(optimizer, c.optimizerType(), file);
     restoreParameters(c, true, file);
-    OptimizerStates.restore(optimizer, c.optimizerType(), c.optimizer());
+    OptimizerStates.restore(optimizer, c.optimizer(), file);
     iteration = c.iteration();
     elapsedBefore = c.elapsed();
     stream.seek(c.epoch(), c.batchInEpoch());
