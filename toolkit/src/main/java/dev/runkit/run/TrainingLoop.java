@@ -3,6 +3,7 @@ package dev.runkit.run;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -445,9 +446,9 @@ public final class TrainingLoop implements RunContext {
         collector.backward(loss);
       }
       if (s.nonFinite() == NonFinitePolicy.SKIP) {
-        // the one per-step host read, asked for by choosing SKIP
-        float value = loss.getFloat();
-        if (!Float.isFinite(value)) {
+        // the one per-step host read, asked for by choosing SKIP; gradients too, since a NaN
+        // input can leave the loss finite (ReLU maps NaN to 0) while poisoning the gradients
+        if (!Float.isFinite(loss.getFloat()) || !finite(gradients)) {
           finite = false;
         }
       }
@@ -550,6 +551,7 @@ public final class TrainingLoop implements RunContext {
   }
 
   private void logTraining() {
+    long from = lastLogged + 1;
     lastLogged = iteration;
     if (lossMeter.isEmpty()) {
       return;
@@ -566,15 +568,15 @@ public final class TrainingLoop implements RunContext {
     double speed = seconds > 0 ? (iteration - intervalStartIteration) / seconds : Double.NaN;
     intervalStartNanos = now;
     intervalStartIteration = iteration;
-    if (!Double.isFinite(loss)) {
+    if (!Double.isFinite(loss) || !paramsFinite()) {
       stop(
           StopReason.NON_FINITE,
           String.format(
               Locale.ROOT,
               "training loss became %s between iterations %d and %d (lr %.3g); lower the learning"
                   + " rate, clip gradients, or choose nonFinite(SKIP)",
-              loss,
-              Math.max(1, lastLogged - logEvery + 1),
+              Double.isFinite(loss) ? "finite but the parameters NaN or infinite" : loss,
+              from,
               iteration,
               lr()));
     }
@@ -729,14 +731,20 @@ public final class TrainingLoop implements RunContext {
   // ---------------------------------------------------------------- checkpoints
 
   private boolean paramsFinite() {
-    // one scalar per parameter, summed: NaN and infinity survive the sum
-    double sum = 0;
-    for (NDArray w : weights) {
-      try (NDArray total = w.sum()) {
-        sum += total.toType(DataType.FLOAT64, false).getDouble();
-      }
+    return finite(weights);
+  }
+
+  /** Says whether all arrays are finite, with one host read: NaN and infinity survive a sum. */
+  private static boolean finite(List<NDArray> arrays) {
+    NDList sums = new NDList(arrays.size());
+    for (NDArray a : arrays) {
+      sums.add(a.sum().toType(DataType.FLOAT64, false));
     }
-    return Double.isFinite(sum);
+    try (NDArray total = NDArrays.stack(sums).sum()) {
+      return Double.isFinite(total.getDouble());
+    } finally {
+      sums.close();
+    }
   }
 
   private void checkpoint() {
