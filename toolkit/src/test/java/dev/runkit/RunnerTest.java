@@ -249,4 +249,28 @@ class RunnerTest {
     assertThat(r.last("validation", "mape")).isLessThan(0.05);
     assertThat(r.last("validation", "rmse")).isGreaterThanOrEqualTo(r.last("validation", "mae"));
   }
+
+  @Test
+  void fit_testData_testedEveryMAndAtTheEndOnTheBestParameters() {
+    ArrayDataset[] split = Fixtures.digits(manager, 32);
+    RunResult r =
+        Runner.with(Fixtures.mlp(32, 10))
+            .loss(Loss.softmaxCrossEntropyLoss())
+            .data(train, validation)
+            .test(split[1])
+            .optimizer(dev.runkit.optim.Optimizers.sgd().lr(0.05).momentum(0.9))
+            .metrics(Metrics.accuracy())
+            .monitor(dev.runkit.run.Monitor.max("accuracy"))
+            .iterations(90)
+            .validateEvery(30)
+            .testEvery(45)
+            .quiet()
+            .fit();
+    Table h = r.history();
+    Table tests = h.where(h.stringColumn("phase").isEqualTo("test"));
+    // at 45 and at the end, loss and accuracy each
+    assertThat(tests.longColumn("iteration").asList()).containsExactly(45L, 45L, 90L, 90L);
+    // the test set is the validation set here: the final test equals the best validation
+    assertThat(r.test().get("accuracy")).isEqualTo(r.best().getAsDouble());
+  }
 }
