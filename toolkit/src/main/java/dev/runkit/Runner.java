@@ -36,7 +36,7 @@ import java.util.Set;
  * RunResult r = Runner.with(model)
  *     .loss(Loss.softmaxCrossEntropyLoss())
  *     .data(train, validation)
- *     .optimizer(Optimizers.adamW().lr(1e-3).build())
+ *     .optimizer(Optimizers.adamW().lr(1e-3))
  *     .schedule(Schedules.cosineWithWarmup(100, 2_000))
  *     .iterations(2_000).validateEvery(200)
  *     .fit();

@@ -162,10 +162,18 @@ public final class RunnerBenchmark {
     return Optimizer.sgd().setLearningRateTracker(Tracker.fixed(LR)).optMomentum(0.9f).build();
   }
 
-  /** Yields batches forever, starting a new shuffled pass when one ends. */
+  /**
+   * Yields batches forever, starting a new shuffled pass when one ends. It never asks an exhausted
+   * pass {@code hasNext()}: DJL then closes the pass's manager, and with it a batch the tuned loop
+   * still holds; each pass gets its own manager, closed two passes later.
+   */
   private static Iterator<Batch> endless(ArrayDataset data, NDManager manager) {
+    long perPass = data.size() / BATCH;
     return new Iterator<>() {
       private Iterator<Batch> pass;
+      private long taken;
+      private NDManager current;
+      private NDManager previous;
 
       @Override
       public boolean hasNext() {
@@ -175,9 +183,16 @@ public final class RunnerBenchmark {
       @Override
       public Batch next() {
         try {
-          if (pass == null || !pass.hasNext()) {
-            pass = data.getData(manager).iterator();
+          if (pass == null || taken == perPass) {
+            if (previous != null) {
+              previous.close();
+            }
+            previous = current;
+            current = manager.newSubManager();
+            pass = data.getData(current).iterator();
+            taken = 0;
           }
+          taken++;
           return pass.next();
         } catch (Exception e) {
           throw new IllegalStateException(e);
