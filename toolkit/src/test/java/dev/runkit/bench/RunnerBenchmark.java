@@ -7,8 +7,14 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.pooling.Pool;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.EasyTrain;
 import ai.djl.training.GradientCollector;
@@ -65,6 +71,7 @@ public final class RunnerBenchmark {
    */
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("--child")) {
+      cnn = args.length > 3 && args[3].equals("cnn");
       child(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
       return;
     }
@@ -72,6 +79,7 @@ public final class RunnerBenchmark {
     int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
     Map<String, Map<String, Double>> results = new LinkedHashMap<>();
     String[] threadSettings = (args.length > 2 ? args[2] : "1,2").split(",");
+    String model = args.length > 3 ? args[3] : "mlp";
     for (String threads : threadSettings) {
       ProcessBuilder pb =
           new ProcessBuilder(
@@ -82,17 +90,18 @@ public final class RunnerBenchmark {
               RunnerBenchmark.class.getName(),
               "--child",
               String.valueOf(steps),
-              String.valueOf(rounds));
+              String.valueOf(rounds),
+              model);
       pb.environment().put("OMP_NUM_THREADS", threads);
       pb.redirectErrorStream(true);
       Process p = pb.start();
-      Map<String, Double> best = new LinkedHashMap<>();
+      Map<String, List<Double>> all = new LinkedHashMap<>();
       try (BufferedReader r =
           new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line = r.readLine(); line != null; line = r.readLine()) {
           if (line.startsWith("RESULT ")) {
             String[] f = line.split(" ");
-            best.merge(f[1], Double.parseDouble(f[2]), Math::max);
+            all.computeIfAbsent(f[1], k -> new ArrayList<>()).add(Double.parseDouble(f[2]));
             System.out.println("OMP_NUM_THREADS=" + threads + " " + line);
           } else if (!line.contains("CudaUtils")) {
             System.out.println("  child: " + line);
@@ -102,11 +111,12 @@ public final class RunnerBenchmark {
       if (p.waitFor() != 0) {
         throw new IllegalStateException("child with OMP_NUM_THREADS=" + threads + " failed");
       }
-      results.put(threads, best);
+      results.put(threads + " best", summary(all, rounds - 1));
+      results.put(threads + " median", summary(all, rounds / 2));
     }
     System.out.println();
     System.out.println(
-        "| OMP_NUM_THREADS | plain DJL loop | hand-tuned loop | Runner | Runner / plain | Runner /"
+        "| OMP_NUM_THREADS, of rounds | plain DJL loop | hand-tuned loop | Runner | Runner / plain | Runner /"
             + " tuned | Runner, RunKit SGD | its ratio to tuned |");
     System.out.println("|---|---|---|---|---|---|---|---|");
     for (var e : results.entrySet()) {
@@ -123,14 +133,33 @@ public final class RunnerBenchmark {
           b.get("runner-rk"),
           b.get("runner-rk") / b.get("tuned"));
     }
-    System.out.println("(samples/s, best of " + rounds + " rounds of " + steps + " steps)");
+    System.out.println(
+        "("
+            + model
+            + ", samples/s, best and median of "
+            + rounds
+            + " rounds of "
+            + steps
+            + " steps)");
+  }
+
+  /** Picks, per variant, the value at a rank of the sorted rounds (last: best, middle: median). */
+  private static Map<String, Double> summary(Map<String, List<Double>> all, int rank) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    all.forEach(
+        (variant, values) -> {
+          List<Double> sorted = new ArrayList<>(values);
+          sorted.sort(null);
+          out.put(variant, sorted.get(rank));
+        });
+    return out;
   }
 
   private static void child(int steps, int rounds) {
     try (NDManager manager = NDManager.newBaseManager()) {
       Engine.getInstance().setRandomSeed(1);
       // pixel-like values in [0, 1), as MNIST scaled
-      NDArray x = manager.randomUniform(0, 1, new Shape(60_000, 784));
+      NDArray x = manager.randomUniform(0, 1, new Shape(60_000, 784)).reshape(input(60_000));
       NDArray y = manager.randomInteger(0, 10, new Shape(60_000), DataType.INT32);
       ArrayDataset data =
           new ArrayDataset.Builder()
@@ -154,8 +183,27 @@ public final class RunnerBenchmark {
     }
   }
 
-  private static Block mlp() {
-    return Fixtures.mlp(256, 128, 10);
+  private static boolean cnn;
+
+  /** The shape of {@code rows} inputs: flat for the MLP, one 28 x 28 channel for the CNN. */
+  private static Shape input(long rows) {
+    return cnn ? new Shape(rows, 1, 28, 28) : new Shape(rows, 784);
+  }
+
+  /** The MLP 784-256-128-10, or the small CNN (two 3x3 conv + max-pool stages, then 10 units). */
+  private static Block model() {
+    if (!cnn) {
+      return Fixtures.mlp(256, 128, 10);
+    }
+    return new SequentialBlock()
+        .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(16).build())
+        .add(Activation::relu)
+        .add(Pool.maxPool2dBlock(new Shape(2, 2)))
+        .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(32).build())
+        .add(Activation::relu)
+        .add(Pool.maxPool2dBlock(new Shape(2, 2)))
+        .add(Blocks.batchFlattenBlock())
+        .add(Linear.builder().setUnits(10).build());
   }
 
   private static Optimizer sgd() {
@@ -204,11 +252,11 @@ public final class RunnerBenchmark {
   /** The DJL way: EasyTrain.trainBatch, then trainer.step(), which closes each gradient. */
   private static double plain(ArrayDataset data, int steps) {
     try (Model model = Model.newInstance("plain")) {
-      model.setBlock(mlp());
+      model.setBlock(model());
       try (Trainer trainer =
           model.newTrainer(
               new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(sgd()))) {
-        trainer.initialize(new Shape(BATCH, 784));
+        trainer.initialize(input(BATCH));
         Iterator<Batch> batches = endless(data, trainer.getManager());
         long t0 = 0;
         for (int i = 0; i < WARMUP + steps; i++) {
@@ -230,9 +278,9 @@ public final class RunnerBenchmark {
   private static double tuned(ArrayDataset data, int steps) {
     try (Model model = Model.newInstance("tuned");
         NDManager manager = model.getNDManager().newSubManager()) {
-      Block block = mlp();
+      Block block = model();
       model.setBlock(block);
-      block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(BATCH, 784));
+      block.initialize(model.getNDManager(), DataType.FLOAT32, input(BATCH));
       Optimizer optimizer = sgd();
       Loss loss = Loss.softmaxCrossEntropyLoss();
       ParameterStore store = new ParameterStore(manager, false);
@@ -306,7 +354,7 @@ public final class RunnerBenchmark {
           }
         };
     var result =
-        Runner.with(mlp())
+        Runner.with(model())
             .loss(Loss.softmaxCrossEntropyLoss())
             .data(data)
             .optimizer(optimizer)
