@@ -18,11 +18,16 @@ final class Meter implements AutoCloseable {
   private final NDArray deviceCount;
   private double hostCount;
   private boolean countsOnDevice;
+  private final NDArray heldSum;
+  private final NDArray heldCount;
+  private double heldHostCount;
 
   Meter(String name, NDManager manager) {
     this.name = name;
     this.sum = manager.zeros(new Shape(), DataType.FLOAT32);
     this.deviceCount = manager.zeros(new Shape(), DataType.FLOAT32);
+    this.heldSum = manager.zeros(new Shape(), DataType.FLOAT32);
+    this.heldCount = manager.zeros(new Shape(), DataType.FLOAT32);
   }
 
   String name() {
@@ -54,6 +59,26 @@ final class Meter implements AutoCloseable {
   double[] read() {
     double count = countsOnDevice ? deviceCount.getFloat() : hostCount;
     return new double[] {sum.getFloat(), count};
+  }
+
+  /**
+   * Moves the interval's sum and count aside on the device and starts a new interval, without
+   * waiting: {@link #readHeld()} reads them later, once more work has been queued behind them.
+   */
+  void hold() {
+    sum.copyTo(heldSum);
+    deviceCount.copyTo(heldCount);
+    heldHostCount = hostCount;
+    // a non-finite sum stops the run when it is read, so multiplying by zero is a safe reset here
+    sum.muli(0);
+    deviceCount.muli(0);
+    hostCount = 0;
+  }
+
+  /** Reads {@code [sum, count]} moved aside by {@link #hold()}. */
+  double[] readHeld() {
+    double count = countsOnDevice ? heldCount.getFloat() : heldHostCount;
+    return new double[] {heldSum.getFloat(), count};
   }
 
   boolean isEmpty() {
@@ -90,5 +115,7 @@ final class Meter implements AutoCloseable {
   public void close() {
     sum.close();
     deviceCount.close();
+    heldSum.close();
+    heldCount.close();
   }
 }

@@ -104,6 +104,7 @@ public final class TrainingLoop implements RunContext {
   private long lastValidated = -1;
   private long lastCheckpoint = -1;
   private long lastLogged;
+  private PendingLog pendingLog;
 
   private double bestValue = Double.NaN;
   private long bestIteration = -1;
@@ -511,35 +512,46 @@ public final class TrainingLoop implements RunContext {
 
   private void afterIteration() {
     boolean last = iteration == total;
+    // this iteration is queued now, so the report held one iteration ago can be read without
+    // leaving the engine idle
+    completeLog();
     if (iteration % logEvery == 0 || last) {
-      logTraining();
+      holdTraining();
+    }
+    boolean validating = s.validation() != null && (iteration % validateEvery == 0 || last);
+    // at the last iteration the test at the end (on the best parameters) takes the place of this
+    boolean testing =
+        s.test() != null && s.testEvery() > 0 && iteration % s.testEvery() == 0 && !last;
+    boolean saving =
+        s.checkpoints() != null
+            && ((s.checkpoints().every() > 0 && iteration % s.checkpoints().every() == 0)
+                || (validating && s.checkpoints().atValidation()));
+    if (validating || testing || saving || last || stopReason != null) {
+      // these wait for the device anyway; the report comes first so the history keeps its order
+      completeLog();
     }
     if (stopReason != null) {
       return;
     }
-    boolean validated = false;
-    if (s.validation() != null && (iteration % validateEvery == 0 || last)) {
+    if (validating) {
       validate();
-      validated = true;
     }
-    // at the last iteration the test at the end (on the best parameters) takes the place of this
-    if (s.test() != null && s.testEvery() > 0 && iteration % s.testEvery() == 0 && !last) {
+    if (testing) {
       evaluate(s.test(), TEST);
     }
-    if (s.checkpoints() != null) {
-      boolean periodic = s.checkpoints().every() > 0 && iteration % s.checkpoints().every() == 0;
-      if (periodic || (validated && s.checkpoints().atValidation())) {
-        checkpoint();
-      }
+    if (saving) {
+      checkpoint();
     }
   }
 
   private void finish() {
+    completeLog();
+    if (iteration > lastLogged && stopReason != StopReason.NON_FINITE) {
+      holdTraining();
+      completeLog();
+    }
     if (stopReason == StopReason.NON_FINITE) {
       return;
-    }
-    if (iteration > lastLogged) {
-      logTraining();
     }
     if (s.validation() != null && lastValidated != iteration && stopReason != StopReason.FAILED) {
       validate();
@@ -552,24 +564,44 @@ public final class TrainingLoop implements RunContext {
     }
   }
 
-  private void logTraining() {
+  /**
+   * Starts a training report: the meters are moved aside on the device and read by {@link
+   * #completeLog()} one iteration later, so the engine never runs dry waiting for the host (the
+   * hand-tuned trick of reading the loss a step late).
+   */
+  private void holdTraining() {
     long from = lastLogged + 1;
     lastLogged = iteration;
     if (lossMeter.isEmpty()) {
       return;
     }
-    double loss = report(lossMeter, null, TRAIN);
-    for (int m = 0; m < metricMeters.size(); m++) {
-      report(metricMeters.get(m), s.metrics().get(m), TRAIN);
-    }
-    if (gradNormMeter != null) {
-      report(gradNormMeter, null, TRAIN);
+    for (Meter m : allTrainMeters()) {
+      m.hold();
     }
     long now = System.nanoTime();
     double seconds = (now - intervalStartNanos) / 1e9;
     double speed = seconds > 0 ? (iteration - intervalStartIteration) / seconds : Double.NaN;
     intervalStartNanos = now;
     intervalStartIteration = iteration;
+    pendingLog = new PendingLog(from, iteration, lr(), elapsed(), speed);
+  }
+
+  /** Finishes the training report started by {@link #holdTraining()}, if one is pending. */
+  private void completeLog() {
+    if (pendingLog == null) {
+      return;
+    }
+    PendingLog p = pendingLog;
+    pendingLog = null;
+    double loss =
+        row(TRAIN, lossMeter, null, lossMeter.readHeld(), p.iteration(), p.lr(), p.elapsed());
+    for (int m = 0; m < metricMeters.size(); m++) {
+      Meter meter = metricMeters.get(m);
+      row(TRAIN, meter, s.metrics().get(m), meter.readHeld(), p.iteration(), p.lr(), p.elapsed());
+    }
+    if (gradNormMeter != null) {
+      row(TRAIN, gradNormMeter, null, gradNormMeter.readHeld(), p.iteration(), p.lr(), p.elapsed());
+    }
     if (!Double.isFinite(loss) || !paramsFinite()) {
       stop(
           StopReason.NON_FINITE,
@@ -578,31 +610,41 @@ public final class TrainingLoop implements RunContext {
               "training loss became %s between iterations %d and %d (lr %.3g); lower the learning"
                   + " rate, clip gradients, or choose nonFinite(SKIP)",
               Double.isFinite(loss) ? "finite but the parameters NaN or infinite" : loss,
-              from,
-              iteration,
-              lr()));
+              p.from(),
+              p.iteration(),
+              p.lr()));
     }
     if (s.progress() != null) {
+      double speed = p.speed();
       s.progress()
           .onProgress(
               new Progress(
-                  iteration,
+                  p.iteration(),
                   total,
                   loss,
-                  lr(),
+                  p.lr(),
                   speed,
-                  speed > 0 ? (total - iteration) / speed : Double.NaN,
+                  speed > 0 ? (total - p.iteration()) / speed : Double.NaN,
                   latest()));
     }
   }
 
+  /** A training report whose values are still on the device. */
+  private record PendingLog(long from, long iteration, double lr, double elapsed, double speed) {}
+
+  /** Adds a history row from a meter's {@code [sum, count]}; returns the value. */
+  private double row(
+      String phase, Meter meter, Metric metric, double[] sc, long at, double lr, double elapsed) {
+    double value = metric == null ? sc[0] / sc[1] : metric.value(sc[0], sc[1]);
+    history.add(new History.Row(at, phase, meter.name(), value, lr, elapsed));
+    latest.put(phase + "/" + meter.name(), value);
+    return value;
+  }
+
   /** Reads a meter (one host sync), adds a history row, resets the meter; returns the value. */
   private double report(Meter meter, Metric metric, String phase) {
-    double[] sc = meter.read();
-    double value = metric == null ? sc[0] / sc[1] : metric.value(sc[0], sc[1]);
+    double value = row(phase, meter, metric, meter.read(), iteration, lr(), elapsed());
     meter.reset();
-    history.add(new History.Row(iteration, phase, meter.name(), value, lr(), elapsed()));
-    latest.put(phase + "/" + meter.name(), value);
     return value;
   }
 
@@ -750,6 +792,7 @@ public final class TrainingLoop implements RunContext {
   }
 
   private void checkpoint() {
+    completeLog();
     lastCheckpoint = iteration;
     if (!paramsFinite()) {
       stop(
