@@ -113,6 +113,17 @@ public final class RunnerBenchmark {
       }
       results.put(threads + " best", summary(all, rounds - 1));
       results.put(threads + " median", summary(all, rounds / 2));
+      // load on a shared machine swings between rounds; a ratio within one round compares
+      // variants measured seconds apart, so the median of those ratios is the steadiest figure
+      System.out.printf(
+          Locale.ROOT,
+          "OMP_NUM_THREADS=%s median per-round ratio: Runner/plain %.2f, Runner/tuned %.3f,"
+              + " Runner(RunKit SGD)/tuned %.3f, tuned/plain %.2f%n",
+          threads,
+          medianRatio(all, "runner", "plain"),
+          medianRatio(all, "runner", "tuned"),
+          medianRatio(all, "runner-rk", "tuned"),
+          medianRatio(all, "tuned", "plain"));
     }
     System.out.println();
     System.out.println(
@@ -141,6 +152,17 @@ public final class RunnerBenchmark {
             + " rounds of "
             + steps
             + " steps)");
+  }
+
+  /** Returns the median over rounds of {@code a / b} within the same round. */
+  private static double medianRatio(Map<String, List<Double>> all, String a, String b) {
+    List<Double> ratios = new ArrayList<>();
+    for (int i = 0; i < all.get(a).size(); i++) {
+      ratios.add(all.get(a).get(i) / all.get(b).get(i));
+    }
+    ratios.sort(null);
+    int n = ratios.size();
+    return n % 2 == 1 ? ratios.get(n / 2) : (ratios.get(n / 2 - 1) + ratios.get(n / 2)) / 2;
   }
 
   /** Picks, per variant, the value at a rank of the sorted rounds (last: best, middle: median). */
