@@ -550,6 +550,11 @@ public final class TrainingLoop implements RunContext {
       holdTraining();
       completeLog();
     }
+    if (stopReason != StopReason.NON_FINITE && !paramsFinite()) {
+      stop(
+          StopReason.NON_FINITE,
+          "model parameters became NaN or infinite by iteration " + iteration + " (loss finite)");
+    }
     if (stopReason == StopReason.NON_FINITE) {
       return;
     }
@@ -602,14 +607,16 @@ public final class TrainingLoop implements RunContext {
     if (gradNormMeter != null) {
       row(TRAIN, gradNormMeter, null, gradNormMeter.readHeld(), p.iteration(), p.lr(), p.elapsed());
     }
-    if (!Double.isFinite(loss) || !paramsFinite()) {
+    // only the loss is checked here: checking the parameters too would wait for the step just
+    // queued (NaN parameters show in the loss a step later, and checkpoints check them anyway)
+    if (!Double.isFinite(loss)) {
       stop(
           StopReason.NON_FINITE,
           String.format(
               Locale.ROOT,
               "training loss became %s between iterations %d and %d (lr %.3g); lower the learning"
                   + " rate, clip gradients, or choose nonFinite(SKIP)",
-              Double.isFinite(loss) ? "finite but the parameters NaN or infinite" : loss,
+              loss,
               p.from(),
               p.iteration(),
               p.lr()));
