@@ -115,7 +115,8 @@ public abstract class ScheduledOptimizer extends Optimizer implements AutoClosea
    * @return the new optimizer
    */
   public ScheduledOptimizer withSchedule(Schedule schedule) {
-    return Optimizers.create(common.type(), common.params(), "optimizer", schedule);
+    return Optimizers.create(
+        common.type(), common.params(), "optimizer", schedule, common.codeGroups(), true);
   }
 
   /**
@@ -141,16 +142,22 @@ public abstract class ScheduledOptimizer extends Optimizer implements AutoClosea
    */
   public void beginStep(List<NDArray> gradients) {}
 
-  /** {@inheritDoc} */
+  /**
+   * Updates one parameter in place: resolves its name, group and state, takes the learning rate
+   * (and cycled momentum) of its next step from the schedule, and applies the optimizer's rule.
+   *
+   * @param parameterId the DJL parameter id (or a name)
+   * @param weight the weight, changed in place
+   * @param grad its gradient, left unchanged
+   */
   @Override
   public final void update(String parameterId, NDArray weight, NDArray grad) {
     String name = names.getOrDefault(parameterId, parameterId);
     Slot slot = slot(name, weight);
     long done = slot.step;
-    slot.step = done + 1;
     Step step =
         new Step(
-            slot.step,
+            done + 1,
             common.schedule().lr(done) * slot.lrMult,
             slot.weightDecay,
             common.schedule().momentum(done));
@@ -159,6 +166,7 @@ public abstract class ScheduledOptimizer extends Optimizer implements AutoClosea
       NDArray g = common.maximize() ? grad.neg() : grad;
       apply(slot, weight, g, step);
     }
+    slot.step = done + 1;
   }
 
   /**
@@ -288,7 +296,9 @@ public abstract class ScheduledOptimizer extends Optimizer implements AutoClosea
    * @param lr the base learning rate
    * @param weightDecay the weight decay of parameters no group overrides
    * @param maximize whether to maximize the objective (the gradient is negated)
-   * @param groups the parameter groups
+   * @param groups the parameter groups, in matching order
+   * @param codeGroups the groups given in code (not in {@code params}), kept for {@link
+   *     #withSchedule}
    * @param schedule the learning-rate schedule
    */
   public record Common(
@@ -298,12 +308,14 @@ public abstract class ScheduledOptimizer extends Optimizer implements AutoClosea
       double weightDecay,
       boolean maximize,
       List<ParamGroup> groups,
+      List<ParamGroup> codeGroups,
       Schedule schedule) {
 
     /** Copies the collections. */
     public Common {
       params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
       groups = List.copyOf(groups);
+      codeGroups = List.copyOf(codeGroups);
     }
   }
 
