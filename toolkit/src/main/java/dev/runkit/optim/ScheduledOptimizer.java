@@ -39,6 +39,7 @@ public abstract class ScheduledOptimizer extends Optimizer implements AutoClosea
 
   private final Common common;
   private final Map<String, String> names = new HashMap<>();
+  private final List<Parameter> parameters = new java.util.ArrayList<>();
   private final Map<String, Slot> slots = new LinkedHashMap<>();
   private final Map<String, ParamState> pending = new LinkedHashMap<>();
   // state lives in managers of its own: DJL hands update() weight views whose managers close
@@ -129,8 +130,19 @@ public abstract class ScheduledOptimizer extends Optimizer implements AutoClosea
   public ScheduledOptimizer nameParameters(PairList<String, Parameter> parameters) {
     for (Pair<String, Parameter> p : parameters) {
       names.put(p.getValue().getId(), p.getKey());
+      this.parameters.add(p.getValue());
     }
     return this;
+  }
+
+  /**
+   * Returns the parameters given to {@link #nameParameters(PairList)}, for optimizers that look at
+   * all gradients of a step (Lamb, when {@link #beginStep(List)} was not called).
+   *
+   * @return the named parameters, in the block's order
+   */
+  protected List<Parameter> namedParameters() {
+    return Collections.unmodifiableList(parameters);
   }
 
   /**

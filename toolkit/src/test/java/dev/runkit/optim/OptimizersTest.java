@@ -278,8 +278,8 @@ class OptimizersTest {
           .isInstanceOf(IllegalStateException.class)
           .hasMessage(
               "Lamb with max_grad_norm 1.0 needs beginStep(gradients) before each step's updates"
-                  + " (parameter \"w\"); set max_grad_norm to 0 to turn the global pre-clipping"
-                  + " off");
+                  + " (parameter \"w\"), or nameParameters(block.getParameters()) so it can read"
+                  + " them; set max_grad_norm to 0 to turn the global pre-clipping off");
     }
   }
 }
