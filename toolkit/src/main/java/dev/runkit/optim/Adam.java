@@ -11,7 +11,10 @@ import java.util.List;
  * <p>Float32 weights without AMSGrad use MXNet's fused {@code adam_update} / {@code _adamw_update}
  * with the bias corrections folded into the learning rate and epsilon, which is PyTorch's formula
  * exactly: {@code lr sqrt(bc2)/bc1 * m / (sqrt(v) + eps sqrt(bc2)) = lr/bc1 * m /
- * (sqrt(v)/sqrt(bc2) + eps)}.
+ * (sqrt(v)/sqrt(bc2) + eps)}. MXNet forms {@code 1 - beta} in float32 where PyTorch rounds {@code 1
+ * - beta} once; the fused moments therefore carry constant factors {@code (1 - (float) beta) /
+ * (float) (1 - beta)} (about {@code 1 - 1.3e-5} for beta2 = 0.999), folded back into lr and eps so
+ * the weights match PyTorch; exported float32 moments hold those factors.
  */
 final class Adam extends ScheduledOptimizer {
 

@@ -3,6 +3,8 @@ package dev.runkit.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDScope;
+import ai.djl.nn.Parameter;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -98,18 +100,35 @@ final class Lamb extends ScheduledOptimizer {
     round++;
   }
 
+  private List<NDArray> gradientsOfNamedParameters() {
+    List<NDArray> gradients = new ArrayList<>();
+    for (Parameter p : namedParameters()) {
+      if (p.requiresGradient() && p.getArray().hasGradient()) {
+        gradients.add(p.getArray().getGradient());
+      }
+    }
+    return gradients;
+  }
+
   @Override
   protected void apply(Slot slot, NDArray weight, NDArray grad, Step step) {
     NDArray g = grad;
     if (maxGradNorm > 0) {
-      Long last = used.put(slot.name(), round);
+      Long last = used.get(slot.name());
+      if ((divisor == null || (last != null && last == round)) && !namedParameters().isEmpty()) {
+        // a plain DJL loop (trainer.step()) does not call beginStep: read the gradients of the
+        // named parameters at the step's first update
+        beginStep(gradientsOfNamedParameters());
+      }
+      last = used.put(slot.name(), round);
       if (divisor == null || (last != null && last == round)) {
         throw new IllegalStateException(
             "Lamb with max_grad_norm "
                 + maxGradNorm
                 + " needs beginStep(gradients) before each step's updates (parameter \""
                 + slot.name()
-                + "\"); set max_grad_norm to 0 to turn the global pre-clipping off");
+                + "\"), or nameParameters(block.getParameters()) so it can read them; set"
+                + " max_grad_norm to 0 to turn the global pre-clipping off");
       }
       g = grad.div(divisor);
     }

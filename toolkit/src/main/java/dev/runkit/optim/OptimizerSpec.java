@@ -161,6 +161,140 @@ public final class OptimizerSpec {
   }
 
   /**
+   * Sets RMSprop's smoothing constant.
+   *
+   * @param alpha in {@code [0, 1]}
+   * @return the new spec
+   * @throws IllegalArgumentException if out of range or the type has no {@code alpha}
+   */
+  public OptimizerSpec alpha(double alpha) {
+    return with("alpha", alpha);
+  }
+
+  /**
+   * Turns RMSprop's centering (by the running mean gradient) on or off.
+   *
+   * @param centered whether to center
+   * @return the new spec
+   * @throws IllegalArgumentException if out of range or the type has no {@code centered}
+   */
+  public OptimizerSpec centered(boolean centered) {
+    return with("centered", centered);
+  }
+
+  /**
+   * Sets Adadelta's running-average coefficient.
+   *
+   * @param rho in {@code [0, 1]}
+   * @return the new spec
+   * @throws IllegalArgumentException if out of range or the type has no {@code rho}
+   */
+  public OptimizerSpec rho(double rho) {
+    return with("rho", rho);
+  }
+
+  /**
+   * Sets Adagrad's learning-rate decay.
+   *
+   * @param lrDecay the decay, {@code >= 0}
+   * @return the new spec
+   * @throws IllegalArgumentException if out of range or the type has no {@code lr_decay}
+   */
+  public OptimizerSpec lrDecay(double lrDecay) {
+    return with("lr_decay", lrDecay);
+  }
+
+  /**
+   * Sets Adagrad's initial accumulator value.
+   *
+   * @param initialAccumulatorValue the start value, {@code >= 0}
+   * @return the new spec
+   * @throws IllegalArgumentException if out of range or the type has no {@code
+   *     initial_accumulator_value}
+   */
+  public OptimizerSpec initialAccumulatorValue(double initialAccumulatorValue) {
+    return with("initial_accumulator_value", initialAccumulatorValue);
+  }
+
+  /**
+   * Sets NAdam's momentum decay.
+   *
+   * @param momentumDecay the decay, {@code >= 0}
+   * @return the new spec
+   * @throws IllegalArgumentException if out of range or the type has no {@code momentum_decay}
+   */
+  public OptimizerSpec momentumDecay(double momentumDecay) {
+    return with("momentum_decay", momentumDecay);
+  }
+
+  /**
+   * Makes NAdam's or RAdam's weight decay decoupled (AdamW style).
+   *
+   * @param decoupledWeightDecay whether to decouple
+   * @return the new spec
+   * @throws IllegalArgumentException if out of range or the type has no {@code
+   *     decoupled_weight_decay}
+   */
+  public OptimizerSpec decoupledWeightDecay(boolean decoupledWeightDecay) {
+    return with("decoupled_weight_decay", decoupledWeightDecay);
+  }
+
+  /**
+   * Sets Lamb's global gradient-norm pre-clipping threshold (0 turns it off).
+   *
+   * @param maxGradNorm the threshold, {@code >= 0}
+   * @return the new spec
+   * @throws IllegalArgumentException if out of range or the type has no {@code max_grad_norm}
+   */
+  public OptimizerSpec maxGradNorm(double maxGradNorm) {
+    return with("max_grad_norm", maxGradNorm);
+  }
+
+  /**
+   * Clips Lamb's trust ratio at 1 (LAMBC).
+   *
+   * @param trustClip whether to clip
+   * @return the new spec
+   * @throws IllegalArgumentException if out of range or the type has no {@code trust_clip}
+   */
+  public OptimizerSpec trustClip(boolean trustClip) {
+    return with("trust_clip", trustClip);
+  }
+
+  /**
+   * Applies Lamb's trust ratio also to parameters without weight decay.
+   *
+   * @param alwaysAdapt whether to always adapt
+   * @return the new spec
+   * @throws IllegalArgumentException if out of range or the type has no {@code always_adapt}
+   */
+  public OptimizerSpec alwaysAdapt(boolean alwaysAdapt) {
+    return with("always_adapt", alwaysAdapt);
+  }
+
+  /**
+   * Turns Lamb's bias correction on or off.
+   *
+   * @param biasCorrection whether to correct
+   * @return the new spec
+   * @throws IllegalArgumentException if out of range or the type has no {@code bias_correction}
+   */
+  public OptimizerSpec biasCorrection(boolean biasCorrection) {
+    return with("bias_correction", biasCorrection);
+  }
+
+  /**
+   * Turns Lamb's gradient averaging ({@code 1 - beta1} on the gradient) on or off.
+   *
+   * @param gradAveraging whether to average
+   * @return the new spec
+   * @throws IllegalArgumentException if out of range or the type has no {@code grad_averaging}
+   */
+  public OptimizerSpec gradAveraging(boolean gradAveraging) {
+    return with("grad_averaging", gradAveraging);
+  }
+
+  /**
    * Adds parameter groups (tried in order, before any the type defines itself).
    *
    * @param more the groups

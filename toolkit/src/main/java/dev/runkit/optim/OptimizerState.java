@@ -199,11 +199,21 @@ public final class OptimizerState {
       values = values.clone();
     }
 
+    /**
+     * Returns the shape.
+     *
+     * @return a copy of the dimensions
+     */
     @Override
     public long[] shape() {
       return shape.clone();
     }
 
+    /**
+     * Returns the values in row-major order.
+     *
+     * @return a copy of the values
+     */
     @Override
     public double[] values() {
       return values.clone();

@@ -284,7 +284,7 @@ public final class Optimizers {
       all.addAll(groups);
       all.addAll(builtIn);
       Schedule s = schedule != null ? schedule : step -> lr;
-      return new Common(type, raw, lr, decay, maximize, all, s);
+      return new Common(type, raw, lr, decay, maximize, all, groups, s);
     }
 
     double nonNegative(String key, double fallback) {

@@ -4,7 +4,8 @@ import ai.djl.ndarray.NDArray;
 
 /**
  * RAdam with PyTorch's semantics: the variance rectification term when the approximated SMA length
- * exceeds 5, plain bias-corrected momentum before; L2 or decoupled weight decay.
+ * exceeds 5, plain bias-corrected momentum before; L2 or decoupled weight decay. Rectified steps of
+ * float32 weights run on MXNet's fused {@code adam_update}.
  */
 final class RAdam extends ScheduledOptimizer {
 
@@ -38,6 +39,42 @@ final class RAdam extends ScheduledOptimizer {
     long n = step.number();
     NDArray m = slot.array("exp_avg", NDArray::zerosLike, weight);
     NDArray v = slot.array("exp_avg_sq", NDArray::zerosLike, weight);
+    double bc1 = 1 - Math.pow(b1, n);
+    double bc2 = 1 - Math.pow(beta2, n);
+    double rhoInf = 2 / (1 - beta2) - 1;
+    double rhoT = rhoInf - 2 * n * Math.pow(beta2, n) / bc2;
+    if (rhoT > 5 && Fused.available(weight, grad)) {
+      // rectified steps are Adam steps with eps outside the bias correction: MXNet's adam_update
+      // with the rectification and corrections folded into lr (see Adam for the float32 factors)
+      double rect =
+          Math.sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT));
+      double lrK = lr * rect * Math.sqrt(bc2) / bc1;
+      double r1 = Adam.floatComplement(b1);
+      double r2 = Adam.floatComplement(beta2);
+      if (decoupled && wd != 0) {
+        weight.muli(1 - lr * wd);
+      }
+      Fused.invoke(
+          "adam_update",
+          new NDArray[] {weight, grad, m, v},
+          weight,
+          Fused.params(
+              "lr",
+              lrK / r1 * Math.sqrt(r2),
+              "beta1",
+              b1,
+              "beta2",
+              beta2,
+              "epsilon",
+              eps * Math.sqrt(r2),
+              "wd",
+              decoupled ? 0.0 : wd,
+              "rescale_grad",
+              1.0,
+              "clip_gradient",
+              -1.0));
+      return;
+    }
     NDArray g = grad;
     if (wd != 0) {
       if (decoupled) {
@@ -48,10 +85,6 @@ final class RAdam extends ScheduledOptimizer {
     }
     m.muli(b1).addi(g.mul(1 - b1));
     v.muli(beta2).addi(g.square().muli(1 - beta2));
-    double bc1 = 1 - Math.pow(b1, n);
-    double bc2 = 1 - Math.pow(beta2, n);
-    double rhoInf = 2 / (1 - beta2) - 1;
-    double rhoT = rhoInf - 2 * n * Math.pow(beta2, n) / bc2;
     if (rhoT > 5) {
       double rect =
           Math.sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT));

@@ -39,6 +39,7 @@ public abstract class ScheduledOptimizer extends Optimizer implements AutoClosea
 
   private final Common common;
   private final Map<String, String> names = new HashMap<>();
+  private final List<Parameter> parameters = new java.util.ArrayList<>();
   private final Map<String, Slot> slots = new LinkedHashMap<>();
   private final Map<String, ParamState> pending = new LinkedHashMap<>();
   // state lives in managers of its own: DJL hands update() weight views whose managers close
@@ -115,7 +116,8 @@ public abstract class ScheduledOptimizer extends Optimizer implements AutoClosea
    * @return the new optimizer
    */
   public ScheduledOptimizer withSchedule(Schedule schedule) {
-    return Optimizers.create(common.type(), common.params(), "optimizer", schedule);
+    return Optimizers.create(
+        common.type(), common.params(), "optimizer", schedule, common.codeGroups(), true);
   }
 
   /**
@@ -128,8 +130,19 @@ public abstract class ScheduledOptimizer extends Optimizer implements AutoClosea
   public ScheduledOptimizer nameParameters(PairList<String, Parameter> parameters) {
     for (Pair<String, Parameter> p : parameters) {
       names.put(p.getValue().getId(), p.getKey());
+      this.parameters.add(p.getValue());
     }
     return this;
+  }
+
+  /**
+   * Returns the parameters given to {@link #nameParameters(PairList)}, for optimizers that look at
+   * all gradients of a step (Lamb, when {@link #beginStep(List)} was not called).
+   *
+   * @return the named parameters, in the block's order
+   */
+  protected List<Parameter> namedParameters() {
+    return Collections.unmodifiableList(parameters);
   }
 
   /**
@@ -141,16 +154,22 @@ public abstract class ScheduledOptimizer extends Optimizer implements AutoClosea
    */
   public void beginStep(List<NDArray> gradients) {}
 
-  /** {@inheritDoc} */
+  /**
+   * Updates one parameter in place: resolves its name, group and state, takes the learning rate
+   * (and cycled momentum) of its next step from the schedule, and applies the optimizer's rule.
+   *
+   * @param parameterId the DJL parameter id (or a name)
+   * @param weight the weight, changed in place
+   * @param grad its gradient, left unchanged
+   */
   @Override
   public final void update(String parameterId, NDArray weight, NDArray grad) {
     String name = names.getOrDefault(parameterId, parameterId);
     Slot slot = slot(name, weight);
     long done = slot.step;
-    slot.step = done + 1;
     Step step =
         new Step(
-            slot.step,
+            done + 1,
             common.schedule().lr(done) * slot.lrMult,
             slot.weightDecay,
             common.schedule().momentum(done));
@@ -159,6 +178,7 @@ public abstract class ScheduledOptimizer extends Optimizer implements AutoClosea
       NDArray g = common.maximize() ? grad.neg() : grad;
       apply(slot, weight, g, step);
     }
+    slot.step = done + 1;
   }
 
   /**
@@ -288,7 +308,9 @@ public abstract class ScheduledOptimizer extends Optimizer implements AutoClosea
    * @param lr the base learning rate
    * @param weightDecay the weight decay of parameters no group overrides
    * @param maximize whether to maximize the objective (the gradient is negated)
-   * @param groups the parameter groups
+   * @param groups the parameter groups, in matching order
+   * @param codeGroups the groups given in code (not in {@code params}), kept for {@link
+   *     #withSchedule}
    * @param schedule the learning-rate schedule
    */
   public record Common(
@@ -298,12 +320,14 @@ public abstract class ScheduledOptimizer extends Optimizer implements AutoClosea
       double weightDecay,
       boolean maximize,
       List<ParamGroup> groups,
+      List<ParamGroup> codeGroups,
       Schedule schedule) {
 
     /** Copies the collections. */
     public Common {
       params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
       groups = List.copyOf(groups);
+      codeGroups = List.copyOf(codeGroups);
     }
   }
 

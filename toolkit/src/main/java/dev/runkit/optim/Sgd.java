@@ -6,9 +6,10 @@ import ai.djl.ndarray.NDArray;
  * Stochastic gradient descent with PyTorch's semantics: momentum (the first step's buffer is the
  * gradient itself), dampening, Nesterov momentum and L2 weight decay added to the gradient.
  *
- * <p>Plain momentum keeps its buffer scaled by the last non-zero learning rate, {@code
- * momentum_buffer = -lr * torch_buffer} (scale in {@code momentum_scale}), so that MXNet's fused
- * {@code sgd_mom_update} computes PyTorch's update exactly even when a schedule changes the rate.
+ * <p>Momentum (plain and Nesterov) keeps its buffer scaled by the last non-zero learning rate,
+ * {@code momentum_buffer = -lr * torch_buffer} (scale in {@code momentum_scale}), so that MXNet's
+ * fused {@code sgd_mom_update} / {@code nag_mom_update} compute PyTorch's update even when a
+ * schedule changes the rate.
  */
 final class Sgd extends ScheduledOptimizer {
 
@@ -58,15 +59,6 @@ final class Sgd extends ScheduledOptimizer {
       }
       return;
     }
-    if (nesterov) {
-      NDArray buf = slot.array("momentum_buffer", NDArray::zerosLike, weight);
-      // MXNet's nag_mom_update scales its buffer by lr and reads the already-updated weight for
-      // weight decay, so Nesterov stays on NDArray operations
-      NDArray g = decayed(grad, weight, wd);
-      buf.muli(m).addi(g);
-      weight.subi(g.add(buf.mul(m)).muli(lr));
-      return;
-    }
     NDArray mom = slot.array("momentum_buffer", NDArray::zerosLike, weight);
     boolean first = step.number() == 1;
     double scale = slot.scalar("momentum_scale", 0.0);
@@ -77,6 +69,11 @@ final class Sgd extends ScheduledOptimizer {
       NDArray g = decayed(grad, weight, wd).mul(keep * s);
       mom.muli(first ? 0.0 : m).subi(g);
       slot.putScalar("momentum_scale", s);
+      return;
+    }
+    if (nesterov) {
+      nesterov(mom, weight, grad, lr, wd, m, first ? lr : scale, fused);
+      slot.putScalar("momentum_scale", lr);
       return;
     }
     double carried = first ? 0.0 : m * lr / scale;
@@ -102,6 +99,38 @@ final class Sgd extends ScheduledOptimizer {
       weight.addi(mom);
     }
     slot.putScalar("momentum_scale", lr);
+  }
+
+  /**
+   * Nesterov step on the scaled buffer {@code mom = -lr * torch_buffer}: MXNet's {@code
+   * nag_mom_update} computes {@code mom = m mom - lr g; w += m mom - lr g}, PyTorch's update when
+   * the buffer is first rescaled to the current lr and weight decay is added to the gradient
+   * beforehand (the kernel would read the already-updated weight for it).
+   */
+  private static void nesterov(
+      NDArray mom,
+      NDArray weight,
+      NDArray grad,
+      double lr,
+      double wd,
+      double m,
+      double scale,
+      boolean fused) {
+    NDArray g = decayed(grad, weight, wd);
+    if (fused) {
+      if (scale != lr) {
+        mom.muli(lr / scale);
+      }
+      Fused.invoke(
+          "nag_mom_update",
+          new NDArray[] {weight, g, mom},
+          weight,
+          Fused.params(
+              "lr", lr, "momentum", m, "wd", 0.0, "rescale_grad", 1.0, "clip_gradient", -1.0));
+    } else {
+      mom.muli(m * lr / scale).subi(g.mul(lr));
+      weight.addi(mom.mul(m)).subi(g.mul(lr));
+    }
   }
 
   /** Returns {@code grad + wd * weight} (a new array), or a copy-free view when wd is 0. */

@@ -32,7 +32,7 @@ import java.util.function.Supplier;
  * mvn -B -q -o dependency:build-classpath -pl toolkit -Dmdep.outputFile=target/cp.txt
  * OMP_NUM_THREADS=1 java -Dai.djl.offline=true -cp \
  *   toolkit/target/test-classes:toolkit/target/classes:$(cat toolkit/target/cp.txt) \
- *   dev.runkit.bench.OptimizerBenchmark [repeats] [steps] [all]
+ *   dev.runkit.bench.OptimizerBenchmark [repeats] [steps]
  * </pre>
  */
 public final class OptimizerBenchmark {
@@ -45,14 +45,12 @@ public final class OptimizerBenchmark {
   /**
    * Runs the benchmark.
    *
-   * @param args optional: repeats (default 5), steps per repeat (default 10), and {@code all} to
-   *     time every registered optimizer (default: the fused pairs only)
+   * @param args optional: repeats (default 5) and steps per repeat (default 10)
    * @throws IOException if /proc cannot be read
    */
   public static void main(String[] args) throws IOException {
     int repeats = args.length > 0 ? Integer.parseInt(args[0]) : 5;
     int steps = args.length > 1 ? Integer.parseInt(args[1]) : 10;
-    boolean all = args.length > 2 && args[2].equals("all");
     System.out.printf(
         "OMP_NUM_THREADS=%s, %d tensors x %dx%d = %,d float32 parameters, median of %d repeats"
             + " x %d steps%n",

@@ -239,4 +239,47 @@ class OptimizersTest {
     assertThat(opt.groups().get(0).matches("weight", 2)).isFalse();
     assertThat(opt.groups().get(0).weightDecay()).hasValue(0.0);
   }
+
+  @Test
+  void withSchedule_keepsGroupsGivenInCode() {
+    ScheduledOptimizer opt =
+        Optimizers.sgd().lr(0.1).groups(ParamGroup.glob("*bias").lrMult(0.5)).build();
+    assertThat(opt.withSchedule(step -> 0.1).groups()).hasSize(1);
+  }
+
+  @Test
+  void fluent_typeSpecificSetters_reachTheirKeys() {
+    assertThat(Optimizers.lamb().trustClip(true).maxGradNorm(0.5).alwaysAdapt(true).params())
+        .containsEntry("trust_clip", true)
+        .containsEntry("max_grad_norm", 0.5)
+        .containsEntry("always_adapt", true);
+    assertThat(Optimizers.rmsprop().centered(true).alpha(0.9).build().params())
+        .containsEntry("centered", true);
+    assertThat(Optimizers.nadam().momentumDecay(0.01).decoupledWeightDecay(true).build().type())
+        .isEqualTo("NAdam");
+    assertThat(Optimizers.adagrad().lrDecay(0.1).initialAccumulatorValue(0.1).build().type())
+        .isEqualTo("Adagrad");
+    assertThat(Optimizers.adadelta().rho(0.5).build().baseLr()).isEqualTo(1.0);
+  }
+
+  @Test
+  void fluent_rhoAboveOne_throws() {
+    assertThatThrownBy(() -> Optimizers.adadelta().rho(1.5))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("optimizer.rho must be in [0, 1], got 1.5");
+  }
+
+  @Test
+  void lamb_withoutBeginStep_throwsNamingTheFix() {
+    ScheduledOptimizer opt = Optimizers.lamb().build();
+    try (ai.djl.ndarray.NDManager manager = ai.djl.ndarray.NDManager.newBaseManager()) {
+      ai.djl.ndarray.NDArray w = manager.ones(new ai.djl.ndarray.types.Shape(2));
+      assertThatThrownBy(() -> opt.update("w", w, w))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessage(
+              "Lamb with max_grad_norm 1.0 needs beginStep(gradients) before each step's updates"
+                  + " (parameter \"w\"), or nameParameters(block.getParameters()) so it can read"
+                  + " them; set max_grad_norm to 0 to turn the global pre-clipping off");
+    }
+  }
 }

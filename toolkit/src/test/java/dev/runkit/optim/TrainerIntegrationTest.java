@@ -13,18 +13,27 @@ import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
+import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
-/** Plugs RunKit optimizers into a real DJL {@link Trainer} and its {@code step()}. */
+/** Plugs every RunKit optimizer into a real DJL {@link Trainer} and its {@code step()}. */
 class TrainerIntegrationTest {
 
-  @Test
-  void trainerStep_withNamedParameters_updatesInPlace_andExportsByName() {
+  static List<String> names() {
+    return Optimizers.names();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("names")
+  void trainerStep_withNamedParameters_updatesInPlace_andExportsByName(String name) {
     Block block = Linear.builder().setUnits(2).build();
     try (Model model = Model.newInstance("linear")) {
       model.setBlock(block);
-      ScheduledOptimizer opt = Optimizers.build("AdamW", Map.of("lr", 0.05, "weight_decay", 0.01));
+      // Lamb reads every gradient itself at the first update of a step: no beginStep here
+      ScheduledOptimizer opt =
+          Optimizers.build(name, name.equals("Adadelta") ? Map.of() : Map.of("lr", 0.05));
       try (Trainer trainer =
           model.newTrainer(new DefaultTrainingConfig(Loss.l2Loss()).optOptimizer(opt))) {
         trainer.initialize(new Shape(4, 3));
@@ -58,7 +67,7 @@ class TrainerIntegrationTest {
         OptimizerState state = opt.exportState();
         assertThat(state.params()).containsOnlyKeys("weight", "bias");
         assertThat(state.params().get("weight").step()).isEqualTo(30);
-        assertThat(last).isLessThan(first / 2);
+        assertThat(last).isLessThan(first * 0.9f);
       }
     }
   }
