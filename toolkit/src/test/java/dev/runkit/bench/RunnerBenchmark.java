@@ -47,11 +47,11 @@ import java.util.Map;
  * momentum 0.9, synthetic 60,000 x 784 data in memory; each variant in a child JVM per {@code
  * OMP_NUM_THREADS} setting, all in one run.
  *
- * <p>Run: {@code mvn -B -q -o test-compile -pl toolkit && java -cp
- * toolkit/target/classes:toolkit/target/test-classes:$(cat cp.txt)
- * dev.runkit.bench.RunnerBenchmark} (cp.txt from {@code mvn -q -o dependency:build-classpath
- * -Dmdep.outputFile=cp.txt -pl toolkit}). Arguments: {@code [steps] [rounds]}, default 468 (one
- * pass) and 3.
+ * <p>Run as in BENCHMARKS.md, section Runner: {@code java -cp CLASSPATH
+ * dev.runkit.bench.RunnerBenchmark [steps] [rounds] [threads] [model]}, defaults 468 (one pass), 3,
+ * {@code 1,2} (the OMP_NUM_THREADS settings to compare, comma-separated) and {@code mlp} ({@code
+ * cnn}: a small CNN on the same data as 1 x 28 x 28 images). Each round runs every variant once,
+ * interleaved; the output gives best and median rounds and the median of per-round ratios.
  */
 public final class RunnerBenchmark {
 
