@@ -10,8 +10,9 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
-import java.util.SplittableRandom;
+import java.util.Random;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -95,28 +96,22 @@ public record LabeledData(float[] features, int[] labels, int columns) {
   }
 
   /**
-   * Returns the rows in a random order fixed by the seed (Fisher-Yates).
+   * Returns the rows in a random order fixed by the seed.
    *
    * @param seed the seed
    * @return a shuffled copy
    */
   public LabeledData shuffled(long seed) {
-    int[] order = new int[size()];
-    for (int i = 0; i < order.length; i++) {
-      order[i] = i;
+    List<Integer> order = new ArrayList<>(size());
+    for (int i = 0; i < size(); i++) {
+      order.add(i);
     }
-    SplittableRandom random = new SplittableRandom(seed);
-    for (int i = order.length - 1; i > 0; i--) {
-      int j = random.nextInt(i + 1);
-      int t = order[i];
-      order[i] = order[j];
-      order[j] = t;
-    }
+    Collections.shuffle(order, new Random(seed));
     float[] x = new float[features.length];
     int[] y = new int[labels.length];
-    for (int i = 0; i < order.length; i++) {
-      System.arraycopy(features, order[i] * columns, x, i * columns, columns);
-      y[i] = labels[order[i]];
+    for (int i = 0; i < order.size(); i++) {
+      System.arraycopy(features, order.get(i) * columns, x, i * columns, columns);
+      y[i] = labels[order.get(i)];
     }
     return new LabeledData(x, y, columns);
   }

@@ -558,10 +558,10 @@ public final class TrainingLoop implements RunContext {
     if (stopReason == StopReason.NON_FINITE) {
       return;
     }
-    if (s.validation() != null && lastValidated != iteration && stopReason != StopReason.FAILED) {
+    if (s.validation() != null && lastValidated != iteration) {
       validate();
     }
-    if (s.checkpoints() != null && lastCheckpoint != iteration && stopReason != StopReason.FAILED) {
+    if (s.checkpoints() != null && lastCheckpoint != iteration) {
       checkpoint();
     }
     if (s.earlyStopping() != null && s.earlyStopping().restoresBest() && bestWeights != null) {
