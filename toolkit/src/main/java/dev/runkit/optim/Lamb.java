@@ -96,8 +96,20 @@ final class Lamb extends ScheduledOptimizer {
       // timm: where(norm > max, norm / max, 1) == max(norm / max, 1)
       divisor = norm.div(maxGradNorm).maximum(1.0);
       NDScope.unregister(divisor);
+      // the gradients' manager may be a per-step view (DJL's Trainer); the optimizer owns this
+      divisor.detach();
     }
     round++;
+  }
+
+  /** Releases the state and the current gradient-norm divisor. */
+  @Override
+  public void close() {
+    if (divisor != null) {
+      divisor.close();
+      divisor = null;
+    }
+    super.close();
   }
 
   private List<NDArray> gradientsOfNamedParameters() {
