@@ -55,6 +55,8 @@ public final class ResumeChild {
         .data(split[0], split[1])
         .optimizer(Optimizers.sgd().lr(0.05).momentum(0.9).weightDecay(1e-4))
         .metrics(Metrics.accuracy())
+        // patience beyond the run's six validations: its state is checkpointed, never triggered
+        .earlyStopping(EarlyStopping.on(Monitor.max("accuracy")).patience(10).minDelta(1e-3))
         .iterations(ITERATIONS)
         .validateEvery(50)
         .logEvery(10)
