@@ -167,4 +167,21 @@ class CheckpointTest {
                 + " size 64. Resume needs the same (use fineTune(...) to start a new run from its"
                 + " weights)");
   }
+
+  @Test
+  void resume_fromAnOlderPath_replaysToTheSameParametersAndHistory() {
+    Block whole = Fixtures.mlp(16, 10);
+    RunResult a = runner(whole, 60, Checkpoints.to(dir).every(20).keepLast(5)).fit();
+    Path at20 = dir.resolve("ckpt-000000020.rkc");
+    Block resumed = Fixtures.mlp(16, 10);
+    RunResult b =
+        runner(resumed, 60, Checkpoints.to(dir.resolve("again")).every(20)).resume(at20).fit();
+    Map<String, float[]> x = ResumeChild.parameters(whole);
+    Map<String, float[]> y = ResumeChild.parameters(resumed);
+    for (String name : x.keySet()) {
+      assertThat(y.get(name)).as(name).containsExactly(x.get(name), within(1e-6f));
+    }
+    assertThat(b.history().removeColumns("elapsed").printAll())
+        .isEqualTo(a.history().removeColumns("elapsed").printAll());
+  }
 }
