@@ -1,0 +1,168 @@
+package dev.runkit;
+
+import ai.djl.Model;
+import dev.runkit.run.Monitor;
+import dev.runkit.run.RunOutcome;
+import dev.runkit.run.StopReason;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import tech.tablesaw.api.Table;
+
+/**
+ * The result of {@link Runner#fit()}: the history table, why the run stopped, the best validation
+ * value and checkpoint, the final test metrics and the trained model.
+ */
+public final class RunResult {
+
+  private final RunOutcome outcome;
+  private final Model model;
+
+  RunResult(RunOutcome outcome, Model model) {
+    this.outcome = outcome;
+    this.model = model;
+  }
+
+  /**
+   * Returns the history: one row per reported value, columns {@code iteration}, {@code phase}
+   * (train, validation, test), {@code metric}, {@code value}, {@code lr}, {@code elapsed}
+   * (seconds).
+   *
+   * @return the table
+   */
+  public Table history() {
+    return outcome.history();
+  }
+
+  /**
+   * Returns why the run ended.
+   *
+   * @return the reason
+   */
+  public StopReason stopReason() {
+    return outcome.reason();
+  }
+
+  /**
+   * Returns why the run ended, in words.
+   *
+   * @return the message
+   */
+  public String message() {
+    return outcome.message();
+  }
+
+  /**
+   * Returns the exception that ended the run, when one did.
+   *
+   * @return the error, or empty
+   */
+  public Optional<Throwable> error() {
+    return Optional.ofNullable(outcome.error());
+  }
+
+  /**
+   * Returns the number of iterations (optimizer updates, skipped ones included) completed.
+   *
+   * @return the iteration count
+   */
+  public long iterations() {
+    return outcome.iterations();
+  }
+
+  /**
+   * Returns the metric that decided the best model.
+   *
+   * @return the monitor
+   */
+  public Monitor monitor() {
+    return outcome.monitor();
+  }
+
+  /**
+   * Returns the best validation value of the monitored metric.
+   *
+   * @return the value, or empty when the run never validated
+   */
+  public OptionalDouble best() {
+    return Double.isNaN(outcome.bestValue())
+        ? OptionalDouble.empty()
+        : OptionalDouble.of(outcome.bestValue());
+  }
+
+  /**
+   * Returns the iteration of the best validation.
+   *
+   * @return the iteration, or -1 when the run never validated
+   */
+  public long bestIteration() {
+    return outcome.bestIteration();
+  }
+
+  /**
+   * Returns the best checkpoint file.
+   *
+   * @return the file, or empty when no checkpoints were written
+   */
+  public Optional<Path> bestCheckpoint() {
+    return Optional.ofNullable(outcome.bestCheckpoint());
+  }
+
+  /**
+   * Returns the test metrics measured at the end (on the best parameters when the run validated).
+   *
+   * @return metric name to value; empty without test data
+   */
+  public Map<String, Double> test() {
+    return outcome.test();
+  }
+
+  /**
+   * Returns the latest value of a metric in a phase.
+   *
+   * @param phase {@code train}, {@code validation} or {@code test}
+   * @param metric the metric name
+   * @return the value
+   * @throws IllegalArgumentException if the history holds no such value
+   */
+  public double last(String phase, String metric) {
+    Table h = outcome.history();
+    for (int i = h.rowCount() - 1; i >= 0; i--) {
+      if (h.stringColumn("phase").get(i).equals(phase)
+          && h.stringColumn("metric").get(i).equals(metric)) {
+        return h.doubleColumn("value").get(i);
+      }
+    }
+    throw new IllegalArgumentException(
+        "history holds no "
+            + phase
+            + "/"
+            + metric
+            + "; it holds "
+            + h.stringColumn("metric").unique().asList());
+  }
+
+  /**
+   * Returns the number of updates skipped because the loss was not finite.
+   *
+   * @return the count
+   */
+  public long skippedSteps() {
+    return outcome.skippedSteps();
+  }
+
+  /**
+   * Returns the trained model (with the best parameters when early stopping restores them).
+   *
+   * @return the model
+   */
+  public Model model() {
+    return model;
+  }
+
+  @Override
+  public String toString() {
+    return "RunResult[" + outcome.reason() + ": " + outcome.message() + "]";
+  }
+}

@@ -1,0 +1,601 @@
+package dev.runkit;
+
+import ai.djl.Model;
+import ai.djl.nn.Block;
+import ai.djl.training.dataset.Dataset;
+import ai.djl.training.dataset.RandomAccessDataset;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import dev.runkit.optim.GradientClipping;
+import dev.runkit.optim.OptimizerSpec;
+import dev.runkit.optim.ScheduledOptimizer;
+import dev.runkit.run.Callback;
+import dev.runkit.run.Checkpoints;
+import dev.runkit.run.ConsoleProgress;
+import dev.runkit.run.Devices;
+import dev.runkit.run.EarlyStopping;
+import dev.runkit.run.Metric;
+import dev.runkit.run.Monitor;
+import dev.runkit.run.NonFinitePolicy;
+import dev.runkit.run.ProgressListener;
+import dev.runkit.run.RunSettings;
+import dev.runkit.run.TrainingLoop;
+import dev.runkit.schedule.Schedule;
+import dev.runkit.schedule.ScheduleSpec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Trains a model in one fluent statement: the iteration runner of RunKit.
+ *
+ * <pre>{@code
+ * RunResult r = Runner.with(model)
+ *     .loss(Loss.softmaxCrossEntropyLoss())
+ *     .data(train, validation)
+ *     .optimizer(Optimizers.adamW().lr(1e-3))
+ *     .schedule(Schedules.cosineWithWarmup(100, 2_000))
+ *     .iterations(2_000).validateEvery(200)
+ *     .fit();
+ * }</pre>
+ *
+ * <p>Every setter checks its value at once ({@link IllegalArgumentException}) and may be called
+ * only once ({@link IllegalStateException}); rules that join several settings are checked by {@link
+ * #fit()} before the first step. A Runner is single-use: build, fit, read the result.
+ */
+public final class Runner {
+
+  private final Model model;
+  private final Set<String> set = new HashSet<>();
+  private Loss loss;
+  private RandomAccessDataset train;
+  private Dataset validation;
+  private Dataset test;
+  private Optimizer optimizer;
+  private boolean ownsOptimizer;
+  private ScheduleSpec scheduleSpec;
+  private Schedule schedule;
+  private long iterations;
+  private int epochs;
+  private int batchSize;
+  private long validateEvery;
+  private long testEvery;
+  private long logEvery;
+  private final List<Metric> metrics = new ArrayList<>();
+  private long seed = 42;
+  private Monitor monitor;
+  private EarlyStopping earlyStopping;
+  private Checkpoints checkpoints;
+  private Path resumeFrom;
+  private boolean resumeLatest;
+  private Path fineTuneFrom;
+  private boolean fineTuneStrict;
+  private int accumulate = 1;
+  private NonFinitePolicy nonFinite = NonFinitePolicy.STOP;
+  private GradientClipping gradientClip;
+  private final List<Callback> callbacks = new ArrayList<>();
+  private ProgressListener progress = ConsoleProgress.stdout();
+  private boolean fitted;
+
+  private Runner(Model model) {
+    this.model = model;
+  }
+
+  /**
+   * Starts a run on a model (its block may still be uninitialized: it is initialized from the first
+   * batch).
+   *
+   * @param model the model, with a block
+   * @return the runner
+   */
+  public static Runner with(Model model) {
+    Objects.requireNonNull(model, "model");
+    if (model.getBlock() == null) {
+      throw new IllegalArgumentException(
+          "model " + model.getName() + " has no block; call model.setBlock(...) first");
+    }
+    return new Runner(model);
+  }
+
+  /**
+   * Starts a run on a block, wrapped in a new model on the engine's default device (a GPU when DJL
+   * sees one).
+   *
+   * @param block the network
+   * @return the runner
+   */
+  public static Runner with(Block block) {
+    Objects.requireNonNull(block, "block");
+    Model model = Model.newInstance("runkit");
+    model.setBlock(block);
+    return new Runner(model);
+  }
+
+  private void once(String name) {
+    if (fitted) {
+      throw new IllegalStateException("this Runner has already run fit(); make a new one");
+    }
+    if (!set.add(name)) {
+      throw new IllegalStateException(name + " was already set");
+    }
+  }
+
+  private static long positive(String name, long value) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(name + " must be > 0, got " + value);
+    }
+    return value;
+  }
+
+  /**
+   * Sets the training loss; it must reduce a batch to one value.
+   *
+   * @param loss the loss
+   * @return this runner
+   */
+  public Runner loss(Loss loss) {
+    once("loss");
+    this.loss = Objects.requireNonNull(loss, "loss");
+    return this;
+  }
+
+  /**
+   * Sets the training data (no validation).
+   *
+   * @param train the training data; reshuffled every pass with the seed
+   * @return this runner
+   */
+  public Runner data(RandomAccessDataset train) {
+    once("data");
+    this.train = Objects.requireNonNull(train, "train");
+    return this;
+  }
+
+  /**
+   * Sets the training and validation data.
+   *
+   * @param train the training data; reshuffled every pass with the seed
+   * @param validation the validation data, read in order
+   * @return this runner
+   */
+  public Runner data(RandomAccessDataset train, Dataset validation) {
+    once("data");
+    this.train = Objects.requireNonNull(train, "train");
+    this.validation = Objects.requireNonNull(validation, "validation");
+    return this;
+  }
+
+  /**
+   * Sets test data, measured at the end (on the best parameters) and every {@link #testEvery(long)}
+   * iterations.
+   *
+   * @param test the test data
+   * @return this runner
+   */
+  public Runner test(Dataset test) {
+    once("test");
+    this.test = Objects.requireNonNull(test, "test");
+    return this;
+  }
+
+  /**
+   * Sets the optimizer: a RunKit optimizer (exact resume, schedules) or any DJL optimizer.
+   *
+   * @param optimizer the optimizer
+   * @return this runner
+   */
+  public Runner optimizer(Optimizer optimizer) {
+    once("optimizer");
+    this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
+    return this;
+  }
+
+  /**
+   * Sets the optimizer from a RunKit optimizer spec (e.g. {@code Optimizers.adamW().lr(1e-3)}),
+   * built when the run starts.
+   *
+   * @param spec the optimizer spec
+   * @return this runner
+   */
+  public Runner optimizer(OptimizerSpec spec) {
+    once("optimizer");
+    this.optimizer = Objects.requireNonNull(spec, "spec").build();
+    this.ownsOptimizer = true;
+    return this;
+  }
+
+  /**
+   * Sets the learning-rate schedule from a spec, bound to the optimizer's base learning rate.
+   *
+   * @param spec the schedule spec (e.g. {@code Schedules.cosineWithWarmup(100, 2_000)})
+   * @return this runner
+   */
+  public Runner schedule(ScheduleSpec spec) {
+    once("schedule");
+    this.scheduleSpec = Objects.requireNonNull(spec, "spec");
+    return this;
+  }
+
+  /**
+   * Sets the learning-rate schedule as it is (absolute learning rates).
+   *
+   * @param schedule the schedule
+   * @return this runner
+   */
+  public Runner schedule(Schedule schedule) {
+    once("schedule");
+    this.schedule = Objects.requireNonNull(schedule, "schedule");
+    return this;
+  }
+
+  /**
+   * Sets the number of iterations (optimizer updates).
+   *
+   * @param n iterations, {@code > 0}
+   * @return this runner
+   * @throws IllegalStateException if epochs were set
+   */
+  public Runner iterations(long n) {
+    positive("iterations", n);
+    if (set.contains("epochs")) {
+      throw new IllegalStateException(
+          "iterations(" + n + ") conflicts with epochs(" + epochs + ")");
+    }
+    once("iterations");
+    this.iterations = n;
+    return this;
+  }
+
+  /**
+   * Sets the length as passes over the training data: {@code n * batchesPerPass / accumulate}
+   * iterations.
+   *
+   * @param n passes, {@code > 0}
+   * @return this runner
+   * @throws IllegalStateException if iterations were set
+   */
+  public Runner epochs(int n) {
+    positive("epochs", n);
+    if (set.contains("iterations")) {
+      throw new IllegalStateException(
+          "epochs(" + n + ") conflicts with iterations(" + iterations + ")");
+    }
+    once("epochs");
+    this.epochs = n;
+    return this;
+  }
+
+  /**
+   * Sets the training batch size (default: the one the dataset was built with).
+   *
+   * @param n rows per batch, {@code > 0}
+   * @return this runner
+   */
+  public Runner batchSize(int n) {
+    positive("batchSize", n);
+    once("batchSize");
+    this.batchSize = n;
+    return this;
+  }
+
+  /**
+   * Validates every {@code n} iterations (default: ten times per run when there is validation
+   * data); also at the end.
+   *
+   * @param n the interval, {@code > 0}
+   * @return this runner
+   */
+  public Runner validateEvery(long n) {
+    once("validateEvery");
+    this.validateEvery = positive("validateEvery", n);
+    return this;
+  }
+
+  /**
+   * Tests every {@code n} iterations (besides the test at the end).
+   *
+   * @param n the interval, {@code > 0}
+   * @return this runner
+   */
+  public Runner testEvery(long n) {
+    once("testEvery");
+    this.testEvery = positive("testEvery", n);
+    return this;
+  }
+
+  /**
+   * Reports the training meters (history rows, progress line) every {@code n} iterations; the only
+   * host synchronisation of the hot loop happens there.
+   *
+   * @param n the interval, {@code > 0}
+   * @return this runner
+   */
+  public Runner logEvery(long n) {
+    once("logEvery");
+    this.logEvery = positive("logEvery", n);
+    return this;
+  }
+
+  /**
+   * Adds metrics measured besides the loss, in training and evaluation.
+   *
+   * @param metrics the metrics (see {@link dev.runkit.run.Metrics})
+   * @return this runner
+   * @throws IllegalArgumentException for two metrics of one name
+   */
+  public Runner metrics(Metric... metrics) {
+    once("metrics");
+    Set<String> seen = new HashSet<>(List.of("loss"));
+    for (Metric m : metrics) {
+      if (!seen.add(m.name())) {
+        throw new IllegalArgumentException("metrics has \"" + m.name() + "\" twice");
+      }
+      this.metrics.add(m);
+    }
+    return this;
+  }
+
+  /**
+   * Sets the seed of weight initialisation and data order (default 42).
+   *
+   * @param seed the seed
+   * @return this runner
+   */
+  public Runner seed(long seed) {
+    once("seed");
+    this.seed = seed;
+    return this;
+  }
+
+  /**
+   * Sets the validation metric that decides the best model (default: minimum validation loss, or
+   * the early-stopping metric).
+   *
+   * @param monitor the metric and direction
+   * @return this runner
+   */
+  public Runner monitor(Monitor monitor) {
+    once("monitor");
+    this.monitor = Objects.requireNonNull(monitor, "monitor");
+    return this;
+  }
+
+  /**
+   * Stops early when validation stops improving.
+   *
+   * @param earlyStopping the settings
+   * @return this runner
+   */
+  public Runner earlyStopping(EarlyStopping earlyStopping) {
+    once("earlyStopping");
+    this.earlyStopping = Objects.requireNonNull(earlyStopping, "earlyStopping");
+    return this;
+  }
+
+  /**
+   * Writes checkpoints.
+   *
+   * @param checkpoints where, when and which to keep
+   * @return this runner
+   */
+  public Runner checkpoints(Checkpoints checkpoints) {
+    once("checkpoints");
+    this.checkpoints = Objects.requireNonNull(checkpoints, "checkpoints");
+    return this;
+  }
+
+  /**
+   * Resumes from the newest checkpoint in the checkpoint folder when there is one (else starts
+   * fresh), continuing exactly where that run stopped.
+   *
+   * @return this runner
+   */
+  public Runner resume() {
+    once("resume");
+    this.resumeLatest = true;
+    return this;
+  }
+
+  /**
+   * Resumes from a checkpoint file, continuing exactly where that run stopped.
+   *
+   * @param checkpoint the file
+   * @return this runner
+   */
+  public Runner resume(Path checkpoint) {
+    once("resume");
+    this.resumeFrom = Objects.requireNonNull(checkpoint, "checkpoint");
+    return this;
+  }
+
+  /**
+   * Starts a new run from a checkpoint's parameters only (no optimizer, data or history state).
+   *
+   * @param checkpoint the file
+   * @param strict true to require the same parameter names and shapes; false loads those that match
+   *     and leaves the rest as initialized
+   * @return this runner
+   */
+  public Runner fineTune(Path checkpoint, boolean strict) {
+    once("fineTune");
+    this.fineTuneFrom = Objects.requireNonNull(checkpoint, "checkpoint");
+    this.fineTuneStrict = strict;
+    return this;
+  }
+
+  /**
+   * Accumulates gradients over {@code n} micro-batches per update (an update then equals one on a
+   * batch {@code n} times larger).
+   *
+   * @param n micro-batches per update, {@code > 0}
+   * @return this runner
+   */
+  public Runner accumulate(int n) {
+    once("accumulate");
+    this.accumulate = (int) positive("accumulate", n);
+    return this;
+  }
+
+  /**
+   * Sets what happens when the loss becomes NaN or infinite (default {@link NonFinitePolicy#STOP}).
+   *
+   * @param policy stop, or skip the update
+   * @return this runner
+   */
+  public Runner nonFinite(NonFinitePolicy policy) {
+    once("nonFinite");
+    this.nonFinite = Objects.requireNonNull(policy, "policy");
+    return this;
+  }
+
+  /**
+   * Clips the gradients of all parameters together before each update.
+   *
+   * @param clip the clipping, e.g. {@code GradientClipping.byNorm(1.0)}; the norm before clipping
+   *     is reported as the training metric {@code grad_norm}
+   * @return this runner
+   */
+  public Runner gradientClip(GradientClipping clip) {
+    once("gradientClip");
+    this.gradientClip = Objects.requireNonNull(clip, "clip");
+    return this;
+  }
+
+  /**
+   * Adds callbacks, called in the order given.
+   *
+   * @param callbacks the callbacks
+   * @return this runner
+   * @throws IllegalArgumentException for two callbacks of one name (their states would collide)
+   */
+  public Runner callbacks(Callback... callbacks) {
+    once("callbacks");
+    Set<String> seen = new HashSet<>();
+    for (Callback c : callbacks) {
+      if (!seen.add(c.name())) {
+        throw new IllegalArgumentException(
+            "two callbacks are named \"" + c.name() + "\"; override name() to tell them apart");
+      }
+      this.callbacks.add(c);
+    }
+    return this;
+  }
+
+  /**
+   * Sends progress to a listener instead of the console line.
+   *
+   * @param listener the listener (a notebook display, a logger)
+   * @return this runner
+   */
+  public Runner progress(ProgressListener listener) {
+    once("progress");
+    this.progress = Objects.requireNonNull(listener, "listener");
+    return this;
+  }
+
+  /**
+   * Prints no progress.
+   *
+   * @return this runner
+   */
+  public Runner quiet() {
+    once("progress");
+    this.progress = null;
+    return this;
+  }
+
+  /**
+   * Trains. Bad input is reported before the first step (by exception); after that nothing is
+   * thrown: the result says how the run ended, with the exception if one ended it.
+   *
+   * @return the result
+   * @throws IllegalArgumentException for a missing or inconsistent setting, data that do not fit
+   *     the model, or a foreign or corrupt checkpoint
+   */
+  public RunResult fit() {
+    if (fitted) {
+      throw new IllegalStateException("this Runner has already run fit(); make a new one");
+    }
+    fitted = true;
+    require(loss != null, "loss is required: call loss(...), e.g. Loss.softmaxCrossEntropyLoss()");
+    require(
+        train != null, "training data is required: call data(train) or data(train, validation)");
+    require(optimizer != null, "optimizer is required: call optimizer(...)");
+    require(
+        iterations > 0 || epochs > 0,
+        "the run length is required: call iterations(n) or epochs(n)");
+    require(
+        validateEvery == 0 || validation != null,
+        "validateEvery(" + validateEvery + ") needs validation data: call data(train, validation)");
+    require(
+        testEvery == 0 || test != null,
+        "testEvery(" + testEvery + ") needs test data: call test(...)");
+    require(
+        earlyStopping == null || validation != null,
+        "earlyStopping needs validation data: call data(train, validation)");
+    require(
+        !resumeLatest || checkpoints != null,
+        "resume() looks in the checkpoint folder: call checkpoints(Checkpoints.to(dir)) too");
+    require(
+        fineTuneFrom == null || (resumeFrom == null && !resumeLatest),
+        "fineTune(...) starts a new run and resume(...) continues one; choose one");
+    Devices.warnIfGpuUnusable(model.getNDManager().getEngine());
+    Optimizer opt = optimizer;
+    if (scheduleSpec != null || schedule != null) {
+      if (!(optimizer instanceof ScheduledOptimizer so)) {
+        throw new IllegalArgumentException(
+            "schedule(...) needs a RunKit optimizer (dev.runkit.optim.Optimizers); "
+                + optimizer.getClass().getName()
+                + " takes its learning rate from its own DJL Tracker");
+      }
+      opt = so.withSchedule(schedule != null ? schedule : scheduleSpec.build(so.baseLr()));
+      ownsOptimizer = true;
+    }
+    RunSettings settings =
+        new RunSettings(
+            model,
+            loss,
+            train,
+            validation,
+            test,
+            opt,
+            iterations,
+            epochs,
+            batchSize,
+            validateEvery,
+            testEvery,
+            logEvery,
+            List.copyOf(metrics),
+            seed,
+            monitor,
+            earlyStopping,
+            checkpoints,
+            resumeFrom,
+            resumeLatest,
+            fineTuneFrom,
+            fineTuneStrict,
+            accumulate,
+            nonFinite,
+            gradientClip,
+            List.copyOf(callbacks),
+            progress);
+    try {
+      return new RunResult(TrainingLoop.run(settings), model);
+    } finally {
+      // an optimizer made here holds native state nobody else can reach; one passed in is the
+      // caller's to keep training with
+      if (ownsOptimizer && opt instanceof ScheduledOptimizer so) {
+        so.close();
+      }
+    }
+  }
+
+  private static void require(boolean ok, String message) {
+    if (!ok) {
+      throw new IllegalArgumentException(message);
+    }
+  }
+}

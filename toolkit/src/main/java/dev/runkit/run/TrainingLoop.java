@@ -1,0 +1,1128 @@
+package dev.runkit.run;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.dataset.Dataset;
+import ai.djl.training.dataset.RandomAccessDataset;
+import ai.djl.training.dataset.Sampler;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.translate.TranslateException;
+import dev.runkit.optim.ScheduledOptimizer;
+import dev.runkit.registry.Names;
+import dev.runkit.schedule.MetricSchedule;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tech.tablesaw.api.Table;
+
+/**
+ * The iteration loop: draws batches from an endless seeded stream, makes one optimizer update per
+ * iteration (after {@code accumulate} micro-batches), and validates, tests, logs and checkpoints on
+ * schedule.
+ *
+ * <p>Why it does not use DJL's {@code Trainer.step()}: that closes every gradient handle after each
+ * update, and closing an MXNet array waits for it to be computed, so the Java thread can never run
+ * ahead of the engine. Here gradient handles are fetched once and reused, each iteration's batch
+ * (and the intermediate arrays attached to it) is closed one iteration late, and the loss is summed
+ * on the device and read back only when it is reported.
+ *
+ * <p>Bad input found before the first step is thrown ({@link IllegalArgumentException}); once the
+ * first step has run, nothing is thrown: a failure ends the run with {@link StopReason#FAILED}.
+ */
+public final class TrainingLoop implements RunContext {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TrainingLoop.class);
+  private static final Pattern PERIODIC = Pattern.compile("ckpt-(\\d+)\\.rkc");
+  private static final String TRAIN = "train";
+  private static final String VALIDATION = "validation";
+  private static final String TEST = "test";
+
+  private final RunSettings s;
+  private final Block block;
+  private final Engine engine;
+  private final Optimizer optimizer;
+  private final Monitor monitor;
+  private final List<Callback> callbacks;
+  private final History history = new History();
+  private final Map<String, Double> latest = new LinkedHashMap<>();
+
+  private NDManager manager;
+  private ParameterStore parameterStore;
+  private Device device;
+  private int batchSize;
+  private long total;
+  private long logEvery;
+  private long validateEvery;
+  private BatchStream stream;
+
+  private final List<String> names = new ArrayList<>();
+  private final List<NDArray> weights = new ArrayList<>();
+  private final List<NDArray> gradients = new ArrayList<>();
+  private final List<NDArray> accumulated = new ArrayList<>();
+  private List<NDArray> bestWeights;
+
+  private Meter lossMeter;
+  private Meter gradNormMeter;
+  private final List<Meter> metricMeters = new ArrayList<>();
+  private final List<Batch> inFlight = new ArrayList<>();
+
+  private long iteration;
+  private long skipped;
+  private double elapsedBefore;
+  private long startNanos;
+  private long intervalStartNanos;
+  private long intervalStartIteration;
+  private long lastValidated = -1;
+  private long lastCheckpoint = -1;
+  private long lastLogged;
+  private PendingLog pendingLog;
+
+  private double bestValue = Double.NaN;
+  private long bestIteration = -1;
+  private Path bestCheckpoint;
+  private double esBest = Double.NaN;
+  private int esBad;
+
+  private StopReason stopReason;
+  private String stopMessage;
+
+  private TrainingLoop(RunSettings settings) {
+    this.s = settings;
+    this.block = settings.model().getBlock();
+    this.engine = settings.model().getNDManager().getEngine();
+    this.optimizer = settings.optimizer();
+    this.monitor =
+        settings.earlyStopping() != null
+            ? settings.earlyStopping().monitor()
+            : settings.monitor() != null ? settings.monitor() : Monitor.min("loss");
+    this.callbacks = List.copyOf(settings.callbacks());
+  }
+
+  /**
+   * Runs a fit to its end.
+   *
+   * @param settings what to run
+   * @return how it ended, with the history
+   * @throws IllegalArgumentException for bad input found before the first step
+   */
+  public static RunOutcome run(RunSettings settings) {
+    TrainingLoop loop = new TrainingLoop(settings);
+    try {
+      loop.prepare();
+    } catch (RuntimeException e) {
+      loop.release();
+      throw e;
+    }
+    return loop.execute();
+  }
+
+  // ---------------------------------------------------------------- preparation (may throw)
+
+  private void prepare() {
+    if (block == null) {
+      throw new IllegalArgumentException("the model has no block; call model.setBlock(...) first");
+    }
+    manager = s.model().getNDManager().newSubManager();
+    device = manager.getDevice();
+    parameterStore = new ParameterStore(manager, false);
+    batchSize = s.batchSize() > 0 ? s.batchSize() : datasetBatchSize(s.train());
+    if (batchSize <= 0) {
+      throw new IllegalArgumentException(
+          "batch size unknown: the training dataset was built without setSampling(batchSize, ...);"
+              + " call batchSize(n)");
+    }
+    if (s.train().size() == 0) {
+      throw new IllegalArgumentException("training data is empty (0 rows)");
+    }
+    stream = new BatchStream(s.train(), batchSize, s.seed(), manager);
+    total =
+        s.epochs() > 0
+            ? Math.max(1, s.epochs() * stream.batchesPerEpoch() / s.accumulate())
+            : s.iterations();
+    logEvery = s.logEvery() > 0 ? s.logEvery() : Math.max(1, Math.min(100, total / 20));
+    validateEvery =
+        s.validateEvery() > 0
+            ? s.validateEvery()
+            : s.validation() != null ? Math.max(1, (total + 9) / 10) : 0;
+
+    checkModelFitsData();
+    collectParameters();
+    List<String> measured = new ArrayList<>(List.of("loss"));
+    s.metrics().forEach(m -> measured.add(m.name()));
+    if (!measured.contains(monitor.metric())) {
+      throw new IllegalArgumentException(
+          "monitored metric \""
+              + monitor.metric()
+              + "\" is not measured; measured: "
+              + measured
+              + Names.nearest(monitor.metric(), measured)
+                  .map(n -> ". Did you mean \"" + n + "\"?")
+                  .orElse(""));
+    }
+    lossMeter = new Meter("loss", manager);
+    for (Metric m : s.metrics()) {
+      metricMeters.add(new Meter(m.name(), manager));
+    }
+    if (s.gradientClip() != null) {
+      gradNormMeter = new Meter("grad_norm", manager);
+    }
+    if (s.fineTuneFrom() != null) {
+      Checkpoint ckpt = Checkpoint.read(s.fineTuneFrom());
+      restoreParameters(ckpt, s.fineTuneStrict(), s.fineTuneFrom());
+    }
+    Optional<Path> resume = resumeFile();
+    if (resume.isPresent()) {
+      restore(resume.get());
+    }
+  }
+
+  private static int datasetBatchSize(RandomAccessDataset dataset) {
+    // DJL keeps the sampler (and its batch size) protected; reading it spares users from giving
+    // the batch size twice
+    try {
+      Field field = RandomAccessDataset.class.getDeclaredField("sampler");
+      field.setAccessible(true);
+      Sampler sampler = (Sampler) field.get(dataset);
+      return sampler == null ? 0 : sampler.getBatchSize();
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return 0;
+    }
+  }
+
+  /** Initializes the block from the data if needed, then checks one forward pass and the loss. */
+  private void checkModelFitsData() {
+    try (NDManager probe = manager.newSubManager()) {
+      Batch first = firstBatch(s.train(), probe, "training");
+      NDList data = onDevice(first.getData());
+      NDList labels = onDevice(first.getLabels());
+      if (!block.isInitialized()) {
+        // the seed fixes the initial weights as well as the data order
+        engine.setRandomSeed((int) s.seed());
+        Shape[] shapes = data.stream().map(NDArray::getShape).toArray(Shape[]::new);
+        block.initialize(s.model().getNDManager(), DataType.FLOAT32, shapes);
+      }
+      tryForward("training", data, labels);
+      if (s.validation() != null) {
+        Batch v = firstBatch(s.validation(), probe, "validation");
+        tryForward("validation", onDevice(v.getData()), onDevice(v.getLabels()));
+      }
+      if (s.test() != null) {
+        Batch t = firstBatch(s.test(), probe, "test");
+        tryForward("test", onDevice(t.getData()), onDevice(t.getLabels()));
+      }
+    }
+  }
+
+  private void tryForward(String what, NDList data, NDList labels) {
+    NDList predictions;
+    try {
+      predictions = block.forward(parameterStore, data, false);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          what
+              + " data does not fit the model: data shapes "
+              + shapes(data)
+              + ", model input "
+              + block.describeInput()
+              + ": "
+              + firstLine(e),
+          e);
+    }
+    try {
+      NDArray loss = s.loss().evaluate(labels, predictions);
+      if (loss.size() != 1) {
+        throw new IllegalArgumentException(
+            "the loss must reduce a batch to one value, got shape " + loss.getShape());
+      }
+      for (Metric m : s.metrics()) {
+        m.contribution(labels, predictions);
+      }
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          what
+              + " labels do not fit the model output: labels "
+              + shapes(labels)
+              + ", output "
+              + shapes(predictions)
+              + ": "
+              + firstLine(e),
+          e);
+    }
+  }
+
+  private static String shapes(NDList list) {
+    return list.stream().map(a -> a.getShape().toString()).toList().toString();
+  }
+
+  private static String firstLine(Throwable e) {
+    String m = String.valueOf(e.getMessage());
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
+  }
+
+  private Batch firstBatch(Dataset dataset, NDManager into, String what) {
+    Iterator<Batch> it = batches(dataset, into).iterator();
+    if (!it.hasNext()) {
+      throw new IllegalArgumentException(what + " data is empty (no batch)");
+    }
+    return it.next();
+  }
+
+  /** Iterates a dataset in order (so evaluation is deterministic), keeping a partial last batch. */
+  private Iterable<Batch> batches(Dataset dataset, NDManager into) {
+    try {
+      if (dataset instanceof RandomAccessDataset r) {
+        int own = datasetBatchSize(r);
+        int size = own > 0 ? own : batchSize;
+        long n = r.size();
+        Sampler inOrder =
+            new Sampler() {
+              @Override
+              public Iterator<List<Long>> sample(RandomAccessDataset ignored) {
+                return LongStream.range(0, (n + size - 1) / size)
+                    .mapToObj(
+                        b ->
+                            LongStream.range(b * size, Math.min(n, (b + 1) * size))
+                                .boxed()
+                                .toList())
+                    .iterator();
+              }
+
+              @Override
+              public int getBatchSize() {
+                return size;
+              }
+            };
+        return r.getData(into, inOrder);
+      }
+      return dataset.getData(into);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read data: " + e.getMessage(), e);
+    } catch (TranslateException e) {
+      throw new IllegalStateException("cannot prepare data: " + e.getMessage(), e);
+    }
+  }
+
+  private NDList onDevice(NDList list) {
+    return list.head().getDevice().equals(device) ? list : list.toDevice(device, false);
+  }
+
+  /** Caches weights and gradient handles once: fetching a gradient makes a handle to close. */
+  private void collectParameters() {
+    for (var pair : block.getParameters()) {
+      Parameter p = pair.getValue();
+      if (!p.requiresGradient()) {
+        continue;
+      }
+      NDArray w = p.getArray();
+      if (!w.hasGradient()) {
+        w.setRequiresGradient(true);
+      }
+      names.add(pair.getKey());
+      weights.add(w);
+      NDArray g = w.getGradient();
+      g.attach(manager);
+      gradients.add(g);
+      if (s.accumulate() > 1) {
+        accumulated.add(manager.zeros(w.getShape(), w.getDataType()));
+      }
+    }
+    if (weights.isEmpty()) {
+      throw new IllegalArgumentException("the model has no trainable parameters");
+    }
+  }
+
+  // ---------------------------------------------------------------- the run (never throws)
+
+  private RunOutcome execute() {
+    Throwable error = null;
+    Map<String, Double> test = Map.of();
+    startNanos = System.nanoTime();
+    intervalStartNanos = startNanos;
+    intervalStartIteration = iteration;
+    try {
+      for (Callback c : callbacks) {
+        c.onStart(this);
+      }
+      if (s.progress() != null) {
+        s.progress().onStart(total);
+      }
+      while (iteration < total && stopReason == null) {
+        for (Callback c : callbacks) {
+          c.onIterationStart(this);
+        }
+        step();
+        iteration++;
+        for (Callback c : callbacks) {
+          c.onIterationEnd(this);
+        }
+        afterIteration();
+      }
+      closeInFlight();
+      finish();
+      test = testAtEnd();
+    } catch (Throwable t) {
+      error = t;
+      stop(StopReason.FAILED, t.toString());
+      LOG.error("run failed at iteration {}", iteration, t);
+      for (Callback c : callbacks) {
+        try {
+          c.onException(this, t);
+        } catch (RuntimeException e) {
+          t.addSuppressed(e);
+        }
+      }
+    }
+    if (stopReason == null) {
+      stop(StopReason.COMPLETED, iteration + " iterations done");
+    }
+    for (Callback c : callbacks) {
+      try {
+        c.onEnd(this, stopReason);
+      } catch (RuntimeException e) {
+        LOG.warn("callback {} failed in onEnd", c.name(), e);
+      }
+    }
+    if (s.progress() != null) {
+      s.progress().onEnd(stopReason, stopMessage);
+    }
+    RunOutcome outcome =
+        new RunOutcome(
+            history.toTable(),
+            stopReason,
+            stopMessage,
+            error,
+            iteration,
+            monitor,
+            bestValue,
+            bestIteration,
+            bestCheckpoint,
+            test,
+            skipped);
+    release();
+    return outcome;
+  }
+
+  private void step() {
+    List<Batch> current = new ArrayList<>(s.accumulate());
+    boolean finite = true;
+    for (int k = 0; k < s.accumulate(); k++) {
+      Batch batch = stream.next();
+      current.add(batch);
+      NDList data = onDevice(batch.getData());
+      NDList labels = onDevice(batch.getLabels());
+      NDList predictions;
+      NDArray loss;
+      try (GradientCollector collector = engine.newGradientCollector()) {
+        predictions = block.forward(parameterStore, data, true);
+        loss = s.loss().evaluate(labels, predictions);
+        collector.backward(loss);
+      }
+      if (s.nonFinite() == NonFinitePolicy.SKIP) {
+        // the one per-step host read, asked for by choosing SKIP; gradients too, since a NaN
+        // input can leave the loss finite (ReLU maps NaN to 0) while poisoning the gradients
+        if (!Float.isFinite(loss.getFloat()) || !finite(gradients)) {
+          finite = false;
+        }
+      }
+      if (finite) {
+        lossMeter.addMean(loss, 1);
+        for (int m = 0; m < metricMeters.size(); m++) {
+          metricMeters
+              .get(m)
+              .add(s.metrics().get(m).contribution(labels, predictions), batch.getSize());
+        }
+      }
+      if (s.accumulate() > 1) {
+        for (int i = 0; i < gradients.size(); i++) {
+          if (k == 0) {
+            gradients.get(i).copyTo(accumulated.get(i));
+          } else {
+            accumulated.get(i).addi(gradients.get(i));
+          }
+        }
+      }
+    }
+    if (finite) {
+      List<NDArray> grads = s.accumulate() > 1 ? accumulated : gradients;
+      if (s.accumulate() > 1) {
+        // each micro-batch loss is a mean, so the big-batch gradient is the mean of theirs
+        for (NDArray g : accumulated) {
+          g.divi(s.accumulate());
+        }
+      }
+      if (s.gradientClip() != null) {
+        NDArray norm = s.gradientClip().apply(grads);
+        // the norm is averaged like a metric and closed with this iteration's batches
+        norm.attach(current.get(0).getManager());
+        gradNormMeter.addMean(norm, 1);
+      }
+      if (optimizer instanceof ScheduledOptimizer so) {
+        so.beginStep(grads);
+      }
+      for (int i = 0; i < weights.size(); i++) {
+        optimizer.update(names.get(i), weights.get(i), grads.get(i));
+      }
+    } else {
+      skipped++;
+      LOG.warn(
+          "iteration {}: loss is not finite; update skipped ({} so far)", iteration + 1, skipped);
+    }
+    // closing waits for an array to be computed, so the previous iteration's batches are closed
+    // only now, after this iteration's work has been queued behind them
+    closeInFlight();
+    inFlight.addAll(current);
+  }
+
+  private void closeInFlight() {
+    for (Batch b : inFlight) {
+      b.close();
+    }
+    inFlight.clear();
+  }
+
+  private void afterIteration() {
+    boolean last = iteration == total;
+    // this iteration is queued now, so the report held one iteration ago can be read without
+    // leaving the engine idle
+    completeLog();
+    if (iteration % logEvery == 0 || last) {
+      holdTraining();
+    }
+    boolean validating = s.validation() != null && (iteration % validateEvery == 0 || last);
+    // at the last iteration the test at the end (on the best parameters) takes the place of this
+    boolean testing =
+        s.test() != null && s.testEvery() > 0 && iteration % s.testEvery() == 0 && !last;
+    boolean saving =
+        s.checkpoints() != null
+            && ((s.checkpoints().every() > 0 && iteration % s.checkpoints().every() == 0)
+                || (validating && s.checkpoints().atValidation()));
+    if (validating || testing || saving || last || stopReason != null) {
+      // these wait for the device anyway; the report comes first so the history keeps its order
+      completeLog();
+    }
+    if (stopReason != null) {
+      return;
+    }
+    if (validating) {
+      validate();
+    }
+    if (testing) {
+      evaluate(s.test(), TEST);
+    }
+    if (saving) {
+      checkpoint();
+    }
+  }
+
+  private void finish() {
+    completeLog();
+    if (iteration > lastLogged && stopReason != StopReason.NON_FINITE) {
+      holdTraining();
+      completeLog();
+    }
+    if (stopReason != StopReason.NON_FINITE && !paramsFinite()) {
+      stop(
+          StopReason.NON_FINITE,
+          "model parameters became NaN or infinite by iteration " + iteration + " (loss finite)");
+    }
+    if (stopReason == StopReason.NON_FINITE) {
+      return;
+    }
+    if (s.validation() != null && lastValidated != iteration) {
+      validate();
+    }
+    if (s.checkpoints() != null && lastCheckpoint != iteration) {
+      checkpoint();
+    }
+    if (s.earlyStopping() != null && s.earlyStopping().restoresBest() && bestWeights != null) {
+      copy(bestWeights, weights);
+    }
+  }
+
+  /**
+   * Starts a training report: the meters are moved aside on the device and read by {@link
+   * #completeLog()} one iteration later, so the engine never runs dry waiting for the host (the
+   * hand-tuned trick of reading the loss a step late).
+   */
+  private void holdTraining() {
+    long from = lastLogged + 1;
+    lastLogged = iteration;
+    if (lossMeter.isEmpty()) {
+      return;
+    }
+    for (Meter m : allTrainMeters()) {
+      m.hold();
+    }
+    long now = System.nanoTime();
+    double seconds = (now - intervalStartNanos) / 1e9;
+    double speed = seconds > 0 ? (iteration - intervalStartIteration) / seconds : Double.NaN;
+    intervalStartNanos = now;
+    intervalStartIteration = iteration;
+    pendingLog = new PendingLog(from, iteration, lr(), elapsed(), speed);
+  }
+
+  /** Finishes the training report started by {@link #holdTraining()}, if one is pending. */
+  private void completeLog() {
+    if (pendingLog == null) {
+      return;
+    }
+    PendingLog p = pendingLog;
+    pendingLog = null;
+    double loss =
+        row(TRAIN, lossMeter, null, lossMeter.readHeld(), p.iteration(), p.lr(), p.elapsed());
+    for (int m = 0; m < metricMeters.size(); m++) {
+      Meter meter = metricMeters.get(m);
+      row(TRAIN, meter, s.metrics().get(m), meter.readHeld(), p.iteration(), p.lr(), p.elapsed());
+    }
+    if (gradNormMeter != null) {
+      row(TRAIN, gradNormMeter, null, gradNormMeter.readHeld(), p.iteration(), p.lr(), p.elapsed());
+    }
+    // only the loss is checked here: checking the parameters too would wait for the step just
+    // queued (NaN parameters show in the loss a step later, and checkpoints check them anyway)
+    if (!Double.isFinite(loss)) {
+      stop(
+          StopReason.NON_FINITE,
+          String.format(
+              Locale.ROOT,
+              "training loss became %s between iterations %d and %d (lr %.3g); lower the learning"
+                  + " rate, clip gradients, or choose nonFinite(SKIP)",
+              loss,
+              p.from(),
+              p.iteration(),
+              p.lr()));
+    }
+    if (s.progress() != null) {
+      double speed = p.speed();
+      s.progress()
+          .onProgress(
+              new Progress(
+                  p.iteration(),
+                  total,
+                  loss,
+                  p.lr(),
+                  speed,
+                  speed > 0 ? (total - p.iteration()) / speed : Double.NaN,
+                  latest()));
+    }
+  }
+
+  /** A training report whose values are still on the device. */
+  private record PendingLog(long from, long iteration, double lr, double elapsed, double speed) {}
+
+  /** Adds a history row from a meter's {@code [sum, count]}; returns the value. */
+  private double row(
+      String phase, Meter meter, Metric metric, double[] sc, long at, double lr, double elapsed) {
+    double value = metric == null ? sc[0] / sc[1] : metric.value(sc[0], sc[1]);
+    history.add(new History.Row(at, phase, meter.name(), value, lr, elapsed));
+    latest.put(phase + "/" + meter.name(), value);
+    return value;
+  }
+
+  /** Reads a meter (one host sync), adds a history row, resets the meter; returns the value. */
+  private double report(Meter meter, Metric metric, String phase) {
+    double value = row(phase, meter, metric, meter.read(), iteration, lr(), elapsed());
+    meter.reset();
+    return value;
+  }
+
+  private Map<String, Double> evaluate(Dataset dataset, String phase) {
+    Map<String, Double> values = new LinkedHashMap<>();
+    try (NDManager pass = manager.newSubManager();
+        Meter loss = new Meter("loss", pass)) {
+      List<Meter> meters = new ArrayList<>();
+      for (Metric m : s.metrics()) {
+        meters.add(new Meter(m.name(), pass));
+      }
+      Batch previous = null;
+      for (Batch batch : batches(dataset, pass)) {
+        NDList labels = onDevice(batch.getLabels());
+        NDList predictions = block.forward(parameterStore, onDevice(batch.getData()), false);
+        loss.addMean(s.loss().evaluate(labels, predictions), batch.getSize());
+        for (int m = 0; m < meters.size(); m++) {
+          meters.get(m).add(s.metrics().get(m).contribution(labels, predictions), batch.getSize());
+        }
+        if (previous != null) {
+          previous.close();
+        }
+        previous = batch;
+      }
+      values.put("loss", report(loss, null, phase));
+      for (int m = 0; m < meters.size(); m++) {
+        values.put(meters.get(m).name(), report(meters.get(m), s.metrics().get(m), phase));
+      }
+      if (previous != null) {
+        previous.close();
+      }
+    }
+    return values;
+  }
+
+  private void validate() {
+    lastValidated = iteration;
+    Map<String, Double> values = evaluate(s.validation(), VALIDATION);
+    double value = values.get(monitor.metric());
+    if (optimizer instanceof ScheduledOptimizer so && so.schedule() instanceof MetricSchedule ms) {
+      ms.observe(value);
+    }
+    boolean improved = monitor.improves(value, bestValue, 0);
+    if (improved) {
+      bestValue = value;
+      bestIteration = iteration;
+      if (bestWeights == null) {
+        bestWeights = new ArrayList<>();
+        for (NDArray w : weights) {
+          NDArray copy = w.duplicate();
+          copy.attach(manager);
+          bestWeights.add(copy);
+        }
+      } else {
+        copy(weights, bestWeights);
+      }
+    }
+    EarlyStopping es = s.earlyStopping();
+    if (es != null) {
+      if (monitor.improves(value, esBest, es.minDelta())) {
+        esBest = value;
+        esBad = 0;
+      } else if (++esBad >= es.patience()) {
+        stop(
+            StopReason.EARLY_STOPPED,
+            String.format(
+                Locale.ROOT,
+                "no improvement of validation %s by more than %s for %d validations (best %.6g at"
+                    + " iteration %d)",
+                monitor.metric(),
+                es.minDelta(),
+                es.patience(),
+                bestValue,
+                bestIteration));
+      }
+    }
+    for (Callback c : callbacks) {
+      c.onValidationEnd(this, values);
+    }
+    if (improved && s.checkpoints() != null && s.checkpoints().keepBest() && paramsFinite()) {
+      Path file = s.checkpoints().directory().resolve(Checkpoints.BEST);
+      snapshot().write(file);
+      bestCheckpoint = file;
+    }
+  }
+
+  private Map<String, Double> testAtEnd() {
+    if (s.test() == null || stopReason == StopReason.NON_FINITE) {
+      return Map.of();
+    }
+    boolean swap =
+        bestWeights != null && !(s.earlyStopping() != null && s.earlyStopping().restoresBest());
+    List<NDArray> current = null;
+    if (swap) {
+      current = new ArrayList<>();
+      for (NDArray w : weights) {
+        current.add(w.duplicate());
+      }
+      copy(bestWeights, weights);
+    }
+    try {
+      return evaluate(s.test(), TEST);
+    } finally {
+      if (current != null) {
+        copy(current, weights);
+        current.forEach(NDArray::close);
+      }
+    }
+  }
+
+  private static void copy(List<NDArray> from, List<NDArray> to) {
+    for (int i = 0; i < from.size(); i++) {
+      from.get(i).copyTo(to.get(i));
+    }
+  }
+
+  private void stop(StopReason reason, String message) {
+    if (stopReason == null || reason == StopReason.FAILED) {
+      stopReason = reason;
+      stopMessage = message;
+    }
+  }
+
+  private double elapsed() {
+    return elapsedBefore + (System.nanoTime() - startNanos) / 1e9;
+  }
+
+  // ---------------------------------------------------------------- checkpoints
+
+  private boolean paramsFinite() {
+    return finite(weights);
+  }
+
+  /** Says whether all arrays are finite, with one host read: NaN and infinity survive a sum. */
+  private static boolean finite(List<NDArray> arrays) {
+    NDList sums = new NDList(arrays.size());
+    for (NDArray a : arrays) {
+      sums.add(a.sum().toType(DataType.FLOAT64, false));
+    }
+    try (NDArray total = NDArrays.stack(sums).sum()) {
+      return Double.isFinite(total.getDouble());
+    } finally {
+      sums.close();
+    }
+  }
+
+  private void checkpoint() {
+    completeLog();
+    lastCheckpoint = iteration;
+    if (!paramsFinite()) {
+      stop(
+          StopReason.NON_FINITE,
+          "model parameters became NaN or infinite by iteration "
+              + iteration
+              + "; no checkpoint written, the last good one is kept");
+      return;
+    }
+    Checkpoints c = s.checkpoints();
+    Path file = c.fileAt(iteration);
+    snapshot().write(file);
+    for (Callback cb : callbacks) {
+      cb.onCheckpoint(this, file);
+    }
+    prune(c);
+  }
+
+  private void prune(Checkpoints c) {
+    List<Long> saved = periodic(c.directory());
+    for (int i = 0; i < saved.size() - c.keepLast(); i++) {
+      long it = saved.get(i);
+      if (c.keepEvery() > 0 && it % c.keepEvery() == 0) {
+        continue;
+      }
+      try {
+        Files.deleteIfExists(c.fileAt(it));
+      } catch (IOException e) {
+        LOG.warn("cannot delete old checkpoint {}: {}", c.fileAt(it), e.getMessage());
+      }
+    }
+  }
+
+  /** Returns the iterations of the periodic checkpoints in a folder, ascending. */
+  static List<Long> periodic(Path directory) {
+    if (!Files.isDirectory(directory)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(directory)) {
+      return files
+          .map(p -> PERIODIC.matcher(p.getFileName().toString()))
+          .filter(Matcher::matches)
+          .map(m -> Long.parseLong(m.group(1)))
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list checkpoints in " + directory, e);
+    }
+  }
+
+  private Checkpoint snapshot() {
+    Map<String, Checkpoint.Tensor> params = new LinkedHashMap<>();
+    for (var pair : block.getParameters()) {
+      NDArray a = pair.getValue().getArray();
+      params.put(
+          pair.getKey(),
+          new Checkpoint.Tensor(a.getDataType().name(), a.getShape().getShape(), a.toByteArray()));
+    }
+    Map<String, Double> scalars = new LinkedHashMap<>();
+    scalars.put("best.value", bestValue);
+    scalars.put("best.iteration", (double) bestIteration);
+    scalars.put("es.best", esBest);
+    scalars.put("es.bad", (double) esBad);
+    scalars.put("skipped", (double) skipped);
+    scalars.put("lastValidated", (double) lastValidated);
+    scalars.put("lastLogged", (double) lastLogged);
+    if (optimizer instanceof ScheduledOptimizer so && so.schedule() instanceof MetricSchedule ms) {
+      ms.state().forEach((k, v) -> scalars.put("schedule." + k, v));
+    }
+    Map<String, double[]> meters = new LinkedHashMap<>();
+    for (Meter m : allTrainMeters()) {
+      double[] sc = m.read();
+      meters.put(m.name(), new double[] {sc[0], sc[1], m.countsOnDevice() ? 1 : 0});
+    }
+    Map<String, Map<String, String>> cbs = new LinkedHashMap<>();
+    for (Callback c : callbacks) {
+      cbs.put(c.name(), Map.copyOf(c.state()));
+    }
+    OptimizerStates.Encoded opt = OptimizerStates.export(optimizer);
+    return new Checkpoint(
+        iteration,
+        elapsed(),
+        s.seed(),
+        batchSize,
+        stream.epoch(),
+        stream.batchInEpoch(),
+        params,
+        opt.type(),
+        opt.bytes(),
+        scalars,
+        meters,
+        cbs,
+        List.copyOf(history.rows()));
+  }
+
+  private List<Meter> allTrainMeters() {
+    List<Meter> all = new ArrayList<>();
+    all.add(lossMeter);
+    all.addAll(metricMeters);
+    if (gradNormMeter != null) {
+      all.add(gradNormMeter);
+    }
+    return all;
+  }
+
+  private Optional<Path> resumeFile() {
+    if (s.resumeFrom() != null) {
+      return Optional.of(s.resumeFrom());
+    }
+    if (s.resumeLatest() && s.checkpoints() != null) {
+      List<Long> saved = periodic(s.checkpoints().directory());
+      if (!saved.isEmpty()) {
+        return Optional.of(s.checkpoints().fileAt(saved.get(saved.size() - 1)));
+      }
+    }
+    return Optional.empty();
+  }
+
+  private void restore(Path file) {
+    Checkpoint c = Checkpoint.read(file);
+    if (c.seed() != s.seed() || c.batchSize() != batchSize) {
+      throw new IllegalArgumentException(
+          "checkpoint "
+              + file
+              + " was written by a run with seed "
+              + c.seed()
+              + " and batch size "
+              + c.batchSize()
+              + "; this run has seed "
+              + s.seed()
+              + " and batch size "
+              + batchSize
+              + ". Resume needs the same (use fineTune(...) to start a new run from its weights)");
+    }
+    if (c.iteration() > total) {
+      throw new IllegalArgumentException(
+          "checkpoint "
+              + file
+              + " is at iteration "
+              + c.iteration()
+              + ", past this run's "
+              + total
+              + " iterations");
+    }
+    OptimizerStates.check(optimizer, c.optimizerType(), file);
+    restoreParameters(c, true, file);
+    OptimizerStates.restore(optimizer, c.optimizer(), file);
+    iteration = c.iteration();
+    elapsedBefore = c.elapsed();
+    stream.seek(c.epoch(), c.batchInEpoch());
+    Map<String, Double> sc = c.scalars();
+    bestValue = sc.getOrDefault("best.value", Double.NaN);
+    bestIteration = sc.getOrDefault("best.iteration", -1.0).longValue();
+    esBest = sc.getOrDefault("es.best", Double.NaN);
+    esBad = sc.getOrDefault("es.bad", 0.0).intValue();
+    skipped = sc.getOrDefault("skipped", 0.0).longValue();
+    lastValidated = sc.getOrDefault("lastValidated", -1.0).longValue();
+    lastLogged = sc.getOrDefault("lastLogged", 0.0).longValue();
+    if (optimizer instanceof ScheduledOptimizer so && so.schedule() instanceof MetricSchedule ms) {
+      Map<String, Double> state = new LinkedHashMap<>();
+      sc.forEach(
+          (k, v) -> {
+            if (k.startsWith("schedule.")) {
+              state.put(k.substring("schedule.".length()), v);
+            }
+          });
+      ms.restore(state);
+    }
+    for (Meter m : allTrainMeters()) {
+      double[] saved = c.meters().get(m.name());
+      if (saved != null) {
+        m.restoreCountsOnDevice(saved[2] != 0);
+        m.restore(saved);
+      }
+    }
+    for (Callback cb : callbacks) {
+      cb.restore(c.callbacks().getOrDefault(cb.name(), Map.of()));
+    }
+    history.restore(c.history());
+    for (History.Row r : c.history()) {
+      latest.put(r.phase() + "/" + r.metric(), r.value());
+    }
+    if (s.checkpoints() != null) {
+      Path best = s.checkpoints().directory().resolve(Checkpoints.BEST);
+      if (bestIteration >= 0 && Files.exists(best)) {
+        Checkpoint b = Checkpoint.read(best);
+        bestWeights = new ArrayList<>();
+        for (int i = 0; i < weights.size(); i++) {
+          NDArray copy = weights.get(i).duplicate();
+          copy.attach(manager);
+          setValues(copy, b.parameters().get(names.get(i)));
+          bestWeights.add(copy);
+        }
+        bestCheckpoint = best;
+      }
+    }
+    LOG.info("resumed from {} at iteration {}", file, iteration);
+  }
+
+  private void restoreParameters(Checkpoint c, boolean strict, Path file) {
+    Map<String, NDArray> arrays = new LinkedHashMap<>();
+    for (var pair : block.getParameters()) {
+      arrays.put(pair.getKey(), pair.getValue().getArray());
+    }
+    if (strict && !arrays.keySet().equals(c.parameters().keySet())) {
+      List<String> missing = new ArrayList<>(arrays.keySet());
+      missing.removeAll(c.parameters().keySet());
+      List<String> extra = new ArrayList<>(c.parameters().keySet());
+      extra.removeAll(arrays.keySet());
+      throw new IllegalArgumentException(
+          "checkpoint "
+              + file
+              + " does not belong to this model: parameters missing from it "
+              + missing
+              + ", unknown to the model "
+              + extra);
+    }
+    List<String> loaded = new ArrayList<>();
+    for (Map.Entry<String, Checkpoint.Tensor> e : c.parameters().entrySet()) {
+      NDArray target = arrays.get(e.getKey());
+      if (target == null) {
+        continue;
+      }
+      Checkpoint.Tensor t = e.getValue();
+      if (!target.getShape().equals(new Shape(t.shape()))
+          || !target.getDataType().name().equals(t.dataType())) {
+        if (strict) {
+          throw new IllegalArgumentException(
+              "checkpoint "
+                  + file
+                  + " does not belong to this model: parameter "
+                  + e.getKey()
+                  + " is "
+                  + t.dataType()
+                  + new Shape(t.shape())
+                  + " there, "
+                  + target.getDataType().name()
+                  + target.getShape()
+                  + " in the model");
+        }
+        continue;
+      }
+      setValues(target, t);
+      loaded.add(e.getKey());
+    }
+    if (!strict) {
+      LOG.info(
+          "fine-tuning from {}: loaded {} of {} parameters", file, loaded.size(), arrays.size());
+    }
+  }
+
+  /** Writes values into an array in place (keeps its gradient attachment, unlike DJL's load). */
+  private static void setValues(NDArray target, Checkpoint.Tensor t) {
+    ByteBuffer bytes = ByteBuffer.wrap(t.data()).order(ByteOrder.nativeOrder());
+    switch (target.getDataType()) {
+      case FLOAT32 -> {
+        float[] v = new float[t.data().length / 4];
+        bytes.asFloatBuffer().get(v);
+        target.set(v);
+      }
+      case FLOAT64 -> {
+        double[] v = new double[t.data().length / 8];
+        bytes.asDoubleBuffer().get(v);
+        target.set(v);
+      }
+      case INT32 -> {
+        int[] v = new int[t.data().length / 4];
+        bytes.asIntBuffer().get(v);
+        target.set(v);
+      }
+      case INT64 -> {
+        long[] v = new long[t.data().length / 8];
+        bytes.asLongBuffer().get(v);
+        target.set(v);
+      }
+      default ->
+          throw new IllegalArgumentException(
+              "cannot restore a parameter of type " + target.getDataType());
+    }
+  }
+
+  private void release() {
+    closeInFlight();
+    if (stream != null) {
+      stream.close();
+    }
+    if (manager != null) {
+      manager.close();
+    }
+  }
+
+  // ---------------------------------------------------------------- RunContext
+
+  @Override
+  public long iteration() {
+    return iteration;
+  }
+
+  @Override
+  public long totalIterations() {
+    return total;
+  }
+
+  @Override
+  public double lr() {
+    if (optimizer instanceof ScheduledOptimizer so) {
+      return so.schedule().lr(Math.max(0, iteration - skipped - 1));
+    }
+    return Double.NaN;
+  }
+
+  @Override
+  public Map<String, Double> latest() {
+    return Collections.unmodifiableMap(new LinkedHashMap<>(latest));
+  }
+
+  @Override
+  public Table history() {
+    return history.toTable();
+  }
+
+  @Override
+  public void requestStop(String reason) {
+    stop(StopReason.REQUESTED, reason);
+  }
+}

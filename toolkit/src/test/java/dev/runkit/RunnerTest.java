@@ -1,0 +1,276 @@
+package dev.runkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.loss.Loss;
+import dev.runkit.run.Fixtures;
+import dev.runkit.run.Metrics;
+import dev.runkit.run.StopReason;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tech.tablesaw.api.Table;
+
+class RunnerTest {
+
+  private NDManager manager;
+  private ArrayDataset train;
+  private ArrayDataset validation;
+
+  @BeforeEach
+  void setUp() {
+    manager = NDManager.newBaseManager();
+    ArrayDataset[] split = Fixtures.digits(manager, 32);
+    train = split[0];
+    validation = split[1];
+  }
+
+  @AfterEach
+  void tearDown() {
+    manager.close();
+  }
+
+  @Test
+  void fit_mlpOnDigits_reachesNinetyPercentValidationAccuracy() {
+    RunResult r =
+        Runner.with(Fixtures.mlp(64, 10))
+            .loss(Loss.softmaxCrossEntropyLoss())
+            .data(train, validation)
+            .optimizer(Fixtures.sgd(0.05f))
+            .metrics(Metrics.accuracy(), Metrics.topK(3))
+            .iterations(600)
+            .validateEvery(200)
+            .monitor(dev.runkit.run.Monitor.max("accuracy"))
+            .quiet()
+            .fit();
+
+    assertThat(r.stopReason()).as(r.message()).isEqualTo(StopReason.COMPLETED);
+    assertThat(r.iterations()).isEqualTo(600);
+    assertThat(r.last("validation", "accuracy")).isGreaterThan(0.9);
+    assertThat(r.last("validation", "top3_accuracy"))
+        .isGreaterThan(r.last("validation", "accuracy"));
+    assertThat(r.best().getAsDouble()).isGreaterThan(0.9);
+    Table h = r.history();
+    assertThat(h.columnNames())
+        .containsExactly("iteration", "phase", "metric", "value", "lr", "elapsed");
+    assertThat(h.where(h.stringColumn("phase").isEqualTo("validation")).rowCount()).isEqualTo(9);
+    // the training loss falls from its first report to its last
+    Table trainLoss =
+        h.where(
+            h.stringColumn("phase")
+                .isEqualTo("train")
+                .and(h.stringColumn("metric").isEqualTo("loss")));
+    assertThat(trainLoss.doubleColumn("value").get(trainLoss.rowCount() - 1))
+        .isLessThan(trainLoss.doubleColumn("value").get(0) / 3);
+  }
+
+  @Test
+  void fit_epochs_convertsToIterations() {
+    RunResult r =
+        Runner.with(Fixtures.mlp(10))
+            .loss(Loss.softmaxCrossEntropyLoss())
+            .data(train)
+            .optimizer(Fixtures.sgd(0.05f))
+            .epochs(2)
+            .quiet()
+            .fit();
+    assertThat(r.iterations()).isEqualTo(2 * (1437 / 32));
+  }
+
+  @Test
+  void fit_dataWidthDiffersFromModel_throwsBeforeFirstStep() {
+    ArrayDataset narrow = dev.runkit.data.LabeledData.iris().toDataset(manager, 10);
+    assertThatThrownBy(
+            () ->
+                Runner.with(trainedOn(train))
+                    .loss(Loss.softmaxCrossEntropyLoss())
+                    .data(narrow)
+                    .optimizer(Fixtures.sgd(0.05f))
+                    .iterations(10)
+                    .quiet()
+                    .fit())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("training data does not fit the model: data shapes [(10, 4)]");
+  }
+
+  private ai.djl.nn.Block trainedOn(ArrayDataset data) {
+    ai.djl.nn.Block block = Fixtures.mlp(10);
+    Runner.with(block)
+        .loss(Loss.softmaxCrossEntropyLoss())
+        .data(data)
+        .optimizer(Fixtures.sgd(0.05f))
+        .iterations(1)
+        .quiet()
+        .fit();
+    return block;
+  }
+
+  @Test
+  void iterations_zero_throws() {
+    assertThatThrownBy(() -> Runner.with(Fixtures.mlp(10)).iterations(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("iterations must be > 0, got 0");
+  }
+
+  @Test
+  void fit_noData_throwsNamingTheCall() {
+    assertThatThrownBy(
+            () ->
+                Runner.with(Fixtures.mlp(10))
+                    .loss(Loss.softmaxCrossEntropyLoss())
+                    .optimizer(Fixtures.sgd(0.1f))
+                    .iterations(5)
+                    .fit())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("training data is required: call data(train) or data(train, validation)");
+  }
+
+  private Runner digitsRunner() {
+    return Runner.with(Fixtures.mlp(10))
+        .loss(Loss.softmaxCrossEntropyLoss())
+        .optimizer(dev.runkit.optim.Optimizers.sgd().lr(0.1))
+        .iterations(5)
+        .quiet();
+  }
+
+  @Test
+  void fit_validateEveryWithoutValidationData_throws() {
+    assertThatThrownBy(() -> digitsRunner().data(train).validateEvery(10).fit())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("validateEvery(10) needs validation data: call data(train, validation)");
+  }
+
+  @Test
+  void fit_monitorOfUnmeasuredMetric_throwsWithNearestName() {
+    assertThatThrownBy(
+            () ->
+                digitsRunner()
+                    .data(train, validation)
+                    .metrics(Metrics.accuracy())
+                    .monitor(dev.runkit.run.Monitor.max("acuracy"))
+                    .fit())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "monitored metric \"acuracy\" is not measured; measured: [loss, accuracy]. Did you mean"
+                + " \"accuracy\"?");
+  }
+
+  @Test
+  void loss_setTwice_throwsIllegalState() {
+    Runner r = Runner.with(Fixtures.mlp(10)).loss(Loss.l2Loss());
+    assertThatThrownBy(() -> r.loss(Loss.l1Loss()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("loss was already set");
+  }
+
+  @Test
+  void epochs_afterIterations_throwsConflict() {
+    assertThatThrownBy(() -> Runner.with(Fixtures.mlp(10)).iterations(100).epochs(2))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("epochs(2) conflicts with iterations(100)");
+  }
+
+  @Test
+  void fit_scheduleWithDjlOptimizer_throwsNamingTheFix() {
+    assertThatThrownBy(
+            () ->
+                Runner.with(Fixtures.mlp(10))
+                    .loss(Loss.softmaxCrossEntropyLoss())
+                    .data(train)
+                    .optimizer(Fixtures.sgd(0.1f))
+                    .schedule(step -> 0.1)
+                    .iterations(5)
+                    .fit())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "schedule(...) needs a RunKit optimizer (dev.runkit.optim.Optimizers);"
+                + " ai.djl.training.optimizer.Sgd takes its learning rate from its own DJL Tracker");
+  }
+
+  @Test
+  void fit_resumeWithoutCheckpoints_throws() {
+    assertThatThrownBy(() -> digitsRunner().data(train).resume().fit())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "resume() looks in the checkpoint folder: call checkpoints(Checkpoints.to(dir)) too");
+  }
+
+  @Test
+  void fit_labelsDoNotFitOutput_throwsBeforeFirstStep() {
+    ArrayDataset regression =
+        new ArrayDataset.Builder()
+            .setData(manager.randomUniform(0, 1, new ai.djl.ndarray.types.Shape(20, 4)))
+            .optLabels(manager.randomUniform(0, 1, new ai.djl.ndarray.types.Shape(20, 3)))
+            .setSampling(10, false)
+            .build();
+    assertThatThrownBy(
+            () ->
+                Runner.with(Fixtures.mlp(8, 2))
+                    .loss(Loss.l2Loss())
+                    .data(regression)
+                    .optimizer(dev.runkit.optim.Optimizers.sgd().lr(0.1))
+                    .iterations(5)
+                    .quiet()
+                    .fit())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(
+            "training labels do not fit the model output: labels [(10, 3)], output [(10, 2)]");
+  }
+
+  @Test
+  void fit_adamWithCosineSpecAndMae_trainsRegression() {
+    // y = sum of the four iris measurements: a real regression the MLP can learn
+    dev.runkit.data.LabeledData iris = dev.runkit.data.LabeledData.iris().shuffled(1);
+    float[] y = new float[iris.size()];
+    for (int i = 0; i < y.length; i++) {
+      for (int c = 0; c < 4; c++) {
+        y[i] += iris.features()[i * 4 + c];
+      }
+    }
+    ArrayDataset data =
+        new ArrayDataset.Builder()
+            .setData(manager.create(iris.features(), new ai.djl.ndarray.types.Shape(150, 4)))
+            .optLabels(manager.create(y, new ai.djl.ndarray.types.Shape(150, 1)))
+            .setSampling(16, false)
+            .build();
+    RunResult r =
+        Runner.with(Fixtures.mlp(16, 1))
+            .loss(Loss.l2Loss())
+            .data(data, data)
+            .optimizer(dev.runkit.optim.Optimizers.adam().lr(0.01))
+            .metrics(Metrics.mae(), Metrics.rmse(), Metrics.mape())
+            .iterations(300)
+            .quiet()
+            .fit();
+    assertThat(r.stopReason()).as(r.message()).isEqualTo(StopReason.COMPLETED);
+    assertThat(r.last("validation", "mape")).isLessThan(0.05);
+    assertThat(r.last("validation", "rmse")).isGreaterThanOrEqualTo(r.last("validation", "mae"));
+  }
+
+  @Test
+  void fit_testData_testedEveryMAndAtTheEndOnTheBestParameters() {
+    ArrayDataset[] split = Fixtures.digits(manager, 32);
+    RunResult r =
+        Runner.with(Fixtures.mlp(32, 10))
+            .loss(Loss.softmaxCrossEntropyLoss())
+            .data(train, validation)
+            .test(split[1])
+            .optimizer(dev.runkit.optim.Optimizers.sgd().lr(0.05).momentum(0.9))
+            .metrics(Metrics.accuracy())
+            .monitor(dev.runkit.run.Monitor.max("accuracy"))
+            .iterations(90)
+            .validateEvery(30)
+            .testEvery(45)
+            .quiet()
+            .fit();
+    Table h = r.history();
+    Table tests = h.where(h.stringColumn("phase").isEqualTo("test"));
+    // at 45 and at the end, loss and accuracy each
+    assertThat(tests.longColumn("iteration").asList()).containsExactly(45L, 45L, 90L, 90L);
+    // the test set is the validation set here: the final test equals the best validation
+    assertThat(r.test().get("accuracy")).isEqualTo(r.best().getAsDouble());
+  }
+}
