@@ -1,0 +1,58 @@
+package dev.runkit.cli;
+
+import dev.runkit.config.RunConfig;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code train CONFIG [--set KEY=VALUE ...] [--quiet]}: checks a config completely, then creates
+ * its run directory, writes the resolved config, trains, and writes the history. A bad config
+ * creates nothing; an existing run is never overwritten.
+ */
+public final class TrainCommand {
+
+  static final String USAGE = "train CONFIG [--set KEY=VALUE ...] [--quiet]";
+
+  /**
+   * Runs the verb with the standard streams.
+   *
+   * @param args the arguments after the verb
+   * @return the exit status: 0 success, 1 the run failed, 2 bad input
+   */
+  public static int run(String[] args) {
+    return new TrainCommand().run(List.of(args), System.out, System.err);
+  }
+
+  /**
+   * Returns a one-line description.
+   *
+   * @return the summary
+   */
+  public String summary() {
+    return "train a model from a YAML or JSON config into its run directory";
+  }
+
+  /**
+   * Runs the verb.
+   *
+   * @param args the arguments after the verb
+   * @param out where the summary goes
+   * @param err where problems go
+   * @return the exit status: 0 success, 1 the run failed, 2 bad input
+   */
+  public int run(List<String> args, PrintStream out, PrintStream err) {
+    return Verbs.guard(
+        "train",
+        err,
+        () -> {
+          Args a = Args.parse(args, Set.of("--set"), Set.of("--quiet"), USAGE);
+          Path file = Path.of(a.single("CONFIG", USAGE));
+          RunConfig config = RunConfig.load(file, a.sets);
+          RunDirectory.requireFree(config.runDir());
+          RunDirectory.create(config);
+          return RunDirectory.execute(config, false, a.flags.contains("--quiet"), out, err);
+        });
+  }
+}
