@@ -56,7 +56,9 @@ public final class ConfigFiles {
   public static Map<String, Object> read(Path file) {
     if (!Files.isRegularFile(file)) {
       throw new IllegalArgumentException(
-          "config file not found: " + file + " (" + file.toAbsolutePath() + ")");
+          "config file not found: "
+              + file
+              + (file.isAbsolute() ? "" : " (" + file.toAbsolutePath() + ")"));
     }
     Object doc;
     try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {

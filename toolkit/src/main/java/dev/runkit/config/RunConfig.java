@@ -146,7 +146,7 @@ public final class RunConfig {
   }
 
   private RunConfig(Map<String, Object> raw, Path baseDir, String name) {
-    Params top = Params.of("config", raw);
+    Params top = Params.of("", raw);
     top.requireOnly(TOP.toArray(String[]::new));
     resolved = ConfigFiles.copy(raw);
 
@@ -361,6 +361,15 @@ public final class RunConfig {
               + " has no test part; give DATA.PARAM.train_val_test_ratio a test share, e.g."
               + " [0.7, 0.1, 0.2]");
     }
+    // sections in the documented order, whatever order the file had
+    Map<String, Object> ordered = new LinkedHashMap<>();
+    for (String key : TOP) {
+      if (resolved.containsKey(key)) {
+        ordered.put(key, resolved.get(key));
+      }
+    }
+    resolved.clear();
+    resolved.putAll(ordered);
   }
 
   /**

@@ -39,7 +39,7 @@ public final class Params {
    * Wraps a parameter map.
    *
    * @param path the key path of the map, prefixed to every key in messages (e.g. {@code StepLR} or
-   *     {@code TRAIN.LR_SCHEDULER.PARAM})
+   *     {@code TRAIN.LR_SCHEDULER.PARAM}); empty for the top level of a config
    * @param raw the parameters; {@code null} means none; keys are converted to strings
    * @return the wrapper
    */
@@ -64,10 +64,10 @@ public final class Params {
    * Returns the full key path of a key.
    *
    * @param key a key of this map
-   * @return {@code path + "." + key}
+   * @return {@code path + "." + key}, or the key alone for the top of a config (an empty path)
    */
   public String path(String key) {
-    return path + "." + key;
+    return path.isEmpty() ? key : path + "." + key;
   }
 
   /**
