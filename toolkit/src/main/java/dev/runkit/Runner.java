@@ -6,13 +6,14 @@ import ai.djl.training.dataset.Dataset;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
+import dev.runkit.optim.GradientClipping;
+import dev.runkit.optim.OptimizerSpec;
 import dev.runkit.optim.ScheduledOptimizer;
 import dev.runkit.run.Callback;
 import dev.runkit.run.Checkpoints;
 import dev.runkit.run.ConsoleProgress;
 import dev.runkit.run.Devices;
 import dev.runkit.run.EarlyStopping;
-import dev.runkit.run.GradientClip;
 import dev.runkit.run.Metric;
 import dev.runkit.run.Monitor;
 import dev.runkit.run.NonFinitePolicy;
@@ -73,7 +74,7 @@ public final class Runner {
   private boolean fineTuneStrict;
   private int accumulate = 1;
   private NonFinitePolicy nonFinite = NonFinitePolicy.STOP;
-  private GradientClip gradientClip;
+  private GradientClipping gradientClip;
   private final List<Callback> callbacks = new ArrayList<>();
   private ProgressListener progress = ConsoleProgress.stdout();
   private boolean fitted;
@@ -188,6 +189,19 @@ public final class Runner {
   public Runner optimizer(Optimizer optimizer) {
     once("optimizer");
     this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
+    return this;
+  }
+
+  /**
+   * Sets the optimizer from a RunKit optimizer spec (e.g. {@code Optimizers.adamW().lr(1e-3)}),
+   * built when the run starts.
+   *
+   * @param spec the optimizer spec
+   * @return this runner
+   */
+  public Runner optimizer(OptimizerSpec spec) {
+    once("optimizer");
+    this.optimizer = Objects.requireNonNull(spec, "spec").build();
     return this;
   }
 
@@ -438,10 +452,11 @@ public final class Runner {
   /**
    * Clips the gradients of all parameters together before each update.
    *
-   * @param clip the clipping
+   * @param clip the clipping, e.g. {@code GradientClipping.byNorm(1.0)}; the norm before clipping
+   *     is reported as the training metric {@code grad_norm}
    * @return this runner
    */
-  public Runner gradientClip(GradientClip clip) {
+  public Runner gradientClip(GradientClipping clip) {
     once("gradientClip");
     this.gradientClip = Objects.requireNonNull(clip, "clip");
     return this;

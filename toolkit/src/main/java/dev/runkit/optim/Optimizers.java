@@ -33,7 +33,15 @@ public final class Optimizers {
           .register("Adam", Adam::adam)
           .register("AdamW", Adam::adamW)
           .register("AdamW_Fused_nanoGPT", Adam::nanoGpt)
-          .register("AdamWnanoGPT", Adam::nanoGpt);
+          .register("AdamWnanoGPT", Adam::nanoGpt)
+          .register("Adagrad", Adagrad::create)
+          .register("Adadelta", Adadelta::create)
+          .register("RMSprop", RmsProp::create)
+          .register("NAdam", NAdam::create)
+          .register("RAdam", RAdam::create)
+          .register("Adamax", Adamax::create)
+          .register("Lamb", Lamb::create)
+          .register("Lion", Lion::create);
 
   private Optimizers() {}
 
@@ -123,6 +131,78 @@ public final class Optimizers {
    */
   public static OptimizerSpec adamWNanoGpt() {
     return OptimizerSpec.of("AdamW_Fused_nanoGPT");
+  }
+
+  /**
+   * Starts a fluent Adagrad spec.
+   *
+   * @return the spec with the defaults of its origin
+   */
+  public static OptimizerSpec adagrad() {
+    return OptimizerSpec.of("Adagrad");
+  }
+
+  /**
+   * Starts a fluent Adadelta spec.
+   *
+   * @return the spec with the defaults of its origin
+   */
+  public static OptimizerSpec adadelta() {
+    return OptimizerSpec.of("Adadelta");
+  }
+
+  /**
+   * Starts a fluent RMSprop spec.
+   *
+   * @return the spec with the defaults of its origin
+   */
+  public static OptimizerSpec rmsprop() {
+    return OptimizerSpec.of("RMSprop");
+  }
+
+  /**
+   * Starts a fluent NAdam spec.
+   *
+   * @return the spec with the defaults of its origin
+   */
+  public static OptimizerSpec nadam() {
+    return OptimizerSpec.of("NAdam");
+  }
+
+  /**
+   * Starts a fluent RAdam spec.
+   *
+   * @return the spec with the defaults of its origin
+   */
+  public static OptimizerSpec radam() {
+    return OptimizerSpec.of("RAdam");
+  }
+
+  /**
+   * Starts a fluent Adamax spec.
+   *
+   * @return the spec with the defaults of its origin
+   */
+  public static OptimizerSpec adamax() {
+    return OptimizerSpec.of("Adamax");
+  }
+
+  /**
+   * Starts a fluent Lamb spec.
+   *
+   * @return the spec with the defaults of its origin
+   */
+  public static OptimizerSpec lamb() {
+    return OptimizerSpec.of("Lamb");
+  }
+
+  /**
+   * Starts a fluent Lion spec.
+   *
+   * @return the spec with the defaults of its origin
+   */
+  public static OptimizerSpec lion() {
+    return OptimizerSpec.of("Lion");
   }
 
   /**

@@ -5,6 +5,7 @@ import ai.djl.training.dataset.Dataset;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
+import dev.runkit.optim.GradientClipping;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -65,6 +66,6 @@ public record RunSettings(
     boolean fineTuneStrict,
     int accumulate,
     NonFinitePolicy nonFinite,
-    GradientClip gradientClip,
+    GradientClipping gradientClip,
     List<Callback> callbacks,
     ProgressListener progress) {}

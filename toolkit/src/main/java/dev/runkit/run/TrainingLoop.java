@@ -3,6 +3,7 @@ package dev.runkit.run;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -90,6 +91,7 @@ public final class TrainingLoop implements RunContext {
   private List<NDArray> bestWeights;
 
   private Meter lossMeter;
+  private Meter gradNormMeter;
   private final List<Meter> metricMeters = new ArrayList<>();
   private final List<Batch> inFlight = new ArrayList<>();
 
@@ -188,6 +190,9 @@ public final class TrainingLoop implements RunContext {
     lossMeter = new Meter("loss", manager);
     for (Metric m : s.metrics()) {
       metricMeters.add(new Meter(m.name(), manager));
+    }
+    if (s.gradientClip() != null) {
+      gradNormMeter = new Meter("grad_norm", manager);
     }
     if (s.fineTuneFrom() != null) {
       Checkpoint ckpt = Checkpoint.read(s.fineTuneFrom());
@@ -441,9 +446,9 @@ public final class TrainingLoop implements RunContext {
         collector.backward(loss);
       }
       if (s.nonFinite() == NonFinitePolicy.SKIP) {
-        // the one per-step host read, asked for by choosing SKIP
-        float value = loss.getFloat();
-        if (!Float.isFinite(value)) {
+        // the one per-step host read, asked for by choosing SKIP; gradients too, since a NaN
+        // input can leave the loss finite (ReLU maps NaN to 0) while poisoning the gradients
+        if (!Float.isFinite(loss.getFloat()) || !finite(gradients)) {
           finite = false;
         }
       }
@@ -474,7 +479,13 @@ public final class TrainingLoop implements RunContext {
         }
       }
       if (s.gradientClip() != null) {
-        s.gradientClip().clip(Collections.unmodifiableList(grads));
+        NDArray norm = s.gradientClip().apply(grads);
+        // the norm is averaged like a metric and closed with this iteration's batches
+        norm.attach(current.get(0).getManager());
+        gradNormMeter.addMean(norm, 1);
+      }
+      if (optimizer instanceof ScheduledOptimizer so) {
+        so.beginStep(grads);
       }
       for (int i = 0; i < weights.size(); i++) {
         optimizer.update(names.get(i), weights.get(i), grads.get(i));
@@ -540,6 +551,7 @@ public final class TrainingLoop implements RunContext {
   }
 
   private void logTraining() {
+    long from = lastLogged + 1;
     lastLogged = iteration;
     if (lossMeter.isEmpty()) {
       return;
@@ -548,20 +560,23 @@ public final class TrainingLoop implements RunContext {
     for (int m = 0; m < metricMeters.size(); m++) {
       report(metricMeters.get(m), s.metrics().get(m), TRAIN);
     }
+    if (gradNormMeter != null) {
+      report(gradNormMeter, null, TRAIN);
+    }
     long now = System.nanoTime();
     double seconds = (now - intervalStartNanos) / 1e9;
     double speed = seconds > 0 ? (iteration - intervalStartIteration) / seconds : Double.NaN;
     intervalStartNanos = now;
     intervalStartIteration = iteration;
-    if (!Double.isFinite(loss)) {
+    if (!Double.isFinite(loss) || !paramsFinite()) {
       stop(
           StopReason.NON_FINITE,
           String.format(
               Locale.ROOT,
               "training loss became %s between iterations %d and %d (lr %.3g); lower the learning"
                   + " rate, clip gradients, or choose nonFinite(SKIP)",
-              loss,
-              Math.max(1, lastLogged - logEvery + 1),
+              Double.isFinite(loss) ? "finite but the parameters NaN or infinite" : loss,
+              from,
               iteration,
               lr()));
     }
@@ -716,14 +731,20 @@ public final class TrainingLoop implements RunContext {
   // ---------------------------------------------------------------- checkpoints
 
   private boolean paramsFinite() {
-    // one scalar per parameter, summed: NaN and infinity survive the sum
-    double sum = 0;
-    for (NDArray w : weights) {
-      try (NDArray total = w.sum()) {
-        sum += total.toType(DataType.FLOAT64, false).getDouble();
-      }
+    return finite(weights);
+  }
+
+  /** Says whether all arrays are finite, with one host read: NaN and infinity survive a sum. */
+  private static boolean finite(List<NDArray> arrays) {
+    NDList sums = new NDList(arrays.size());
+    for (NDArray a : arrays) {
+      sums.add(a.sum().toType(DataType.FLOAT64, false));
     }
-    return Double.isFinite(sum);
+    try (NDArray total = NDArrays.stack(sums).sum()) {
+      return Double.isFinite(total.getDouble());
+    } finally {
+      sums.close();
+    }
   }
 
   private void checkpoint() {
@@ -826,6 +847,9 @@ public final class TrainingLoop implements RunContext {
     List<Meter> all = new ArrayList<>();
     all.add(lossMeter);
     all.addAll(metricMeters);
+    if (gradNormMeter != null) {
+      all.add(gradNormMeter);
+    }
     return all;
   }
 
@@ -870,7 +894,7 @@ public final class TrainingLoop implements RunContext {
     }
     OptimizerStates.check(optimizer, c.optimizerType(), file);
     restoreParameters(c, true, file);
-    OptimizerStates.restore(optimizer, c.optimizerType(), c.optimizer());
+    OptimizerStates.restore(optimizer, c.optimizer(), file);
     iteration = c.iteration();
     elapsedBefore = c.elapsed();
     stream.seek(c.epoch(), c.batchInEpoch());

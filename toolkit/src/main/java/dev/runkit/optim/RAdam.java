@@ -1,0 +1,64 @@
+package dev.runkit.optim;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * RAdam with PyTorch's semantics: the variance rectification term when the approximated SMA length
+ * exceeds 5, plain bias-corrected momentum before; L2 or decoupled weight decay.
+ */
+final class RAdam extends ScheduledOptimizer {
+
+  private final double beta1;
+  private final double beta2;
+  private final double eps;
+  private final boolean decoupled;
+
+  private RAdam(Common common, double beta1, double beta2, double eps, boolean decoupled) {
+    super(common);
+    this.beta1 = beta1;
+    this.beta2 = beta2;
+    this.eps = eps;
+    this.decoupled = decoupled;
+  }
+
+  static ScheduledOptimizer create(Optimizers.Reader r) {
+    Common common = r.common(1e-3, 0.0);
+    double[] betas = r.betas(0.9, 0.999);
+    double eps = r.nonNegative("eps", 1e-8);
+    boolean decoupled = r.params().optionalBoolean("decoupled_weight_decay", false);
+    r.done();
+    return new RAdam(common, betas[0], betas[1], eps, decoupled);
+  }
+
+  @Override
+  protected void apply(Slot slot, NDArray weight, NDArray grad, Step step) {
+    double lr = step.lr();
+    double wd = step.weightDecay();
+    double b1 = step.momentum().orElse(beta1);
+    long n = step.number();
+    NDArray m = slot.array("exp_avg", NDArray::zerosLike, weight);
+    NDArray v = slot.array("exp_avg_sq", NDArray::zerosLike, weight);
+    NDArray g = grad;
+    if (wd != 0) {
+      if (decoupled) {
+        weight.muli(1 - lr * wd);
+      } else {
+        g = grad.add(weight.mul(wd));
+      }
+    }
+    m.muli(b1).addi(g.mul(1 - b1));
+    v.muli(beta2).addi(g.square().muli(1 - beta2));
+    double bc1 = 1 - Math.pow(b1, n);
+    double bc2 = 1 - Math.pow(beta2, n);
+    double rhoInf = 2 / (1 - beta2) - 1;
+    double rhoT = rhoInf - 2 * n * Math.pow(beta2, n) / bc2;
+    if (rhoT > 5) {
+      double rect =
+          Math.sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT));
+      NDArray adaptive = v.sqrt().addi(eps);
+      weight.subi(m.div(adaptive).muli(lr * rect * Math.sqrt(bc2) / bc1));
+    } else {
+      weight.subi(m.mul(lr / bc1));
+    }
+  }
+}

@@ -1,0 +1,170 @@
+package dev.runkit.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.loss.Loss;
+import dev.runkit.RunResult;
+import dev.runkit.Runner;
+import dev.runkit.optim.Optimizers;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CheckpointTest {
+
+  @TempDir Path dir;
+  private NDManager manager;
+  private ArrayDataset train;
+  private ArrayDataset validation;
+
+  @BeforeEach
+  void setUp() {
+    manager = NDManager.newBaseManager();
+    ArrayDataset[] split = Fixtures.digits(manager, 64);
+    train = split[0];
+    validation = split[1];
+  }
+
+  @AfterEach
+  void tearDown() {
+    manager.close();
+  }
+
+  private Runner runner(Block block, long iterations, Checkpoints checkpoints) {
+    return Runner.with(block)
+        .loss(Loss.softmaxCrossEntropyLoss())
+        .data(train, validation)
+        .optimizer(Optimizers.sgd().lr(0.05).momentum(0.9))
+        .iterations(iterations)
+        .validateEvery(50)
+        .checkpoints(checkpoints)
+        .quiet();
+  }
+
+  private Map<Path, byte[]> snapshotFiles() throws Exception {
+    Map<Path, byte[]> files = new LinkedHashMap<>();
+    try (Stream<Path> list = Files.list(dir)) {
+      for (Path p : list.sorted().toList()) {
+        files.put(p, Files.readAllBytes(p));
+      }
+    }
+    return files;
+  }
+
+  @Test
+  void fit_keepLastAndKeepEvery_keepsThoseAndTheBest() {
+    RunResult r =
+        runner(Fixtures.mlp(16, 10), 100, Checkpoints.to(dir).every(10).keepLast(2).keepEvery(50))
+            .fit();
+    assertThat(TrainingLoop.periodic(dir)).containsExactly(50L, 90L, 100L);
+    assertThat(r.bestCheckpoint()).contains(dir.resolve("best.rkc"));
+    assertThat(dir.resolve("best.rkc")).exists();
+    assertThat(dir.resolve("ckpt-000000100.rkc.tmp")).doesNotExist();
+    Checkpoint last = Checkpoint.read(dir.resolve("ckpt-000000100.rkc"));
+    assertThat(last.iteration()).isEqualTo(100);
+    assertThat(last.optimizerType()).isEqualTo("SGD");
+    assertThat(last.optimizer()).isNotEmpty();
+    assertThat(last.history()).hasSize(r.history().rowCount());
+  }
+
+  @Test
+  void resume_corruptLatest_throwsBeforeFirstStepAndTouchesNothing() throws Exception {
+    runner(Fixtures.mlp(16, 10), 40, Checkpoints.to(dir).every(20)).fit();
+    Path latest = dir.resolve("ckpt-000000040.rkc");
+    byte[] bytes = Files.readAllBytes(latest);
+    bytes[bytes.length - 3] ^= 0x5A;
+    Files.write(latest, bytes);
+    Map<Path, byte[]> before = snapshotFiles();
+
+    assertThatThrownBy(
+            () -> runner(Fixtures.mlp(16, 10), 80, Checkpoints.to(dir).every(20)).resume().fit())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "checkpoint "
+                + latest
+                + " is corrupt: checksum mismatch (the file was changed or damaged)");
+    Map<Path, byte[]> after = snapshotFiles();
+    assertThat(after.keySet()).isEqualTo(before.keySet());
+    before.forEach((p, b) -> assertThat(after.get(p)).as(p.toString()).isEqualTo(b));
+  }
+
+  @Test
+  void resume_foreignFile_throwsNamingIt() throws Exception {
+    Path foreign = dir.resolve("ckpt-000000020.rkc");
+    Files.writeString(foreign, "{\"not\": \"a checkpoint\"}");
+    assertThatThrownBy(() -> runner(Fixtures.mlp(16, 10), 40, Checkpoints.to(dir)).resume().fit())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "checkpoint " + foreign + " is not a RunKit checkpoint (no RUNKIT-CHECKPOINT header)");
+    assertThat(Files.readString(foreign)).isEqualTo("{\"not\": \"a checkpoint\"}");
+  }
+
+  @Test
+  void resume_checkpointOfAnotherModel_throwsListingParameters() {
+    runner(Fixtures.mlp(16, 10), 20, Checkpoints.to(dir).every(20)).fit();
+    assertThatThrownBy(() -> runner(Fixtures.mlp(24, 10), 40, Checkpoints.to(dir)).resume().fit())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ckpt-000000020.rkc does not belong to this model: parameter ")
+        .hasMessageContaining("is FLOAT32(16, 64) there, FLOAT32(24, 64) in the model");
+  }
+
+  @Test
+  void fineTune_nonStrict_loadsMatchingParametersOnly() {
+    Block first = Fixtures.mlp(16, 10);
+    runner(first, 20, Checkpoints.to(dir).every(20)).fit();
+    Path ckpt = dir.resolve("ckpt-000000020.rkc");
+    float[] firstLayer = first.getParameters().get(0).getValue().getArray().toFloatArray();
+
+    Block other = Fixtures.mlp(16, 3);
+    Path otherDir = dir.resolve("other");
+    RunResult r =
+        Runner.with(other)
+            .loss(Loss.softmaxCrossEntropyLoss())
+            .data(train)
+            .optimizer(Optimizers.sgd().lr(1e-9))
+            .iterations(1)
+            .fineTune(ckpt, false)
+            .checkpoints(Checkpoints.to(otherDir))
+            .quiet()
+            .fit();
+    assertThat(r.stopReason()).isEqualTo(StopReason.COMPLETED);
+    // lr 1e-9: the first layer is still the fine-tuned one
+    assertThat(other.getParameters().get(0).getValue().getArray().toFloatArray())
+        .containsExactly(firstLayer, within(1e-6f));
+    assertThatThrownBy(
+            () ->
+                Runner.with(Fixtures.mlp(16, 3))
+                    .loss(Loss.softmaxCrossEntropyLoss())
+                    .data(train)
+                    .optimizer(Optimizers.sgd().lr(1e-9))
+                    .iterations(1)
+                    .fineTune(ckpt, true)
+                    .quiet()
+                    .fit())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("does not belong to this model");
+  }
+
+  @Test
+  void resume_otherSeed_throwsSuggestingFineTune() {
+    runner(Fixtures.mlp(16, 10), 20, Checkpoints.to(dir).every(20)).fit();
+    assertThatThrownBy(
+            () -> runner(Fixtures.mlp(16, 10), 40, Checkpoints.to(dir)).seed(9).resume().fit())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageEndingWith(
+            "was written by a run with seed 42 and batch size 64; this run has seed 9 and batch"
+                + " size 64. Resume needs the same (use fineTune(...) to start a new run from its"
+                + " weights)");
+  }
+}

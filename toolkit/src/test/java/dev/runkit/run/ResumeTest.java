@@ -1,0 +1,82 @@
+package dev.runkit.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDManager;
+import dev.runkit.RunResult;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tech.tablesaw.api.Table;
+
+class ResumeTest {
+
+  @TempDir Path uninterrupted;
+  @TempDir Path killed;
+
+  @Test
+  void resume_afterSigkillMidRun_endsLikeUninterruptedRun() throws Exception {
+    Process child =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-Dai.djl.offline=true",
+                ResumeChild.class.getName(),
+                killed.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(killed.resolve("child.log").toFile())
+            .start();
+    // wait for the third periodic checkpoint, then kill without warning
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (TrainingLoop.periodic(killed).stream().noneMatch(it -> it >= 60)
+        && child.isAlive()
+        && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(child.isAlive()).as("child still running when killed").isTrue();
+    child.destroyForcibly(); // SIGKILL on Unix
+    assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(child.exitValue()).isEqualTo(137);
+    List<Long> saved = TrainingLoop.periodic(killed);
+    assertThat(saved.get(saved.size() - 1)).isBetween(60L, ResumeChild.ITERATIONS - 1);
+
+    try (NDManager manager = NDManager.newBaseManager()) {
+      RunResult whole = ResumeChild.fit(uninterrupted, manager);
+      RunResult resumed = ResumeChild.fit(killed, manager);
+
+      assertThat(resumed.stopReason()).as(resumed.message()).isEqualTo(StopReason.COMPLETED);
+      assertThat(whole.stopReason()).isEqualTo(StopReason.COMPLETED);
+      Map<String, float[]> a = ResumeChild.parameters(whole.model().getBlock());
+      Map<String, float[]> b = ResumeChild.parameters(resumed.model().getBlock());
+      assertThat(b.keySet()).isEqualTo(a.keySet());
+      for (String name : a.keySet()) {
+        float[] x = a.get(name);
+        float[] y = b.get(name);
+        for (int i = 0; i < x.length; i++) {
+          assertThat(y[i]).as(name + "[" + i + "]").isCloseTo(x[i], within(1e-6f));
+        }
+      }
+      Table h1 = whole.history().removeColumns("elapsed");
+      Table h2 = resumed.history().removeColumns("elapsed");
+      assertThat(h2.rowCount()).isEqualTo(h1.rowCount());
+      for (int r = 0; r < h1.rowCount(); r++) {
+        assertThat(h2.row(r).toString()).isEqualTo(h1.row(r).toString());
+      }
+      assertThat(resumed.bestIteration()).isEqualTo(whole.bestIteration());
+      whole.model().close();
+      resumed.model().close();
+    }
+    // the kill may have left a temporary file, never a damaged checkpoint
+    try (var files = Files.list(killed)) {
+      assertThat(files.map(Path::toFile).map(File::getName))
+          .allMatch(n -> n.endsWith(".rkc") || n.endsWith(".tmp") || n.equals("child.log"));
+    }
+  }
+}
