@@ -35,12 +35,14 @@ import java.util.function.UnaryOperator;
  * block's parameters so that state, groups and patterns use parameter names. Unnamed ids are used
  * as names.
  */
-public abstract class ScheduledOptimizer extends Optimizer {
+public abstract class ScheduledOptimizer extends Optimizer implements AutoCloseable {
 
   private final Common common;
   private final Map<String, String> names = new HashMap<>();
   private final Map<String, Slot> slots = new LinkedHashMap<>();
   private final Map<String, ParamState> pending = new LinkedHashMap<>();
+  // state lives in managers of its own: DJL hands update() weight views whose managers close
+  private final Map<Device, NDManager> managers = new HashMap<>();
 
   /**
    * Creates the optimizer from its common settings.
@@ -212,6 +214,14 @@ public abstract class ScheduledOptimizer extends Optimizer {
     pending.putAll(state.params());
   }
 
+  /** Releases the native memory of all state; the optimizer starts afresh if used again. */
+  @Override
+  public void close() {
+    slots.clear();
+    managers.values().forEach(NDManager::close);
+    managers.clear();
+  }
+
   private Slot slot(String name, NDArray weight) {
     Device device = weight.getDevice();
     Slot slot = slots.get(name);
@@ -234,7 +244,16 @@ public abstract class ScheduledOptimizer extends Optimizer {
         break;
       }
     }
-    Slot created = new Slot(name, device, primary, lrMult, decay, weight.getManager());
+    String engine = weight.getManager().getEngine().getEngineName();
+    NDManager manager =
+        managers.computeIfAbsent(
+            device,
+            d -> {
+              NDManager m = NDManager.newBaseManager(d, engine);
+              m.setName("runkit-optimizer-state");
+              return m;
+            });
+    Slot created = new Slot(name, device, primary, lrMult, decay, manager);
     ParamState saved = pending.get(name);
     if (saved != null) {
       created.restore(saved, weight);
@@ -349,6 +368,7 @@ public abstract class ScheduledOptimizer extends Optimizer {
       if (array == null) {
         array = init.apply(weight);
         NDScope.unregister(array);
+        array.attach(manager);
         arrays.put(key, array);
       }
       return array;
@@ -367,6 +387,7 @@ public abstract class ScheduledOptimizer extends Optimizer {
       if (array == null) {
         array = init.apply(weight);
         NDScope.unregister(array);
+        array.attach(manager);
         scratch.put(key, array);
       }
       return array;
@@ -431,7 +452,6 @@ public abstract class ScheduledOptimizer extends Optimizer {
           }
           array = manager.create(f, shape);
         }
-        array = array.toDevice(device, false);
         NDScope.unregister(array);
         arrays.put(e.getKey(), array);
       }
