@@ -426,7 +426,7 @@ public final class RunConfig {
       r.earlyStopping(restoreBest ? es.restoreBest() : es);
     }
     if (clipParams != null) {
-      r.gradientClip(Clipping.of(GradientClipping.from(clipParams, "TRAIN.CLIP_GRAD_PARAM")));
+      r.gradientClip(GradientClipping.from(clipParams, "TRAIN.CLIP_GRAD_PARAM"));
     }
     if (accumulate > 1) {
       r.accumulate(accumulate);

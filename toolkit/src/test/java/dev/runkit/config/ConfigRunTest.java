@@ -66,7 +66,7 @@ class ConfigRunTest {
             .metrics(Metrics.accuracy(), Metrics.topK(3))
             .seed(7)
             .monitor(Monitor.max("accuracy"))
-            .gradientClip(Clipping.of(GradientClipping.byNorm(5.0)))
+            .gradientClip(GradientClipping.byNorm(5.0))
             .checkpoints(Checkpoints.to(tmp.resolve("code")))
             .quiet()
             .fit();
