@@ -41,7 +41,10 @@ final class Args {
         name = arg.substring(0, eq);
         value = arg.substring(eq + 1);
       }
-      if (switches.contains(name) && value == null) {
+      if (switches.contains(name)) {
+        if (value != null) {
+          throw new IllegalArgumentException(name + " takes no value; usage: " + usage);
+        }
         a.flags.add(name);
       } else if (valued.contains(name)) {
         if (value == null) {

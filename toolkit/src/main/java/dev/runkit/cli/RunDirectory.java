@@ -111,6 +111,34 @@ public final class RunDirectory {
   }
 
   /**
+   * Removes what {@link #create} wrote for a run that failed before its first step: the config, an
+   * empty checkpoint folder, and the directory itself when this run made it and it is now empty.
+   *
+   * @param dir the run directory
+   * @param existed whether the directory existed before {@link #create}
+   */
+  static void removeUnstarted(Path dir, boolean existed) {
+    try {
+      Files.deleteIfExists(dir.resolve(CONFIG));
+      Path checkpoints = dir.resolve(RunConfig.CHECKPOINTS);
+      if (Files.isDirectory(checkpoints) && isEmpty(checkpoints)) {
+        Files.delete(checkpoints);
+      }
+      if (!existed && isEmpty(dir)) {
+        Files.delete(dir);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot clean up " + dir, e);
+    }
+  }
+
+  private static boolean isEmpty(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.findAny().isEmpty();
+    }
+  }
+
+  /**
    * Runs a config into its run directory: fits, writes {@code history.csv}, prints a summary.
    *
    * @param config the checked config

@@ -2,6 +2,7 @@ package dev.runkit.cli;
 
 import dev.runkit.config.RunConfig;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
@@ -51,8 +52,16 @@ public final class TrainCommand {
           Path file = Path.of(a.single("CONFIG", USAGE));
           RunConfig config = RunConfig.load(file, a.sets);
           RunDirectory.requireFree(config.runDir());
+          boolean existed = Files.exists(config.runDir());
           RunDirectory.create(config);
-          return RunDirectory.execute(config, false, a.flags.contains("--quiet"), out, err);
+          try {
+            return RunDirectory.execute(config, false, a.flags.contains("--quiet"), out, err);
+          } catch (IllegalArgumentException e) {
+            // the runner found a problem before its first step (a corrupt FINETUNE_FROM
+            // checkpoint, say): leave no half-made run behind
+            RunDirectory.removeUnstarted(config.runDir(), existed);
+            throw e;
+          }
         });
   }
 }

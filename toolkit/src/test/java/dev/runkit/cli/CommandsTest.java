@@ -83,6 +83,24 @@ class CommandsTest {
   }
 
   @Test
+  void train_corruptFineTuneCheckpoint_exitsTwoAndLeavesNoRunDirectory() throws IOException {
+    Path bad = tmp.resolve("bad.rkc");
+    Files.write(bad, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+    Path run = tmp.resolve("run");
+    int code =
+        train(
+            config("digits-mlp.yaml"),
+            "--set",
+            "RUN_DIR=" + run,
+            "--set",
+            "TRAIN.FINETUNE_FROM=" + bad,
+            "--quiet");
+    assertThat(code).isEqualTo(2);
+    assertThat(err()).startsWith("runkit train: ").contains("bad.rkc");
+    assertThat(run).doesNotExist();
+  }
+
+  @Test
   void train_intoExistingRun_exitsTwoAndLeavesItUntouched() {
     Path run = tmp.resolve("run");
     assertThat(
@@ -157,6 +175,34 @@ class CommandsTest {
     assertThat(code).as(err()).isZero();
     List<String> after = withoutElapsed(Files.readAllLines(run.resolve("history.csv")));
     assertThat(after.subList(0, before.size() - 1)).isEqualTo(before.subList(0, before.size() - 1));
+  }
+
+  @Test
+  void resume_fromEarlierCheckpoint_endsWithTheSameHistory() throws IOException {
+    Path run = tmp.resolve("run");
+    assertThat(
+            train(
+                config("digits-mlp.yaml"),
+                "--set",
+                "RUN_DIR=" + run,
+                "--set",
+                "TRAIN.NUM_ITERATIONS=40",
+                "--set",
+                "TRAIN.CKPT_SAVE_STRATEGY=20",
+                "--quiet"))
+        .as(err())
+        .isZero();
+    List<String> uninterrupted = withoutElapsed(Files.readAllLines(run.resolve("history.csv")));
+    // as if the run had been killed between iterations 20 and 40
+    Files.delete(run.resolve("checkpoints/ckpt-000000040.rkc"));
+    Files.delete(run.resolve("history.csv"));
+
+    int code =
+        new ResumeCommand().run(List.of(run.toString(), "--quiet"), stream(out), stream(err));
+
+    assertThat(code).as(err()).isZero();
+    assertThat(withoutElapsed(Files.readAllLines(run.resolve("history.csv"))))
+        .isEqualTo(uninterrupted);
   }
 
   @Test
