@@ -54,6 +54,11 @@ public record DataInfo(String name, Task task, long[] exampleShape, int outputs)
     return n;
   }
 
+  /**
+   * Returns the shape of one example.
+   *
+   * @return a copy of the shape, without the batch axis
+   */
   @Override
   public long[] exampleShape() {
     return exampleShape.clone();

@@ -62,6 +62,11 @@ public record Series(String name, float[] values) {
     return new Series(file.getFileName().toString(), t.numbers(t.column(column, keyPath)));
   }
 
+  /**
+   * Returns the values.
+   *
+   * @return a copy, NaN where missing
+   */
   @Override
   public float[] values() {
     return values.clone();

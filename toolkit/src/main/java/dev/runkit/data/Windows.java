@@ -38,6 +38,11 @@ public record Windows(float[] inputs, float[] targets, int window, int horizon)
     }
   }
 
+  /**
+   * Returns the number of windows.
+   *
+   * @return the row count
+   */
   @Override
   public int size() {
     return inputs.length / window;
