@@ -151,10 +151,7 @@ public final class RunDirectory {
   public static int execute(
       RunConfig config, boolean resume, boolean quiet, PrintStream out, PrintStream err) {
     try (NDManager manager = NDManager.newBaseManager()) {
-      Runner runner = config.runner(manager);
-      if (resume) {
-        runner.resume();
-      }
+      Runner runner = config.runner(manager, resume);
       if (quiet) {
         runner.quiet();
       }

@@ -1,6 +1,8 @@
 package dev.runkit.cli;
 
+import dev.runkit.registry.Names;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A temporary entry point dispatching {@code train}, {@code resume} and {@code schedule} to their
@@ -46,7 +48,13 @@ public final class RunKitCli {
       case "schedule":
         return ScheduleCommand.run(rest);
       default:
-        System.err.println("Unknown command \"" + args[0] + "\"\n" + usage);
+        System.err.println(
+            "Unknown command \""
+                + args[0]
+                + "\"; expected one of [train, resume, schedule]."
+                + Names.didYouMean(args[0], List.of("train", "resume", "schedule"))
+                + "\n"
+                + usage);
         return 2;
     }
   }

@@ -375,12 +375,25 @@ public final class RunConfig {
   /**
    * Makes the runner of this config: the model, loss, data, optimizer, schedule, length, intervals,
    * metrics, seed, early stopping, clipping and checkpoints (in {@code RUN_DIR/checkpoints}) are
-   * set through the same fluent methods code uses; progress and resume are left to the caller.
+   * set through the same fluent methods code uses; progress is left to the caller.
    *
    * @param manager the manager that owns the data arrays (close it after the run)
    * @return the runner, ready for {@code fit()}
    */
   public Runner runner(NDManager manager) {
+    return runner(manager, false);
+  }
+
+  /**
+   * Makes the runner of this config, or the runner that continues it from the newest checkpoint in
+   * {@code RUN_DIR/checkpoints} ({@code TRAIN.FINETUNE_FROM} is then left out: the checkpoint
+   * already holds the weights it gave).
+   *
+   * @param manager the manager that owns the data arrays (close it after the run)
+   * @param resume whether to continue from the newest checkpoint
+   * @return the runner, ready for {@code fit()}
+   */
+  public Runner runner(NDManager manager, boolean resume) {
     Block block = Models.build(modelFactory, modelParams, data.info(), "MODEL");
     Runner r = Runner.with(block).loss(Losses.build(lossName, "TRAIN.LOSS"));
     if (data.validation() != null) {
@@ -434,7 +447,9 @@ public final class RunConfig {
     if (nonFinite != NonFinitePolicy.STOP) {
       r.nonFinite(nonFinite);
     }
-    if (fineTuneFrom != null) {
+    if (resume) {
+      r.resume();
+    } else if (fineTuneFrom != null) {
       r.fineTune(fineTuneFrom, fineTuneStrict);
     }
     Checkpoints c = Checkpoints.to(checkpointDir()).keepLast(keepLast);

@@ -206,6 +206,46 @@ class CommandsTest {
   }
 
   @Test
+  void train_fineTuneFromAnotherRun_thenResume_bothSucceed() throws IOException {
+    Path first = tmp.resolve("first");
+    Path second = tmp.resolve("second");
+    assertThat(
+            train(
+                config("digits-mlp.yaml"),
+                "--set",
+                "RUN_DIR=" + first,
+                "--set",
+                "TRAIN.NUM_ITERATIONS=20",
+                "--quiet"))
+        .as(err())
+        .isZero();
+    Path weights = first.resolve("checkpoints/ckpt-000000020.rkc");
+    assertThat(
+            train(
+                config("digits-mlp.yaml"),
+                "--set",
+                "RUN_DIR=" + second,
+                "--set",
+                "TRAIN.NUM_ITERATIONS=40",
+                "--set",
+                "TRAIN.FINETUNE_FROM=" + weights,
+                "--quiet"))
+        .as(err())
+        .isZero();
+    List<String> uninterrupted = withoutElapsed(Files.readAllLines(second.resolve("history.csv")));
+    // starting from trained weights, the first validation is already good
+    assertThat(uninterrupted).anyMatch(l -> l.matches("20,validation,accuracy,0\\.[89].*"));
+    Files.delete(second.resolve("checkpoints/ckpt-000000040.rkc"));
+
+    int code =
+        new ResumeCommand().run(List.of(second.toString(), "--quiet"), stream(out), stream(err));
+
+    assertThat(code).as(err()).isZero();
+    assertThat(withoutElapsed(Files.readAllLines(second.resolve("history.csv"))))
+        .isEqualTo(uninterrupted);
+  }
+
+  @Test
   void resume_notARunDirectory_exitsTwo() {
     int code = new ResumeCommand().run(List.of(tmp.toString()), stream(out), stream(err));
     assertThat(code).isEqualTo(2);
