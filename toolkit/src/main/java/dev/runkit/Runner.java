@@ -55,6 +55,7 @@ public final class Runner {
   private Dataset validation;
   private Dataset test;
   private Optimizer optimizer;
+  private boolean ownsOptimizer;
   private ScheduleSpec scheduleSpec;
   private Schedule schedule;
   private long iterations;
@@ -202,6 +203,7 @@ public final class Runner {
   public Runner optimizer(OptimizerSpec spec) {
     once("optimizer");
     this.optimizer = Objects.requireNonNull(spec, "spec").build();
+    this.ownsOptimizer = true;
     return this;
   }
 
@@ -550,6 +552,7 @@ public final class Runner {
                 + " takes its learning rate from its own DJL Tracker");
       }
       opt = so.withSchedule(schedule != null ? schedule : scheduleSpec.build(so.baseLr()));
+      ownsOptimizer = true;
     }
     RunSettings settings =
         new RunSettings(
@@ -579,7 +582,15 @@ public final class Runner {
             gradientClip,
             List.copyOf(callbacks),
             progress);
-    return new RunResult(TrainingLoop.run(settings), model);
+    try {
+      return new RunResult(TrainingLoop.run(settings), model);
+    } finally {
+      // an optimizer made here holds native state nobody else can reach; one passed in is the
+      // caller's to keep training with
+      if (ownsOptimizer && opt instanceof ScheduledOptimizer so) {
+        so.close();
+      }
+    }
   }
 
   private static void require(boolean ok, String message) {

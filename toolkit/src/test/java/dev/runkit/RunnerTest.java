@@ -127,4 +127,150 @@ class RunnerTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("training data is required: call data(train) or data(train, validation)");
   }
+
+  private Runner digitsRunner() {
+    return Runner.with(Fixtures.mlp(10))
+        .loss(Loss.softmaxCrossEntropyLoss())
+        .optimizer(dev.runkit.optim.Optimizers.sgd().lr(0.1))
+        .iterations(5)
+        .quiet();
+  }
+
+  @Test
+  void fit_validateEveryWithoutValidationData_throws() {
+    assertThatThrownBy(() -> digitsRunner().data(train).validateEvery(10).fit())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("validateEvery(10) needs validation data: call data(train, validation)");
+  }
+
+  @Test
+  void fit_monitorOfUnmeasuredMetric_throwsWithNearestName() {
+    assertThatThrownBy(
+            () ->
+                digitsRunner()
+                    .data(train, validation)
+                    .metrics(Metrics.accuracy())
+                    .monitor(dev.runkit.run.Monitor.max("acuracy"))
+                    .fit())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "monitored metric \"acuracy\" is not measured; measured: [loss, accuracy]. Did you mean"
+                + " \"accuracy\"?");
+  }
+
+  @Test
+  void loss_setTwice_throwsIllegalState() {
+    Runner r = Runner.with(Fixtures.mlp(10)).loss(Loss.l2Loss());
+    assertThatThrownBy(() -> r.loss(Loss.l1Loss()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("loss was already set");
+  }
+
+  @Test
+  void epochs_afterIterations_throwsConflict() {
+    assertThatThrownBy(() -> Runner.with(Fixtures.mlp(10)).iterations(100).epochs(2))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("epochs(2) conflicts with iterations(100)");
+  }
+
+  @Test
+  void fit_scheduleWithDjlOptimizer_throwsNamingTheFix() {
+    assertThatThrownBy(
+            () ->
+                Runner.with(Fixtures.mlp(10))
+                    .loss(Loss.softmaxCrossEntropyLoss())
+                    .data(train)
+                    .optimizer(Fixtures.sgd(0.1f))
+                    .schedule(step -> 0.1)
+                    .iterations(5)
+                    .fit())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "schedule(...) needs a RunKit optimizer (dev.runkit.optim.Optimizers);"
+                + " ai.djl.training.optimizer.Sgd takes its learning rate from its own DJL Tracker");
+  }
+
+  @Test
+  void fit_resumeWithoutCheckpoints_throws() {
+    assertThatThrownBy(() -> digitsRunner().data(train).resume().fit())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "resume() looks in the checkpoint folder: call checkpoints(Checkpoints.to(dir)) too");
+  }
+
+  @Test
+  void fit_labelsDoNotFitOutput_throwsBeforeFirstStep() {
+    ArrayDataset regression =
+        new ArrayDataset.Builder()
+            .setData(manager.randomUniform(0, 1, new ai.djl.ndarray.types.Shape(20, 4)))
+            .optLabels(manager.randomUniform(0, 1, new ai.djl.ndarray.types.Shape(20, 3)))
+            .setSampling(10, false)
+            .build();
+    assertThatThrownBy(
+            () ->
+                Runner.with(Fixtures.mlp(8, 2))
+                    .loss(Loss.l2Loss())
+                    .data(regression)
+                    .optimizer(dev.runkit.optim.Optimizers.sgd().lr(0.1))
+                    .iterations(5)
+                    .quiet()
+                    .fit())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(
+            "training labels do not fit the model output: labels [(10, 3)], output [(10, 2)]");
+  }
+
+  @Test
+  void fit_adamWithCosineSpecAndMae_trainsRegression() {
+    // y = sum of the four iris measurements: a real regression the MLP can learn
+    dev.runkit.data.LabeledData iris = dev.runkit.data.LabeledData.iris().shuffled(1);
+    float[] y = new float[iris.size()];
+    for (int i = 0; i < y.length; i++) {
+      for (int c = 0; c < 4; c++) {
+        y[i] += iris.features()[i * 4 + c];
+      }
+    }
+    ArrayDataset data =
+        new ArrayDataset.Builder()
+            .setData(manager.create(iris.features(), new ai.djl.ndarray.types.Shape(150, 4)))
+            .optLabels(manager.create(y, new ai.djl.ndarray.types.Shape(150, 1)))
+            .setSampling(16, false)
+            .build();
+    RunResult r =
+        Runner.with(Fixtures.mlp(16, 1))
+            .loss(Loss.l2Loss())
+            .data(data, data)
+            .optimizer(dev.runkit.optim.Optimizers.adam().lr(0.01))
+            .metrics(Metrics.mae(), Metrics.rmse(), Metrics.mape())
+            .iterations(300)
+            .quiet()
+            .fit();
+    assertThat(r.stopReason()).as(r.message()).isEqualTo(StopReason.COMPLETED);
+    assertThat(r.last("validation", "mape")).isLessThan(0.05);
+    assertThat(r.last("validation", "rmse")).isGreaterThanOrEqualTo(r.last("validation", "mae"));
+  }
+
+  @Test
+  void fit_testData_testedEveryMAndAtTheEndOnTheBestParameters() {
+    ArrayDataset[] split = Fixtures.digits(manager, 32);
+    RunResult r =
+        Runner.with(Fixtures.mlp(32, 10))
+            .loss(Loss.softmaxCrossEntropyLoss())
+            .data(train, validation)
+            .test(split[1])
+            .optimizer(dev.runkit.optim.Optimizers.sgd().lr(0.05).momentum(0.9))
+            .metrics(Metrics.accuracy())
+            .monitor(dev.runkit.run.Monitor.max("accuracy"))
+            .iterations(90)
+            .validateEvery(30)
+            .testEvery(45)
+            .quiet()
+            .fit();
+    Table h = r.history();
+    Table tests = h.where(h.stringColumn("phase").isEqualTo("test"));
+    // at 45 and at the end, loss and accuracy each
+    assertThat(tests.longColumn("iteration").asList()).containsExactly(45L, 45L, 90L, 90L);
+    // the test set is the validation set here: the final test equals the best validation
+    assertThat(r.test().get("accuracy")).isEqualTo(r.best().getAsDouble());
+  }
 }

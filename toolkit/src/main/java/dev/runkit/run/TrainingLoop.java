@@ -300,7 +300,8 @@ public final class TrainingLoop implements RunContext {
   private Iterable<Batch> batches(Dataset dataset, NDManager into) {
     try {
       if (dataset instanceof RandomAccessDataset r) {
-        int size = datasetBatchSize(r) > 0 ? datasetBatchSize(r) : batchSize;
+        int own = datasetBatchSize(r);
+        int size = own > 0 ? own : batchSize;
         long n = r.size();
         Sampler inOrder =
             new Sampler() {
@@ -521,7 +522,8 @@ public final class TrainingLoop implements RunContext {
       validate();
       validated = true;
     }
-    if (s.test() != null && s.testEvery() > 0 && iteration % s.testEvery() == 0) {
+    // at the last iteration the test at the end (on the best parameters) takes the place of this
+    if (s.test() != null && s.testEvery() > 0 && iteration % s.testEvery() == 0 && !last) {
       evaluate(s.test(), TEST);
     }
     if (s.checkpoints() != null) {

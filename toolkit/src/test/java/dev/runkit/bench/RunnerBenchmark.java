@@ -20,6 +20,7 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import dev.runkit.Runner;
+import dev.runkit.optim.Optimizers;
 import dev.runkit.run.Callback;
 import dev.runkit.run.Fixtures;
 import dev.runkit.run.RunContext;
@@ -50,7 +51,7 @@ public final class RunnerBenchmark {
 
   private static final int BATCH = 128;
   private static final int WARMUP = 30;
-  private static final String[] VARIANTS = {"plain", "tuned", "runner"};
+  private static final String[] VARIANTS = {"plain", "tuned", "runner", "runner-rk"};
 
   private RunnerBenchmark() {}
 
@@ -102,19 +103,21 @@ public final class RunnerBenchmark {
     System.out.println();
     System.out.println(
         "| OMP_NUM_THREADS | plain DJL loop | hand-tuned loop | Runner | Runner / plain | Runner /"
-            + " tuned |");
-    System.out.println("|---|---|---|---|---|---|");
+            + " tuned | Runner, RunKit SGD | its ratio to tuned |");
+    System.out.println("|---|---|---|---|---|---|---|---|");
     for (var e : results.entrySet()) {
       Map<String, Double> b = e.getValue();
       System.out.printf(
           Locale.ROOT,
-          "| %s | %.0f | %.0f | %.0f | %.2fx | %.3f |%n",
+          "| %s | %.0f | %.0f | %.0f | %.2fx | %.3f | %.0f | %.3f |%n",
           e.getKey(),
           b.get("plain"),
           b.get("tuned"),
           b.get("runner"),
           b.get("runner") / b.get("plain"),
-          b.get("runner") / b.get("tuned"));
+          b.get("runner") / b.get("tuned"),
+          b.get("runner-rk"),
+          b.get("runner-rk") / b.get("tuned"));
     }
     System.out.println("(samples/s, best of " + rounds + " rounds of " + steps + " steps)");
   }
@@ -136,7 +139,8 @@ public final class RunnerBenchmark {
               switch (v) {
                 case "plain" -> plain(data, steps);
                 case "tuned" -> tuned(data, steps);
-                default -> runner(data, steps);
+                case "runner" -> runner(data, steps, sgd());
+                default -> runner(data, steps, Optimizers.sgd().lr(0.01).momentum(0.9).build());
               };
           System.out.printf(Locale.ROOT, "RESULT %s %.1f round %d%n", v, speed, round);
           System.out.flush();
@@ -261,8 +265,11 @@ public final class RunnerBenchmark {
     }
   }
 
-  /** The Runner, timed from the end of the warm-up iterations to the end of the fit. */
-  private static double runner(ArrayDataset data, int steps) {
+  /**
+   * The Runner (with DJL's or RunKit's SGD), timed from the end of the warm-up iterations to the
+   * end of the fit.
+   */
+  private static double runner(ArrayDataset data, int steps, Optimizer optimizer) {
     long[] t = new long[2];
     Callback clock =
         new Callback() {
@@ -282,7 +289,7 @@ public final class RunnerBenchmark {
         Runner.with(mlp())
             .loss(Loss.softmaxCrossEntropyLoss())
             .data(data)
-            .optimizer(sgd())
+            .optimizer(optimizer)
             .iterations(WARMUP + steps)
             .callbacks(clock)
             .quiet()
