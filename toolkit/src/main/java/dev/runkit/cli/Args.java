@@ -3,7 +3,6 @@ package dev.runkit.cli;
 import dev.runkit.registry.Names;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The arguments of one verb: positional values, repeatable {@code --key VALUE} options and {@code
@@ -20,13 +19,14 @@ final class Args {
    * Parses arguments.
    *
    * @param args the arguments after the verb
-   * @param valued the options that take a value ({@code --set} may repeat, others may not)
+   * @param valued the options that take a value, in the order messages list them ({@code --set} may
+   *     repeat, others may not)
    * @param switches the options that take none
    * @param usage the verb's usage line, for messages
    * @return the parsed arguments
    * @throws IllegalArgumentException for an unknown or repeated option or a missing value
    */
-  static Args parse(List<String> args, Set<String> valued, Set<String> switches, String usage) {
+  static Args parse(List<String> args, List<String> valued, List<String> switches, String usage) {
     Args a = new Args();
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);

@@ -4,7 +4,6 @@ import dev.runkit.config.RunConfig;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 
 /**
  * {@code resume RUN_DIR [--quiet]}: continues a run from its newest checkpoint with the config it
@@ -46,7 +45,7 @@ public final class ResumeCommand {
         "resume",
         err,
         () -> {
-          Args a = Args.parse(args, Set.of(), Set.of("--quiet"), USAGE);
+          Args a = Args.parse(args, List.of(), List.of("--quiet"), USAGE);
           Path dir = Path.of(a.single("RUN_DIR", USAGE)).toAbsolutePath().normalize();
           RunConfig config = RunDirectory.readForResume(dir);
           return RunDirectory.execute(config, true, a.flags.contains("--quiet"), out, err);

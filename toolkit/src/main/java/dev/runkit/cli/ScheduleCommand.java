@@ -5,7 +5,6 @@ import dev.runkit.schedule.Schedule;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.LongStream;
 import tech.tablesaw.api.Table;
 
@@ -51,7 +50,8 @@ public final class ScheduleCommand {
         "schedule",
         err,
         () -> {
-          Args a = Args.parse(args, Set.of("--steps", "--csv", "--png", "--set"), Set.of(), USAGE);
+          Args a =
+              Args.parse(args, List.of("--steps", "--csv", "--png", "--set"), List.of(), USAGE);
           RunConfig config = RunConfig.load(Path.of(a.single("CONFIG", USAGE)), a.sets);
           long steps = config.totalIterations();
           if (a.options.containsKey("--steps")) {

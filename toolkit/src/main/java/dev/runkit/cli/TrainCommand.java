@@ -1,20 +1,21 @@
 package dev.runkit.cli;
 
+import dev.runkit.config.ConfigFiles;
 import dev.runkit.config.RunConfig;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 
 /**
- * {@code train CONFIG [--set KEY=VALUE ...] [--quiet]}: checks a config completely, then creates
- * its run directory, writes the resolved config, trains, and writes the history. A bad config
- * creates nothing; an existing run is never overwritten.
+ * {@code train CONFIG [--set KEY=VALUE ...] [--quiet] [--check]}: checks a config completely, then
+ * creates its run directory, writes the resolved config, trains, and writes the history. A bad
+ * config creates nothing; an existing run is never overwritten. With {@code --check} it only checks
+ * and prints the resolved config.
  */
 public final class TrainCommand {
 
-  static final String USAGE = "train CONFIG [--set KEY=VALUE ...] [--quiet]";
+  static final String USAGE = "train CONFIG [--set KEY=VALUE ...] [--quiet] [--check]";
 
   /**
    * Runs the verb with the standard streams.
@@ -48,9 +49,13 @@ public final class TrainCommand {
         "train",
         err,
         () -> {
-          Args a = Args.parse(args, Set.of("--set"), Set.of("--quiet"), USAGE);
+          Args a = Args.parse(args, List.of("--set"), List.of("--quiet", "--check"), USAGE);
           Path file = Path.of(a.single("CONFIG", USAGE));
           RunConfig config = RunConfig.load(file, a.sets);
+          if (a.flags.contains("--check")) {
+            out.print(ConfigFiles.toYaml(config.resolved()));
+            return 0;
+          }
           RunDirectory.requireFree(config.runDir());
           boolean existed = Files.exists(config.runDir());
           RunDirectory.create(config);

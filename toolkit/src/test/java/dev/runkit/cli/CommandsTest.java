@@ -74,6 +74,18 @@ class CommandsTest {
   }
 
   @Test
+  void train_check_printsResolvedConfigAndCreatesNothing() {
+    Path run = tmp.resolve("run");
+    int code = train(config("co2-lstm.yaml"), "--set", "RUN_DIR=" + run, "--check");
+    assertThat(code).as(err()).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .startsWith("RUN_DIR: " + run + "\nENV:\n  SEED: 3\n")
+        .contains("METRICS:\n- mae\n- rmse\n- mape\n")
+        .contains("  LOSS: masked_mae\n");
+    assertThat(run).doesNotExist();
+  }
+
+  @Test
   void train_badConfig_exitsTwoAndCreatesNothing() {
     Path run = tmp.resolve("never");
     int code = train(config("bad-range.yaml"), "--set", "RUN_DIR=" + run);
@@ -135,8 +147,8 @@ class CommandsTest {
     assertThat(train(config("digits-mlp.yaml"), "--sett", "A=1")).isEqualTo(2);
     assertThat(err())
         .startsWith(
-            "runkit train: Unknown option \"--sett\"; expected one of [--set, --quiet]. Did you"
-                + " mean \"--set\"?");
+            "runkit train: Unknown option \"--sett\"; expected one of [--set, --quiet, --check]."
+                + " Did you mean \"--set\"?");
   }
 
   @Test
