@@ -28,7 +28,7 @@ import java.util.zip.GZIPInputStream;
  * @param labels the class label of each row
  * @param columns the number of features per row
  */
-public record LabeledData(float[] features, int[] labels, int columns) {
+public record LabeledData(float[] features, int[] labels, int columns) implements Examples {
 
   /**
    * Checks that the features fill whole rows, one row per label.

@@ -39,7 +39,7 @@ public final class Params {
    * Wraps a parameter map.
    *
    * @param path the key path of the map, prefixed to every key in messages (e.g. {@code StepLR} or
-   *     {@code TRAIN.LR_SCHEDULER.PARAM})
+   *     {@code TRAIN.LR_SCHEDULER.PARAM}); empty for the top level of a config
    * @param raw the parameters; {@code null} means none; keys are converted to strings
    * @return the wrapper
    */
@@ -64,10 +64,10 @@ public final class Params {
    * Returns the full key path of a key.
    *
    * @param key a key of this map
-   * @return {@code path + "." + key}
+   * @return {@code path + "." + key}, or the key alone for the top of a config (an empty path)
    */
   public String path(String key) {
-    return path + "." + key;
+    return path.isEmpty() ? key : path + "." + key;
   }
 
   /**
@@ -249,6 +249,80 @@ public final class Params {
   }
 
   /**
+   * Reads a required text value; numbers and booleans are accepted as their text.
+   *
+   * @param key the key
+   * @return its value, trimmed
+   * @throws IllegalArgumentException if missing, blank, or a list or map
+   */
+  public String requiredString(String key) {
+    return toText(key, required(key));
+  }
+
+  /**
+   * Reads an optional text value; numbers and booleans are accepted as their text.
+   *
+   * @param key the key
+   * @param fallback the value when absent
+   * @return its value, trimmed, or the fallback
+   * @throws IllegalArgumentException if present but blank, or a list or map
+   */
+  public String optionalString(String key, String fallback) {
+    Object raw = optional(key);
+    return raw == null ? fallback : toText(key, raw);
+  }
+
+  /**
+   * Reads a required nested map (a config section such as {@code TRAIN} or {@code TRAIN.OPTIM}),
+   * whose keys are reported under {@code path.key}.
+   *
+   * @param key the key
+   * @return the nested parameters
+   * @throws IllegalArgumentException if missing or not a map
+   */
+  public Params section(String key) {
+    Object raw = optional(key);
+    if (raw == null) {
+      throw new IllegalArgumentException(
+          "Missing required section " + path(key) + "." + missingHint(key));
+    }
+    return nested(key, raw);
+  }
+
+  /**
+   * Reads an optional nested map; absent, it reads as an empty one (so defaults apply).
+   *
+   * @param key the key
+   * @return the nested parameters, empty when absent
+   * @throws IllegalArgumentException if present but not a map
+   */
+  public Params optionalSection(String key) {
+    Object raw = optional(key);
+    return raw == null ? Params.of(path(key), Map.of()) : nested(key, raw);
+  }
+
+  /**
+   * Declares every key this map may hold and rejects any other at once, before values are read, so
+   * a misspelt key is reported as such rather than as a missing one.
+   *
+   * @param known the valid keys
+   * @throws IllegalArgumentException naming the unknown key, the valid keys and the nearest one
+   */
+  public void requireOnly(String... known) {
+    accepted.addAll(List.of(known));
+    requireNoUnknown();
+  }
+
+  /**
+   * Returns the keys the user gave, in order.
+   *
+   * @return the given keys
+   */
+  public Set<String> givenKeys() {
+    return Collections.unmodifiableSet(values.keySet());
+  }
+
+  /**
    * Reads a raw value as given (for values whose type the caller interprets).
    *
    * @param key the key
@@ -317,16 +391,37 @@ public final class Params {
   private Object required(String key) {
     Object raw = optional(key);
     if (raw == null) {
-      String hint = "";
-      for (String given : values.keySet()) {
-        if (!given.equals(key) && Names.nearest(given, List.of(key)).isPresent()) {
-          hint = " Did you mean \"" + key + "\" instead of \"" + given + "\"?";
-          break;
-        }
-      }
-      throw new IllegalArgumentException("Missing required parameter " + path(key) + "." + hint);
+      throw new IllegalArgumentException(
+          "Missing required parameter " + path(key) + "." + missingHint(key));
     }
     return raw;
+  }
+
+  private Params nested(String key, Object raw) {
+    if (!(raw instanceof Map<?, ?> map)) {
+      throw wrongType(key, raw, "a map of keys to values");
+    }
+    return Params.of(path(key), map);
+  }
+
+  private String missingHint(String key) {
+    for (String given : values.keySet()) {
+      if (!given.equals(key) && Names.nearest(given, List.of(key)).isPresent()) {
+        return " Did you mean \"" + key + "\" instead of \"" + given + "\"?";
+      }
+    }
+    return "";
+  }
+
+  private String toText(String key, Object raw) {
+    if (raw instanceof Map || raw instanceof List || raw.getClass().isArray()) {
+      throw wrongType(key, raw, "a text value");
+    }
+    String text = String.valueOf(raw).trim();
+    if (text.isEmpty()) {
+      throw new IllegalArgumentException(path(key) + " must not be blank, got \"" + raw + "\"");
+    }
+    return text;
   }
 
   private List<Object> list(String key, Object raw) {

@@ -1,0 +1,54 @@
+package dev.runkit.cli;
+
+import dev.runkit.config.RunConfig;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * {@code resume RUN_DIR [--quiet]}: continues a run from its newest checkpoint with the config it
+ * was started with, exactly where it stopped, and rewrites its history.
+ */
+public final class ResumeCommand {
+
+  static final String USAGE = "resume RUN_DIR [--quiet]";
+
+  /**
+   * Runs the verb with the standard streams.
+   *
+   * @param args the arguments after the verb
+   * @return the exit status: 0 success, 1 the run failed, 2 bad input
+   */
+  public static int run(String[] args) {
+    return new ResumeCommand().run(List.of(args), System.out, System.err);
+  }
+
+  /**
+   * Returns a one-line description.
+   *
+   * @return the summary
+   */
+  public String summary() {
+    return "continue a run from its newest checkpoint";
+  }
+
+  /**
+   * Runs the verb.
+   *
+   * @param args the arguments after the verb
+   * @param out where the summary goes
+   * @param err where problems go
+   * @return the exit status: 0 success, 1 the run failed, 2 bad input
+   */
+  public int run(List<String> args, PrintStream out, PrintStream err) {
+    return Verbs.guard(
+        "resume",
+        err,
+        () -> {
+          Args a = Args.parse(args, List.of(), List.of("--quiet"), USAGE);
+          Path dir = Path.of(a.single("RUN_DIR", USAGE)).toAbsolutePath().normalize();
+          RunConfig config = RunDirectory.readForResume(dir);
+          return RunDirectory.execute(config, true, a.flags.contains("--quiet"), out, err);
+        });
+  }
+}

@@ -1,0 +1,227 @@
+package dev.runkit.cli;
+
+import ai.djl.ndarray.NDManager;
+import dev.runkit.RunResult;
+import dev.runkit.Runner;
+import dev.runkit.config.ConfigFiles;
+import dev.runkit.config.RunConfig;
+import dev.runkit.run.StopReason;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import tech.tablesaw.api.Table;
+
+/**
+ * The files of a run directory: {@code config.yaml} (the config as resolved), {@code history.csv}
+ * (every reported value), {@code checkpoints/} (the runner's) and plots; and the one way the
+ * commands run a config into it.
+ */
+public final class RunDirectory {
+
+  /** The resolved config of a run. */
+  public static final String CONFIG = "config.yaml";
+
+  /** The history table of a run. */
+  public static final String HISTORY = "history.csv";
+
+  private RunDirectory() {}
+
+  /**
+   * Checks that a directory holds no run, so that training into it cannot overwrite one.
+   *
+   * @param dir the run directory
+   * @throws IllegalArgumentException if it is a file or already holds a config, history or
+   *     checkpoints
+   */
+  public static void requireFree(Path dir) {
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw new IllegalArgumentException("RUN_DIR " + dir + " is a file, not a directory");
+    }
+    for (String name : List.of(CONFIG, HISTORY, RunConfig.CHECKPOINTS)) {
+      if (Files.exists(dir.resolve(name))) {
+        throw new IllegalArgumentException(
+            "RUN_DIR "
+                + dir
+                + " already holds a run ("
+                + name
+                + "); continue it with `resume "
+                + dir
+                + "` or choose another RUN_DIR (e.g. --set RUN_DIR=runs/new)");
+      }
+    }
+  }
+
+  /**
+   * Reads the config of an existing run directory, re-checked, pointing at that directory (even if
+   * the run was moved).
+   *
+   * @param dir the run directory
+   * @return the config
+   * @throws IllegalArgumentException if the directory holds no run or no checkpoint to resume from
+   */
+  public static RunConfig readForResume(Path dir) {
+    Path config = dir.resolve(CONFIG);
+    if (!Files.isRegularFile(config)) {
+      throw new IllegalArgumentException(
+          dir + " is not a run directory: it has no " + CONFIG + " (made by `train CONFIG`)");
+    }
+    RunConfig c = RunConfig.load(config, List.of()).withRunDir(dir);
+    if (!hasCheckpoint(c.checkpointDir())) {
+      throw new IllegalArgumentException(
+          "nothing to resume in "
+              + dir
+              + ": "
+              + c.checkpointDir()
+              + " holds no checkpoint (ckpt-*.rkc)");
+    }
+    return c;
+  }
+
+  private static boolean hasCheckpoint(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return false;
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.anyMatch(f -> f.getFileName().toString().matches("ckpt-[0-9]+\\.rkc"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + dir, e);
+    }
+  }
+
+  /**
+   * Creates a run directory and writes the resolved config into it.
+   *
+   * @param config the checked config
+   * @throws UncheckedIOException if the directory cannot be written
+   */
+  public static void create(RunConfig config) {
+    try {
+      Files.createDirectories(config.runDir());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + config.runDir(), e);
+    }
+    Map<String, Object> resolved = config.resolved();
+    ConfigFiles.write(resolved, config.runDir().resolve(CONFIG));
+  }
+
+  /**
+   * Removes what {@link #create} wrote for a run that failed before its first step: the config, an
+   * empty checkpoint folder, and the directory itself when this run made it and it is now empty.
+   *
+   * @param dir the run directory
+   * @param existed whether the directory existed before {@link #create}
+   */
+  static void removeUnstarted(Path dir, boolean existed) {
+    try {
+      Files.deleteIfExists(dir.resolve(CONFIG));
+      Path checkpoints = dir.resolve(RunConfig.CHECKPOINTS);
+      if (Files.isDirectory(checkpoints) && isEmpty(checkpoints)) {
+        Files.delete(checkpoints);
+      }
+      if (!existed && isEmpty(dir)) {
+        Files.delete(dir);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot clean up " + dir, e);
+    }
+  }
+
+  private static boolean isEmpty(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.findAny().isEmpty();
+    }
+  }
+
+  /**
+   * Runs a config into its run directory: fits, writes {@code history.csv}, prints a summary.
+   *
+   * @param config the checked config
+   * @param resume whether to continue from the newest checkpoint
+   * @param quiet whether to print no progress line
+   * @param out where the summary goes
+   * @param err where a failed run is reported
+   * @return 0 when the run completed or stopped early, 1 when it failed or diverged
+   */
+  public static int execute(
+      RunConfig config, boolean resume, boolean quiet, PrintStream out, PrintStream err) {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      Runner runner = config.runner(manager, resume);
+      if (quiet) {
+        runner.quiet();
+      }
+      RunResult r = runner.fit();
+      try {
+        writeHistory(r.history(), config.runDir().resolve(HISTORY));
+        writePlots(r, config.runDir());
+        out.println(summary(r, config.runDir()));
+      } finally {
+        r.model().close();
+      }
+      if (r.stopReason() == StopReason.FAILED || r.stopReason() == StopReason.NON_FINITE) {
+        err.println("run ended with " + r.stopReason() + ": " + r.message());
+        return 1;
+      }
+      return 0;
+    }
+  }
+
+  /**
+   * Writes the history table as CSV, atomically.
+   *
+   * @param history the table
+   * @param file the file
+   */
+  static void writeHistory(Table history, Path file) {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    try {
+      history.write().csv(tmp.toFile());
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+
+  /**
+   * Hook for the curve and learning-rate plots of a run ({@code curves.png}, {@code lr.png}); the
+   * charts come from {@code dev.runkit.notebook.Charts}, wired in when that package is merged.
+   *
+   * @param result the run
+   * @param dir the run directory
+   */
+  static void writePlots(RunResult result, Path dir) {
+    // HOOK(lead): BitmapEncoder.saveBitmap(Charts.curves(result.history()), dir/curves, PNG) and
+    // the lr curve, once dev.runkit.notebook.Charts is on this branch.
+  }
+
+  private static String summary(RunResult r, Path dir) {
+    StringBuilder s = new StringBuilder();
+    s.append(r.stopReason()).append(" after ").append(r.iterations()).append(" iterations: ");
+    s.append(r.message()).append('\n');
+    r.best()
+        .ifPresent(
+            b ->
+                s.append("best validation ")
+                    .append(r.monitor().metric())
+                    .append(" = ")
+                    .append(String.format("%.6g", b))
+                    .append(" at iteration ")
+                    .append(r.bestIteration())
+                    .append('\n'));
+    r.test()
+        .forEach(
+            (k, v) ->
+                s.append("test ")
+                    .append(k)
+                    .append(" = ")
+                    .append(String.format("%.6g", v))
+                    .append('\n'));
+    s.append("run directory: ").append(dir);
+    return s.toString();
+  }
+}

@@ -1,0 +1,210 @@
+package dev.runkit.config;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.representer.Representer;
+
+/**
+ * Reads and writes config files (YAML, and JSON, which YAML reads as it is) as plain nested maps,
+ * and applies {@code KEY=VALUE} overrides from the command line.
+ *
+ * <pre>{@code
+ * Map<String, Object> raw = ConfigFiles.read(Path.of("digits.yaml"));
+ * ConfigFiles.override(raw, "TRAIN.OPTIM.PARAM.lr=0.01");
+ * }</pre>
+ */
+public final class ConfigFiles {
+
+  private ConfigFiles() {}
+
+  private static Yaml yaml() {
+    LoaderOptions options = new LoaderOptions();
+    // a key written twice is a mistake whose second value would silently win
+    options.setAllowDuplicateKeys(false);
+    options.setMaxAliasesForCollections(50);
+    DumperOptions dump = new DumperOptions();
+    dump.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+    dump.setIndent(2);
+    dump.setWidth(100);
+    return new Yaml(new SafeConstructor(options), new Representer(dump), dump, options);
+  }
+
+  /**
+   * Reads a config file.
+   *
+   * @param file a {@code .yaml}, {@code .yml} or {@code .json} file
+   * @return the top-level map, in file order
+   * @throws IllegalArgumentException if the file is missing, is not valid YAML / JSON (with line
+   *     and column), or does not hold a map at the top
+   */
+  public static Map<String, Object> read(Path file) {
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException(
+          "config file not found: "
+              + file
+              + (file.isAbsolute() ? "" : " (" + file.toAbsolutePath() + ")"));
+    }
+    Object doc;
+    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      doc = yaml().load(in);
+    } catch (MarkedYAMLException e) {
+      throw new IllegalArgumentException(
+          file
+              + ": line "
+              + (e.getProblemMark().getLine() + 1)
+              + ", column "
+              + (e.getProblemMark().getColumn() + 1)
+              + ": "
+              + e.getProblem()
+              + (e.getContext() == null ? "" : " (" + e.getContext() + ")"),
+          e);
+    } catch (YAMLException e) {
+      throw new IllegalArgumentException(file + ": not valid YAML or JSON: " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+    if (!(doc instanceof Map<?, ?> map)) {
+      throw new IllegalArgumentException(
+          file
+              + " must hold a map of sections (MODEL, DATA, TRAIN, ...) at the top, got "
+              + (doc == null ? "an empty file" : doc.getClass().getSimpleName()));
+    }
+    return copy(map);
+  }
+
+  /**
+   * Parses one value as YAML, as a command-line override gives it ({@code 0.01}, {@code true},
+   * {@code [10, 20]}, {@code cosine}).
+   *
+   * @param text the text
+   * @return the value: a number, boolean, text, list, map or null
+   */
+  public static Object parseValue(String text) {
+    try {
+      Object value = yaml().load(text);
+      return value instanceof Map<?, ?> m ? copy(m) : value;
+    } catch (YAMLException e) {
+      return text;
+    }
+  }
+
+  /**
+   * Applies one override {@code KEY=VALUE}: KEY is a dotted path ({@code TRAIN.OPTIM.PARAM.lr}),
+   * VALUE is parsed as YAML; missing maps on the way are created. Unknown keys are not checked here
+   * but by validation, like keys in the file.
+   *
+   * @param config the config, changed in place
+   * @param assignment {@code KEY=VALUE}
+   * @throws IllegalArgumentException if the text has no {@code =}, an empty key, or a path that
+   *     runs through a value that is not a map
+   */
+  @SuppressWarnings("unchecked")
+  public static void override(Map<String, Object> config, String assignment) {
+    int eq = assignment.indexOf('=');
+    if (eq <= 0) {
+      throw new IllegalArgumentException(
+          "--set needs KEY=VALUE with a dotted KEY (e.g. TRAIN.OPTIM.PARAM.lr=0.01), got \""
+              + assignment
+              + "\"");
+    }
+    String key = assignment.substring(0, eq).trim();
+    Object value = parseValue(assignment.substring(eq + 1));
+    String[] parts = key.split("\\.", -1);
+    Map<String, Object> at = config;
+    for (int i = 0; i < parts.length - 1; i++) {
+      if (parts[i].isEmpty()) {
+        throw new IllegalArgumentException("--set key \"" + key + "\" has an empty part");
+      }
+      Object next = at.get(parts[i]);
+      if (next == null) {
+        next = new LinkedHashMap<String, Object>();
+        at.put(parts[i], next);
+      } else if (!(next instanceof Map)) {
+        throw new IllegalArgumentException(
+            "--set "
+                + key
+                + ": "
+                + String.join(".", List.of(parts).subList(0, i + 1))
+                + " is "
+                + next
+                + ", not a map of keys");
+      }
+      at = (Map<String, Object>) next;
+    }
+    String last = parts[parts.length - 1];
+    if (last.isEmpty()) {
+      throw new IllegalArgumentException("--set key \"" + key + "\" has an empty part");
+    }
+    at.put(last, value);
+  }
+
+  /**
+   * Writes a config as YAML, atomically (temporary file, then rename), so a crash never leaves a
+   * half-written config.
+   *
+   * @param config the config
+   * @param file the file
+   * @throws UncheckedIOException if it cannot be written
+   */
+  public static void write(Map<String, Object> config, Path file) {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    try {
+      try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+        yaml().dump(config, out);
+      }
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
+  }
+
+  /**
+   * Renders a config as YAML text.
+   *
+   * @param config the config
+   * @return the YAML
+   */
+  public static String toYaml(Map<String, Object> config) {
+    return yaml().dump(config);
+  }
+
+  /**
+   * Deep-copies a nested map (string keys, lists and maps copied, leaves shared).
+   *
+   * @param map the map
+   * @return a mutable copy
+   */
+  public static Map<String, Object> copy(Map<?, ?> map) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    map.forEach((k, v) -> out.put(String.valueOf(k), copyValue(v)));
+    return out;
+  }
+
+  private static Object copyValue(Object v) {
+    if (v instanceof Map<?, ?> m) {
+      return copy(m);
+    }
+    if (v instanceof List<?> l) {
+      List<Object> out = new ArrayList<>(l.size());
+      l.forEach(x -> out.add(copyValue(x)));
+      return out;
+    }
+    return v;
+  }
+}

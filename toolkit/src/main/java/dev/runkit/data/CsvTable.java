@@ -1,0 +1,254 @@
+package dev.runkit.data;
+
+import dev.runkit.registry.Names;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * A comma-separated file read as text cells with a header row, from which labelled rows or a time
+ * series are taken; errors name the file, the row and the column.
+ *
+ * @param source the file or resource name, for messages
+ * @param header the column names
+ * @param rows the cells of each data row
+ */
+public record CsvTable(String source, List<String> header, List<String[]> rows) {
+
+  /**
+   * Reads a CSV file (gzip when its name ends in {@code .gz}).
+   *
+   * @param file the file
+   * @param hasHeader whether the first line names the columns (else they are named {@code 0, 1,
+   *     ...})
+   * @return the table
+   * @throws IllegalArgumentException if the file is missing, empty or ragged
+   */
+  public static CsvTable read(Path file, boolean hasHeader) {
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalArgumentException("file not found: " + file.toAbsolutePath());
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      return parse(
+          file.toString(),
+          file.toString().endsWith(".gz") ? new GZIPInputStream(in) : in,
+          hasHeader);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+
+  /**
+   * Reads a CSV resource bundled beside this class.
+   *
+   * @param resource the resource name
+   * @param hasHeader whether the first line names the columns
+   * @return the table
+   */
+  static CsvTable resource(String resource, boolean hasHeader) {
+    try (InputStream raw = CsvTable.class.getResourceAsStream(resource)) {
+      if (raw == null) {
+        throw new IllegalStateException("bundled data set " + resource + " is missing");
+      }
+      return parse(resource, resource.endsWith(".gz") ? new GZIPInputStream(raw) : raw, hasHeader);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read bundled data set " + resource, e);
+    }
+  }
+
+  private static CsvTable parse(String source, InputStream in, boolean hasHeader)
+      throws IOException {
+    BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+    List<String[]> rows = new ArrayList<>();
+    List<String> header = null;
+    for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+      if (line.isBlank()) {
+        continue;
+      }
+      String[] cells = line.split(",", -1);
+      for (int i = 0; i < cells.length; i++) {
+        cells[i] = unquote(cells[i].trim());
+      }
+      if (hasHeader && header == null) {
+        header = List.of(cells);
+        continue;
+      }
+      if (header == null) {
+        header = new ArrayList<>();
+        for (int i = 0; i < cells.length; i++) {
+          header.add(String.valueOf(i));
+        }
+      }
+      if (cells.length != header.size()) {
+        throw new IllegalArgumentException(
+            source
+                + ": data row "
+                + (rows.size() + 1)
+                + " has "
+                + cells.length
+                + " cells, the header "
+                + header.size());
+      }
+      rows.add(cells);
+    }
+    if (rows.isEmpty()) {
+      throw new IllegalArgumentException(source + ": holds no data rows");
+    }
+    return new CsvTable(source, List.copyOf(header), rows);
+  }
+
+  private static String unquote(String cell) {
+    return cell.length() >= 2 && cell.startsWith("\"") && cell.endsWith("\"")
+        ? cell.substring(1, cell.length() - 1)
+        : cell;
+  }
+
+  /**
+   * Finds a column by name (exact, then ignoring case) or by 0-based index written as a number;
+   * {@code -1} is the last column.
+   *
+   * @param column the name or index
+   * @param keyPath where the column was named, for messages
+   * @return the index
+   * @throws IllegalArgumentException naming the columns and the nearest one if there is no such
+   *     column
+   */
+  public int column(String column, String keyPath) {
+    for (int i = 0; i < header.size(); i++) {
+      if (header.get(i).equals(column)) {
+        return i;
+      }
+    }
+    for (int i = 0; i < header.size(); i++) {
+      if (header.get(i).equalsIgnoreCase(column)) {
+        return i;
+      }
+    }
+    try {
+      int index = Integer.parseInt(column.trim());
+      if (index == -1) {
+        return header.size() - 1;
+      }
+      if (index >= 0 && index < header.size()) {
+        return index;
+      }
+    } catch (NumberFormatException e) {
+      // not an index: report as an unknown name below
+    }
+    throw new IllegalArgumentException(
+        "Unknown column \""
+            + column
+            + "\" at "
+            + keyPath
+            + "; "
+            + source
+            + " has columns "
+            + header
+            + "."
+            + Names.didYouMean(column, header));
+  }
+
+  /**
+   * Reads a numeric column; empty cells (and {@code NA}, {@code NaN}) become NaN.
+   *
+   * @param index the column
+   * @return the values, one per row
+   * @throws IllegalArgumentException naming the row and the cell if a cell is not a number
+   */
+  public float[] numbers(int index) {
+    float[] out = new float[rows.size()];
+    for (int r = 0; r < out.length; r++) {
+      out[r] = number(r, index);
+    }
+    return out;
+  }
+
+  private float number(int row, int index) {
+    String cell = rows.get(row)[index];
+    if (cell.isEmpty() || cell.equalsIgnoreCase("na") || cell.equalsIgnoreCase("nan")) {
+      return Float.NaN;
+    }
+    try {
+      return Float.parseFloat(cell);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          source
+              + ": data row "
+              + (row + 1)
+              + ", column \""
+              + header.get(index)
+              + "\" must be a number, got \""
+              + cell
+              + "\"");
+    }
+  }
+
+  /**
+   * Makes labelled rows: every column but the label is a feature; labels that are all whole numbers
+   * {@code >= 0} are kept, other labels are numbered in sorted order.
+   *
+   * @param labelColumn the label column index
+   * @return the rows
+   * @throws IllegalArgumentException if a feature cell is not a number or empty
+   */
+  public LabeledData labeled(int labelColumn) {
+    int columns = header.size() - 1;
+    if (columns < 1) {
+      throw new IllegalArgumentException(source + ": needs a feature column besides the label");
+    }
+    float[] x = new float[rows.size() * columns];
+    for (int r = 0; r < rows.size(); r++) {
+      int c = 0;
+      for (int i = 0; i < header.size(); i++) {
+        if (i == labelColumn) {
+          continue;
+        }
+        float v = number(r, i);
+        if (Float.isNaN(v)) {
+          throw new IllegalArgumentException(
+              source + ": data row " + (r + 1) + ", column \"" + header.get(i) + "\" is empty");
+        }
+        x[r * columns + c++] = v;
+      }
+    }
+    return new LabeledData(x, labels(labelColumn), columns);
+  }
+
+  private int[] labels(int column) {
+    int[] y = new int[rows.size()];
+    boolean numeric = true;
+    for (int r = 0; r < rows.size() && numeric; r++) {
+      try {
+        y[r] = Integer.parseInt(rows.get(r)[column]);
+        numeric = y[r] >= 0;
+      } catch (NumberFormatException e) {
+        numeric = false;
+      }
+    }
+    if (numeric) {
+      return y;
+    }
+    Map<String, Integer> classes = new TreeMap<>();
+    for (String[] row : rows) {
+      classes.put(row[column], 0);
+    }
+    int next = 0;
+    for (Map.Entry<String, Integer> e : classes.entrySet()) {
+      e.setValue(next++);
+    }
+    for (int r = 0; r < rows.size(); r++) {
+      y[r] = classes.get(rows.get(r)[column]);
+    }
+    return y;
+  }
+}

@@ -1,0 +1,344 @@
+package dev.runkit.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.runkit.config.RunConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The train, resume and schedule verbs: exit codes, messages, and what they leave on disk. */
+class CommandsTest {
+
+  @TempDir Path tmp;
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private static String config(String name) {
+    try {
+      return Path.of(CommandsTest.class.getResource("/configs/" + name).toURI()).toString();
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private int train(String... args) {
+    return new TrainCommand().run(List.of(args), stream(out), stream(err));
+  }
+
+  private static PrintStream stream(ByteArrayOutputStream b) {
+    return new PrintStream(b, true, StandardCharsets.UTF_8);
+  }
+
+  private String err() {
+    return err.toString(StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void train_goodConfig_writesResolvedConfigHistoryAndCheckpoints() throws IOException {
+    Path run = tmp.resolve("run");
+    int code =
+        train(
+            config("digits-mlp.yaml"),
+            "--set",
+            "RUN_DIR=" + run,
+            "--set=TRAIN.NUM_ITERATIONS=20",
+            "--quiet");
+
+    assertThat(code).as(err()).isZero();
+    assertThat(run.resolve("config.yaml")).exists();
+    List<String> history = Files.readAllLines(run.resolve("history.csv"));
+    assertThat(history.get(0)).isEqualTo("iteration,phase,metric,value,lr,elapsed");
+    assertThat(history).anyMatch(l -> l.startsWith("20,validation,accuracy,"));
+    assertThat(run.resolve("checkpoints")).isDirectoryContaining("glob:**/ckpt-*.rkc");
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("COMPLETED after 20 iterations");
+    // the written config is the resolved one, overrides included, and reads back the same
+    RunConfig again = RunConfig.load(run.resolve("config.yaml"), List.of());
+    assertThat(again.totalIterations()).isEqualTo(20);
+    assertThat(again.runDir()).isEqualTo(run);
+  }
+
+  @Test
+  void train_check_printsResolvedConfigAndCreatesNothing() {
+    Path run = tmp.resolve("run");
+    int code = train(config("co2-lstm.yaml"), "--set", "RUN_DIR=" + run, "--check");
+    assertThat(code).as(err()).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .startsWith("RUN_DIR: " + run + "\nENV:\n  SEED: 3\n")
+        .contains("METRICS:\n- mae\n- rmse\n- mape\n")
+        .contains("  LOSS: masked_mae\n");
+    assertThat(run).doesNotExist();
+  }
+
+  @Test
+  void train_badConfig_exitsTwoAndCreatesNothing() {
+    Path run = tmp.resolve("never");
+    int code = train(config("bad-range.yaml"), "--set", "RUN_DIR=" + run);
+    assertThat(code).isEqualTo(2);
+    assertThat(err()).isEqualTo("runkit train: TRAIN.OPTIM.PARAM.lr must be > 0, got -0.001\n");
+    assertThat(run).doesNotExist();
+  }
+
+  @Test
+  void train_corruptFineTuneCheckpoint_exitsTwoAndLeavesNoRunDirectory() throws IOException {
+    Path bad = tmp.resolve("bad.rkc");
+    Files.write(bad, new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+    Path run = tmp.resolve("run");
+    int code =
+        train(
+            config("digits-mlp.yaml"),
+            "--set",
+            "RUN_DIR=" + run,
+            "--set",
+            "TRAIN.FINETUNE_FROM=" + bad,
+            "--quiet");
+    assertThat(code).isEqualTo(2);
+    assertThat(err()).startsWith("runkit train: ").contains("bad.rkc");
+    assertThat(run).doesNotExist();
+  }
+
+  @Test
+  void train_intoExistingRun_exitsTwoAndLeavesItUntouched() {
+    Path run = tmp.resolve("run");
+    assertThat(
+            train(
+                config("digits-mlp.yaml"),
+                "--set",
+                "RUN_DIR=" + run,
+                "--set",
+                "TRAIN.NUM_ITERATIONS=10",
+                "--quiet"))
+        .isZero();
+    Map<String, String> before = snapshot(run);
+
+    int good = train(config("digits-mlp.yaml"), "--set", "RUN_DIR=" + run, "--quiet");
+    String firstError = err();
+    int bad = train(config("bad-shape.yaml"), "--set", "RUN_DIR=" + run);
+
+    assertThat(good).isEqualTo(2);
+    assertThat(firstError)
+        .isEqualTo(
+            "runkit train: RUN_DIR "
+                + run
+                + " already holds a run (config.yaml); continue it with `resume "
+                + run
+                + "` or choose another RUN_DIR (e.g. --set RUN_DIR=runs/new)\n");
+    assertThat(bad).isEqualTo(2);
+    assertThat(snapshot(run)).isEqualTo(before);
+  }
+
+  @Test
+  void train_unknownOption_namesNearest() {
+    assertThat(train(config("digits-mlp.yaml"), "--sett", "A=1")).isEqualTo(2);
+    assertThat(err())
+        .startsWith(
+            "runkit train: Unknown option \"--sett\"; expected one of [--set, --quiet, --check]."
+                + " Did you mean \"--set\"?");
+  }
+
+  @Test
+  void train_badOverride_exitsTwo() {
+    assertThat(train(config("digits-mlp.yaml"), "--set", "TRAIN.NUM_ITERATIONS")).isEqualTo(2);
+    assertThat(err())
+        .isEqualTo(
+            "runkit train: --set needs KEY=VALUE with a dotted KEY (e.g."
+                + " TRAIN.OPTIM.PARAM.lr=0.01), got \"TRAIN.NUM_ITERATIONS\"\n");
+  }
+
+  @Test
+  void train_missingConfig_exitsTwo() {
+    Path missing = tmp.resolve("none.yaml");
+    assertThat(train(missing.toString())).isEqualTo(2);
+    assertThat(err()).isEqualTo("runkit train: config file not found: " + missing + "\n");
+  }
+
+  @Test
+  void resume_finishedRun_continuesFromLatestCheckpoint() throws IOException {
+    Path run = tmp.resolve("run");
+    assertThat(
+            train(
+                config("digits-mlp.yaml"),
+                "--set",
+                "RUN_DIR=" + run,
+                "--set",
+                "TRAIN.NUM_ITERATIONS=20",
+                "--quiet"))
+        .isZero();
+    List<String> before = withoutElapsed(Files.readAllLines(run.resolve("history.csv")));
+
+    int code =
+        new ResumeCommand().run(List.of(run.toString(), "--quiet"), stream(out), stream(err));
+
+    assertThat(code).as(err()).isZero();
+    List<String> after = withoutElapsed(Files.readAllLines(run.resolve("history.csv")));
+    assertThat(after.subList(0, before.size() - 1)).isEqualTo(before.subList(0, before.size() - 1));
+  }
+
+  @Test
+  void resume_fromEarlierCheckpoint_endsWithTheSameHistory() throws IOException {
+    Path run = tmp.resolve("run");
+    assertThat(
+            train(
+                config("digits-mlp.yaml"),
+                "--set",
+                "RUN_DIR=" + run,
+                "--set",
+                "TRAIN.NUM_ITERATIONS=40",
+                "--set",
+                "TRAIN.CKPT_SAVE_STRATEGY=20",
+                "--quiet"))
+        .as(err())
+        .isZero();
+    List<String> uninterrupted = withoutElapsed(Files.readAllLines(run.resolve("history.csv")));
+    // as if the run had been killed between iterations 20 and 40
+    Files.delete(run.resolve("checkpoints/ckpt-000000040.rkc"));
+    Files.delete(run.resolve("history.csv"));
+
+    int code =
+        new ResumeCommand().run(List.of(run.toString(), "--quiet"), stream(out), stream(err));
+
+    assertThat(code).as(err()).isZero();
+    assertThat(withoutElapsed(Files.readAllLines(run.resolve("history.csv"))))
+        .isEqualTo(uninterrupted);
+  }
+
+  @Test
+  void train_fineTuneFromAnotherRun_thenResume_bothSucceed() throws IOException {
+    Path first = tmp.resolve("first");
+    Path second = tmp.resolve("second");
+    assertThat(
+            train(
+                config("digits-mlp.yaml"),
+                "--set",
+                "RUN_DIR=" + first,
+                "--set",
+                "TRAIN.NUM_ITERATIONS=20",
+                "--quiet"))
+        .as(err())
+        .isZero();
+    Path weights = first.resolve("checkpoints/ckpt-000000020.rkc");
+    assertThat(
+            train(
+                config("digits-mlp.yaml"),
+                "--set",
+                "RUN_DIR=" + second,
+                "--set",
+                "TRAIN.NUM_ITERATIONS=40",
+                "--set",
+                "TRAIN.FINETUNE_FROM=" + weights,
+                "--quiet"))
+        .as(err())
+        .isZero();
+    List<String> uninterrupted = withoutElapsed(Files.readAllLines(second.resolve("history.csv")));
+    // starting from trained weights, the first reported training loss is far below a fresh run's
+    double fresh = firstTrainLoss(Files.readAllLines(first.resolve("history.csv")));
+    assertThat(firstTrainLoss(uninterrupted)).isLessThan(fresh / 2);
+    Files.delete(second.resolve("checkpoints/ckpt-000000040.rkc"));
+
+    int code =
+        new ResumeCommand().run(List.of(second.toString(), "--quiet"), stream(out), stream(err));
+
+    assertThat(code).as(err()).isZero();
+    assertThat(withoutElapsed(Files.readAllLines(second.resolve("history.csv"))))
+        .isEqualTo(uninterrupted);
+  }
+
+  @Test
+  void resume_notARunDirectory_exitsTwo() {
+    int code = new ResumeCommand().run(List.of(tmp.toString()), stream(out), stream(err));
+    assertThat(code).isEqualTo(2);
+    assertThat(err())
+        .isEqualTo(
+            "runkit resume: "
+                + tmp
+                + " is not a run directory: it has no config.yaml (made by `train CONFIG`)\n");
+  }
+
+  @Test
+  void schedule_csv_writesEveryStep() throws IOException {
+    Path csv = tmp.resolve("lr.csv");
+    int code =
+        new ScheduleCommand()
+            .run(
+                List.of(config("digits-mlp.yaml"), "--steps", "60", "--csv", csv.toString()),
+                stream(out),
+                stream(err));
+    assertThat(code).as(err()).isZero();
+    List<String> lines = Files.readAllLines(csv);
+    assertThat(lines).hasSize(61);
+    assertThat(lines.get(0)).isEqualTo("step,lr");
+    assertThat(lines.get(1)).isEqualTo("0,0.1");
+    assertThat(lines.get(21)).isEqualTo("20,0.05");
+    assertThat(lines.get(60)).isEqualTo("59,0.025");
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("59").contains("0.025");
+  }
+
+  @Test
+  void schedule_badSteps_exitsTwo() {
+    int code =
+        new ScheduleCommand()
+            .run(List.of(config("digits-mlp.yaml"), "--steps", "-3"), stream(out), stream(err));
+    assertThat(code).isEqualTo(2);
+    assertThat(err())
+        .isEqualTo("runkit schedule: --steps must be an integer in [1, 100000000], got \"-3\"\n");
+  }
+
+  @Test
+  void cli_unknownVerb_exitsTwo() {
+    assertThat(RunKitCli.run(new String[] {"trian"})).isEqualTo(2);
+  }
+
+  private static double firstTrainLoss(List<String> history) {
+    for (String l : history) {
+      String[] cells = l.split(",");
+      if (cells[1].equals("train") && cells[2].equals("loss")) {
+        return Double.parseDouble(cells[3]);
+      }
+    }
+    throw new AssertionError("no training loss in " + history);
+  }
+
+  private static List<String> withoutElapsed(List<String> lines) {
+    List<String> out = new ArrayList<>();
+    for (String l : lines) {
+      out.add(l.substring(0, l.lastIndexOf(',')));
+    }
+    return out;
+  }
+
+  /** Every file under a folder with the SHA-256 of its bytes and its modification time. */
+  private static Map<String, String> snapshot(Path dir) {
+    Map<String, String> files = new TreeMap<>();
+    try (Stream<Path> all = Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) all::iterator) {
+        if (Files.isRegularFile(p)) {
+          byte[] hash = MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p));
+          files.put(
+              dir.relativize(p).toString(),
+              HexFormat.of().formatHex(hash) + " " + Files.getLastModifiedTime(p).toMillis());
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+    assertThat(files).isNotEmpty();
+    return files;
+  }
+}

@@ -1,0 +1,65 @@
+package dev.runkit.registry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The nested-section and text reads of {@link Params} that configs use. */
+class ParamsSectionTest {
+
+  private final Params top =
+      Params.of("", Map.of("TRAIN", Map.of("OPTIM", Map.of("TYPE", "SGD")), "ENV", 3));
+
+  @Test
+  void section_nested_reportsFullPath() {
+    Params optim = top.section("TRAIN").section("OPTIM");
+    assertThat(optim.path("TYPE")).isEqualTo("TRAIN.OPTIM.TYPE");
+    assertThat(optim.requiredString("TYPE")).isEqualTo("SGD");
+  }
+
+  @Test
+  void section_missing_throwsWithNearestGivenKey() {
+    Params p = Params.of("", Map.of("TRIAN", Map.of()));
+    assertThatThrownBy(() -> p.section("TRAIN"))
+        .hasMessage("Missing required section TRAIN. Did you mean \"TRAIN\" instead of \"TRIAN\"?");
+  }
+
+  @Test
+  void section_notAMap_throwsWithType() {
+    assertThatThrownBy(() -> top.section("ENV"))
+        .hasMessage("ENV must be a map of keys to values, got 3 (Integer)");
+  }
+
+  @Test
+  void optionalSection_absent_isEmptyWithPath() {
+    Params val = top.optionalSection("VAL");
+    assertThat(val.path("INTERVAL")).isEqualTo("VAL.INTERVAL");
+    assertThat(val.optionalLong("INTERVAL", 7)).isEqualTo(7);
+  }
+
+  @Test
+  void requireOnly_unknownKey_throwsBeforeReads() {
+    Params train = Params.of("TRAIN", Map.of("NUM_ITERATION", 5));
+    assertThatThrownBy(() -> train.requireOnly("NUM_ITERATIONS", "NUM_EPOCHS"))
+        .hasMessage(
+            "Unknown parameter \"NUM_ITERATION\" at TRAIN.NUM_ITERATION; accepted are"
+                + " [NUM_ITERATIONS, NUM_EPOCHS]. Did you mean \"NUM_ITERATIONS\"?");
+  }
+
+  @Test
+  void requiredString_list_throwsWrongType() {
+    Params p = Params.of("MODEL", Map.of("NAME", new java.util.ArrayList<>(List.of("MLP"))));
+    assertThatThrownBy(() -> p.requiredString("NAME"))
+        .hasMessage("MODEL.NAME must be a text value, got [MLP] (ArrayList)");
+  }
+
+  @Test
+  void optionalString_number_isItsText() {
+    Params p = Params.of("DATA.PARAM", Map.of("label", 4));
+    assertThat(p.optionalString("label", "-1")).isEqualTo("4");
+    assertThat(p.optionalString("other", "-1")).isEqualTo("-1");
+  }
+}
