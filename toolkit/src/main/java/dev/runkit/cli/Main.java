@@ -13,6 +13,9 @@ import java.util.Map;
  * Command} class and one line in {@link #VERBS}.
  *
  * <pre>{@code
+ * runkit train CONFIG [--set KEY=VALUE ...]   # a run directory with history, plots, checkpoints
+ * runkit resume RUN_DIR                        # continue from its latest checkpoint
+ * runkit schedule CONFIG --steps N --png FILE  # plot the configured schedule
  * runkit kernel install            # Jupyter kernelspec with RunKit on the classpath
  * runkit kernel install --dry-run  # print it instead
  * }</pre>
@@ -22,6 +25,9 @@ public final class Main {
   private static final Map<String, Command> VERBS = new LinkedHashMap<>();
 
   static {
+    VERBS.put("train", new TrainCommand());
+    VERBS.put("resume", new ResumeCommand());
+    VERBS.put("schedule", new ScheduleCommand());
     VERBS.put("kernel", new KernelCommand());
   }
 

@@ -9,25 +9,16 @@ import java.util.List;
  * {@code resume RUN_DIR [--quiet]}: continues a run from its newest checkpoint with the config it
  * was started with, exactly where it stopped, and rewrites its history.
  */
-public final class ResumeCommand {
+public final class ResumeCommand implements Command {
 
   static final String USAGE = "resume RUN_DIR [--quiet]";
-
-  /**
-   * Runs the verb with the standard streams.
-   *
-   * @param args the arguments after the verb
-   * @return the exit status: 0 success, 1 the run failed, 2 bad input
-   */
-  public static int run(String[] args) {
-    return new ResumeCommand().run(List.of(args), System.out, System.err);
-  }
 
   /**
    * Returns a one-line description.
    *
    * @return the summary
    */
+  @Override
   public String summary() {
     return "continue a run from its newest checkpoint";
   }
@@ -40,6 +31,7 @@ public final class ResumeCommand {
    * @param err where problems go
    * @return the exit status: 0 success, 1 the run failed, 2 bad input
    */
+  @Override
   public int run(List<String> args, PrintStream out, PrintStream err) {
     return Verbs.guard(
         "resume",

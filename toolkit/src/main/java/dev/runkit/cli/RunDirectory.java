@@ -5,6 +5,7 @@ import dev.runkit.RunResult;
 import dev.runkit.Runner;
 import dev.runkit.config.ConfigFiles;
 import dev.runkit.config.RunConfig;
+import dev.runkit.notebook.Charts;
 import dev.runkit.run.StopReason;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -43,18 +44,46 @@ public final class RunDirectory {
     if (Files.exists(dir) && !Files.isDirectory(dir)) {
       throw new IllegalArgumentException("RUN_DIR " + dir + " is a file, not a directory");
     }
+    String held = heldRunFile(dir);
+    if (held != null) {
+      throw new IllegalArgumentException(
+          "RUN_DIR "
+              + dir
+              + " already holds a run ("
+              + held
+              + "); continue it with `resume "
+              + dir
+              + "` or choose another RUN_DIR (e.g. --set RUN_DIR=runs/new)");
+    }
+  }
+
+  /**
+   * Returns the directory itself when it holds no run, else the first free of {@code dir-2}, {@code
+   * dir-3}, ... so that a default run directory never overwrites an earlier run.
+   *
+   * @param dir the preferred run directory
+   * @return a directory that holds no run
+   */
+  public static Path firstFree(Path dir) {
+    Path candidate = dir;
+    for (int i = 2; holdsRun(candidate); i++) {
+      candidate = dir.resolveSibling(dir.getFileName() + "-" + i);
+    }
+    return candidate;
+  }
+
+  private static boolean holdsRun(Path dir) {
+    return (Files.exists(dir) && !Files.isDirectory(dir)) || heldRunFile(dir) != null;
+  }
+
+  /** Returns the first run file found in a directory, or null when it holds none. */
+  private static String heldRunFile(Path dir) {
     for (String name : List.of(CONFIG, HISTORY, RunConfig.CHECKPOINTS)) {
       if (Files.exists(dir.resolve(name))) {
-        throw new IllegalArgumentException(
-            "RUN_DIR "
-                + dir
-                + " already holds a run ("
-                + name
-                + "); continue it with `resume "
-                + dir
-                + "` or choose another RUN_DIR (e.g. --set RUN_DIR=runs/new)");
+        return name;
       }
     }
+    return null;
   }
 
   /**
@@ -188,15 +217,24 @@ public final class RunDirectory {
   }
 
   /**
-   * Hook for the curve and learning-rate plots of a run ({@code curves.png}, {@code lr.png}); the
-   * charts come from {@code dev.runkit.notebook.Charts}, wired in when that package is merged.
+   * Writes the plots of a run: {@code curves.png} (loss curves with the learning rate on a second
+   * axis) and, when the run measured more than the loss, {@code metrics.png}.
    *
    * @param result the run
    * @param dir the run directory
    */
   static void writePlots(RunResult result, Path dir) {
-    // HOOK(lead): BitmapEncoder.saveBitmap(Charts.curves(result.history()), dir/curves, PNG) and
-    // the lr curve, once dev.runkit.notebook.Charts is on this branch.
+    Table history = result.history();
+    Charts.writePng(Charts.curves(history), dir.resolve("curves.png"));
+    List<String> others =
+        history.stringColumn("metric").unique().asList().stream()
+            .filter(m -> !m.equals("loss"))
+            .sorted()
+            .toList();
+    if (!others.isEmpty()) {
+      Charts.writePng(
+          Charts.curves(history, others.toArray(String[]::new)), dir.resolve("metrics.png"));
+    }
   }
 
   private static String summary(RunResult r, Path dir) {

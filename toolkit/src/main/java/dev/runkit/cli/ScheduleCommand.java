@@ -1,6 +1,7 @@
 package dev.runkit.cli;
 
 import dev.runkit.config.RunConfig;
+import dev.runkit.notebook.Charts;
 import dev.runkit.schedule.Schedule;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -13,26 +14,17 @@ import tech.tablesaw.api.Table;
  * learning rate a config's optimizer and {@code TRAIN.LR_SCHEDULER} give at each step, as a table
  * on the console (21 evenly spaced steps) and, when asked, every step as CSV or a PNG chart.
  */
-public final class ScheduleCommand {
+public final class ScheduleCommand implements Command {
 
   static final String USAGE =
       "schedule CONFIG [--steps N] [--csv FILE] [--png FILE] [--set KEY=VALUE ...]";
-
-  /**
-   * Runs the verb with the standard streams.
-   *
-   * @param args the arguments after the verb
-   * @return the exit status: 0 success, 2 bad input
-   */
-  public static int run(String[] args) {
-    return new ScheduleCommand().run(List.of(args), System.out, System.err);
-  }
 
   /**
    * Returns a one-line description.
    *
    * @return the summary
    */
+  @Override
   public String summary() {
     return "tabulate or plot the learning-rate schedule of a config";
   }
@@ -45,6 +37,7 @@ public final class ScheduleCommand {
    * @param err where problems go
    * @return the exit status: 0 success, 2 bad input
    */
+  @Override
   public int run(List<String> args, PrintStream out, PrintStream err) {
     return Verbs.guard(
         "schedule",
@@ -85,14 +78,7 @@ public final class ScheduleCommand {
     table.write().csv(file.toFile());
   }
 
-  /**
-   * Hook for the PNG chart of a schedule, to be wired to {@code dev.runkit.notebook.Charts} when
-   * that package is merged.
-   */
   private static void writePng(Schedule schedule, long steps, Path file) {
-    // HOOK(lead): BitmapEncoder.saveBitmap(Charts.schedule(schedule, steps), file, PNG)
-    throw new IllegalArgumentException(
-        "--png needs the charts of dev.runkit.notebook, not in this build yet; use --csv "
-            + file.toString().replaceFirst("\\.png$", ".csv"));
+    Charts.writePng(Charts.schedule(schedule, steps), file);
   }
 }

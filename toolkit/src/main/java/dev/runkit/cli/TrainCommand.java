@@ -13,25 +13,16 @@ import java.util.List;
  * config creates nothing; an existing run is never overwritten. With {@code --check} it only checks
  * and prints the resolved config.
  */
-public final class TrainCommand {
+public final class TrainCommand implements Command {
 
   static final String USAGE = "train CONFIG [--set KEY=VALUE ...] [--quiet] [--check]";
-
-  /**
-   * Runs the verb with the standard streams.
-   *
-   * @param args the arguments after the verb
-   * @return the exit status: 0 success, 1 the run failed, 2 bad input
-   */
-  public static int run(String[] args) {
-    return new TrainCommand().run(List.of(args), System.out, System.err);
-  }
 
   /**
    * Returns a one-line description.
    *
    * @return the summary
    */
+  @Override
   public String summary() {
     return "train a model from a YAML or JSON config into its run directory";
   }
@@ -44,6 +35,7 @@ public final class TrainCommand {
    * @param err where problems go
    * @return the exit status: 0 success, 1 the run failed, 2 bad input
    */
+  @Override
   public int run(List<String> args, PrintStream out, PrintStream err) {
     return Verbs.guard(
         "train",
@@ -55,6 +47,9 @@ public final class TrainCommand {
           if (a.flags.contains("--check")) {
             out.print(ConfigFiles.toYaml(config.resolved()));
             return 0;
+          }
+          if (!config.runDirGiven()) {
+            config = config.withRunDir(RunDirectory.firstFree(config.runDir()));
           }
           RunDirectory.requireFree(config.runDir());
           boolean existed = Files.exists(config.runDir());

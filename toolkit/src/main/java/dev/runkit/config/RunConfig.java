@@ -83,6 +83,7 @@ public final class RunConfig {
 
   private final Map<String, Object> resolved;
   private final Path runDir;
+  private final boolean runDirGiven;
   private final long seed;
   private final SplitData data;
   private final int batchSize;
@@ -153,6 +154,7 @@ public final class RunConfig {
     if (top.has("DESCRIPTION")) {
       top.requiredString("DESCRIPTION");
     }
+    runDirGiven = top.has("RUN_DIR");
     runDir = Path.of(top.optionalString("RUN_DIR", "runs/" + name)).toAbsolutePath().normalize();
     resolved.put("RUN_DIR", runDir.toString());
 
@@ -501,6 +503,16 @@ public final class RunConfig {
    */
   public Path runDir() {
     return runDir;
+  }
+
+  /**
+   * Tells whether the config names its {@code RUN_DIR}; when it does not, the command line may pick
+   * a free sibling of the default ({@code runs/<name>-2}, ...) rather than refuse an occupied one.
+   *
+   * @return true when {@code RUN_DIR} was written in the config or with {@code --set}
+   */
+  public boolean runDirGiven() {
+    return runDirGiven;
   }
 
   /**

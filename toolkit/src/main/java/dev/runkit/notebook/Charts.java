@@ -4,6 +4,10 @@ import dev.runkit.registry.Names;
 import dev.runkit.schedule.Schedule;
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,6 +18,7 @@ import org.knowm.xchart.AnnotationTextPanel;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.internal.chartpart.Chart;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import tech.tablesaw.api.Table;
@@ -190,6 +195,27 @@ public final class Charts {
       }
     }
     return widenFlatAxes(chart);
+  }
+
+  /**
+   * Writes a chart to a PNG file, creating its folder, for scripts and the command line.
+   *
+   * @param chart the chart
+   * @param file the file to write
+   * @return the file
+   * @throws UncheckedIOException if the file cannot be written
+   */
+  public static Path writePng(Chart<?, ?> chart, Path file) {
+    try {
+      Path parent = file.toAbsolutePath().getParent();
+      if (parent != null) {
+        Files.createDirectories(parent);
+      }
+      Files.write(file, Show.png(chart));
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
+    }
   }
 
   /**

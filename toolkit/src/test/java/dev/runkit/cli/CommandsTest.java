@@ -143,6 +143,18 @@ class CommandsTest {
   }
 
   @Test
+  void firstFree_defaultDirHoldsRuns_picksNextFreeSibling() throws Exception {
+    Path base = tmp.resolve("digits");
+    assertThat(RunDirectory.firstFree(base)).isEqualTo(base);
+    Files.createDirectories(base.resolve("checkpoints"));
+    Files.createDirectories(tmp.resolve("digits-2"));
+    Files.writeString(tmp.resolve("digits-2").resolve("history.csv"), "x");
+    Files.createDirectories(tmp.resolve("digits-3"));
+
+    assertThat(RunDirectory.firstFree(base)).isEqualTo(tmp.resolve("digits-3"));
+  }
+
+  @Test
   void train_unknownOption_namesNearest() {
     assertThat(train(config("digits-mlp.yaml"), "--sett", "A=1")).isEqualTo(2);
     assertThat(err())
@@ -300,7 +312,8 @@ class CommandsTest {
 
   @Test
   void cli_unknownVerb_exitsTwo() {
-    assertThat(RunKitCli.run(new String[] {"trian"})).isEqualTo(2);
+    assertThat(Main.run(List.of("trian"), stream(out), stream(err))).isEqualTo(2);
+    assertThat(err()).contains("Unknown command \"trian\"").contains("Did you mean \"train\"?");
   }
 
   private static double firstTrainLoss(List<String> history) {
