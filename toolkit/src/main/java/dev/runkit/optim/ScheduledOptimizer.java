@@ -197,7 +197,13 @@ public abstract class ScheduledOptimizer extends Optimizer implements AutoClosea
    * @return a snapshot detached from native memory
    */
   public OptimizerState exportState() {
-    Map<String, ParamState> out = new LinkedHashMap<>(pending);
+    Map<String, ParamState> out = new LinkedHashMap<>();
+    pending.forEach(
+        (name, saved) -> {
+          if (!slots.containsKey(name)) {
+            out.put(name, saved);
+          }
+        });
     for (Slot slot : slots.values()) {
       if (!slot.primary) {
         continue;
@@ -276,10 +282,8 @@ public abstract class ScheduledOptimizer extends Optimizer implements AutoClosea
     Slot created = new Slot(name, device, primary, lrMult, decay, manager);
     ParamState saved = pending.get(name);
     if (saved != null) {
+      // kept in pending: a copy of the weight on another device restores from it too
       created.restore(saved, weight);
-      if (primary) {
-        pending.remove(name);
-      }
     }
     slots.put(key, created);
     return created;
