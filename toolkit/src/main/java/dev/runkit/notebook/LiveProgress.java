@@ -5,7 +5,6 @@ import dev.runkit.run.ProgressListener;
 import dev.runkit.run.ProgressListenerProvider;
 import dev.runkit.run.StopReason;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import tech.tablesaw.api.DoubleColumn;
@@ -39,7 +38,7 @@ public final class LiveProgress implements ProgressListener {
   private final DoubleColumn elapsed = DoubleColumn.create("elapsed");
   private final Table history =
       Table.create("training", iteration, phase, metric, value, lr, elapsed);
-  private final Map<String, Double> lastShown = new HashMap<>();
+  private double lastLr = Double.NaN;
   private long startNanos = System.nanoTime();
 
   private LiveProgress(LiveDisplay live) {
@@ -75,24 +74,38 @@ public final class LiveProgress implements ProgressListener {
 
   @Override
   public void onProgress(Progress p) {
-    double seconds = (System.nanoTime() - startNanos) / 1e9;
+    double seconds = seconds();
     for (Map.Entry<String, Double> e : p.latest().entrySet()) {
       String key = e.getKey();
-      double v = e.getValue() == null ? Double.NaN : e.getValue();
-      int slash = key.indexOf('/');
-      String ph = slash < 0 ? "train" : key.substring(0, slash);
-      Double before = lastShown.put(key, v);
-      if (!ph.equals("train") && before != null && Double.compare(before, v) == 0) {
-        continue; // a validation value repeats in every report until the next validation
+      // validation and test values come with their own iteration, through onEvaluation
+      if (key.startsWith("train/")) {
+        append(p.iteration(), "train", key.substring(6), e.getValue(), p.lr(), seconds);
       }
-      iteration.append(p.iteration());
-      phase.append(ph);
-      metric.append(slash < 0 ? key : key.substring(slash + 1));
-      value.append(v);
-      lr.append(p.lr());
-      elapsed.append(seconds);
+    }
+    lastLr = p.lr();
+    live.offer(history);
+  }
+
+  @Override
+  public void onEvaluation(long at, String phaseName, Map<String, Double> values) {
+    double seconds = seconds();
+    for (Map.Entry<String, Double> e : values.entrySet()) {
+      append(at, phaseName, e.getKey(), e.getValue(), lastLr, seconds);
     }
     live.offer(history);
+  }
+
+  private double seconds() {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+
+  private void append(long at, String ph, String name, Double v, double rate, double seconds) {
+    iteration.append(at);
+    phase.append(ph);
+    metric.append(name);
+    value.append(v == null ? Double.NaN : v);
+    lr.append(rate);
+    elapsed.append(seconds);
   }
 
   @Override
