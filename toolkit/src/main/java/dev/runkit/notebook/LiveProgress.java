@@ -5,8 +5,13 @@ import dev.runkit.run.ProgressListener;
 import dev.runkit.run.ProgressListenerProvider;
 import dev.runkit.run.StopReason;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.StringColumn;
@@ -41,8 +46,14 @@ public final class LiveProgress implements ProgressListener {
   private double lastLr = Double.NaN;
   private long startNanos = System.nanoTime();
 
-  private LiveProgress(LiveDisplay live) {
+  private final long minNanos;
+  private ExecutorService worker;
+  private Future<?> pending;
+  private long lastSubmit = Long.MIN_VALUE;
+
+  private LiveProgress(LiveDisplay live, Duration minInterval) {
     this.live = live;
+    this.minNanos = minInterval.toNanos();
   }
 
   /**
@@ -52,7 +63,7 @@ public final class LiveProgress implements ProgressListener {
    * @return the listener
    */
   public static LiveProgress create() {
-    return new LiveProgress(LiveDisplay.create());
+    return create(Duration.ofMillis(250), Duration.ofSeconds(2));
   }
 
   /**
@@ -64,12 +75,40 @@ public final class LiveProgress implements ProgressListener {
    * @throws IllegalArgumentException if an interval is negative
    */
   public static LiveProgress create(Duration minInterval, Duration chartInterval) {
-    return new LiveProgress(LiveDisplay.create(minInterval, chartInterval));
+    return new LiveProgress(LiveDisplay.create(minInterval, chartInterval), minInterval);
   }
 
   @Override
   public void onStart(long total) {
     startNanos = System.nanoTime();
+    lastSubmit = Long.MIN_VALUE;
+    pending = null;
+    worker =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "runkit-live-progress");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /**
+   * Hands a copy of the history to the drawing thread when an update is due and the previous one is
+   * done: the training thread only appends rows and, a few times a second, copies the table.
+   */
+  private void offer() {
+    long now = System.nanoTime();
+    if (worker == null) {
+      live.offer(history); // used without onStart: draw here
+      return;
+    }
+    if ((pending != null && !pending.isDone())
+        || (lastSubmit != Long.MIN_VALUE && now - lastSubmit < minNanos)) {
+      return;
+    }
+    lastSubmit = now;
+    Table snapshot = history.copy();
+    pending = worker.submit(() -> live.offer(snapshot));
   }
 
   @Override
@@ -83,7 +122,15 @@ public final class LiveProgress implements ProgressListener {
       }
     }
     lastLr = p.lr();
-    live.offer(history);
+    live.note(
+        String.format(
+            Locale.ROOT,
+            "iteration %d of %d, %.1f it/s, %d live updates",
+            p.iteration(),
+            p.total(),
+            p.iterationsPerSecond(),
+            live.updates() + 1));
+    offer();
   }
 
   @Override
@@ -92,7 +139,7 @@ public final class LiveProgress implements ProgressListener {
     for (Map.Entry<String, Double> e : values.entrySet()) {
       append(at, phaseName, e.getKey(), e.getValue(), lastLr, seconds);
     }
-    live.offer(history);
+    offer();
   }
 
   private double seconds() {
@@ -110,6 +157,18 @@ public final class LiveProgress implements ProgressListener {
 
   @Override
   public void onEnd(StopReason reason, String message) {
+    if (worker != null) {
+      // the final state must be on screen when fit() returns, after any update still drawing
+      worker.shutdown();
+      try {
+        worker.awaitTermination(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      worker = null;
+    }
+    live.note(
+        "stopped: " + reason + " (" + message + "), " + (live.updates() + 1) + " live updates");
     live.finish(history);
   }
 

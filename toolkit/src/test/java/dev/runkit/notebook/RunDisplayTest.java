@@ -206,7 +206,10 @@ class RunDisplayTest {
     String id = kernel.displayed.get(0).displayId;
     assertThat(kernel.updated).isNotEmpty().allMatch(d -> id.equals(d.displayId));
     String last = (String) kernel.updated.get(kernel.updated.size() - 1).data.get("text/html");
-    assertThat(last).contains("<table", "validation", ">60<", "data:image/png;base64,");
+    assertThat(last)
+        .contains("<table", "validation", ">60<", "data:image/png;base64,")
+        .contains("stopped: COMPLETED (60 iterations done), " + (kernel.updated.size() + 1))
+        .contains(" live updates");
   }
 
   @Test
