@@ -5,6 +5,7 @@ import dev.runkit.run.ProgressListener;
 import dev.runkit.run.ProgressListenerProvider;
 import dev.runkit.run.StopReason;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -35,14 +36,15 @@ import tech.tablesaw.api.Table;
 public final class LiveProgress implements ProgressListener {
 
   private final LiveDisplay live;
-  private final LongColumn iteration = LongColumn.create("iteration");
-  private final StringColumn phase = StringColumn.create("phase");
-  private final StringColumn metric = StringColumn.create("metric");
-  private final DoubleColumn value = DoubleColumn.create("value");
-  private final DoubleColumn lr = DoubleColumn.create("lr");
-  private final DoubleColumn elapsed = DoubleColumn.create("elapsed");
-  private final Table history =
-      Table.create("training", iteration, phase, metric, value, lr, elapsed);
+  // append-only rows: an array is never written below the row count handed to the drawing thread,
+  // and growing replaces it, so that thread reads a consistent prefix without locks or copies
+  private long[] iteration = new long[256];
+  private String[] phase = new String[256];
+  private String[] metric = new String[256];
+  private double[] value = new double[256];
+  private double[] lr = new double[256];
+  private double[] elapsed = new double[256];
+  private int rows;
   private double lastLr = Double.NaN;
   private long startNanos = System.nanoTime();
 
@@ -99,7 +101,7 @@ public final class LiveProgress implements ProgressListener {
   private void offer() {
     long now = System.nanoTime();
     if (worker == null) {
-      live.offer(history); // used without onStart: draw here
+      live.offer(current()); // used without onStart: draw here
       return;
     }
     if ((pending != null && !pending.isDone())
@@ -107,8 +109,14 @@ public final class LiveProgress implements ProgressListener {
       return;
     }
     lastSubmit = now;
-    Table snapshot = history.copy();
-    pending = worker.submit(() -> live.offer(snapshot));
+    int n = rows;
+    long[] it = iteration;
+    String[] ph = phase;
+    String[] me = metric;
+    double[] va = value;
+    double[] rate = lr;
+    double[] el = elapsed;
+    pending = worker.submit(() -> live.offer(table(n, it, ph, me, va, rate, el)));
   }
 
   @Override
@@ -147,12 +155,39 @@ public final class LiveProgress implements ProgressListener {
   }
 
   private void append(long at, String ph, String name, Double v, double rate, double seconds) {
-    iteration.append(at);
-    phase.append(ph);
-    metric.append(name);
-    value.append(v == null ? Double.NaN : v);
-    lr.append(rate);
-    elapsed.append(seconds);
+    if (rows == iteration.length) {
+      int n = rows * 2;
+      iteration = Arrays.copyOf(iteration, n);
+      phase = Arrays.copyOf(phase, n);
+      metric = Arrays.copyOf(metric, n);
+      value = Arrays.copyOf(value, n);
+      lr = Arrays.copyOf(lr, n);
+      elapsed = Arrays.copyOf(elapsed, n);
+    }
+    iteration[rows] = at;
+    phase[rows] = ph;
+    metric[rows] = name;
+    value[rows] = v == null ? Double.NaN : v;
+    lr[rows] = rate;
+    elapsed[rows] = seconds;
+    rows++;
+  }
+
+  /** The rows so far as a history table; the arrays are read, never written, from here. */
+  private static Table table(
+      int n, long[] it, String[] ph, String[] me, double[] va, double[] rate, double[] el) {
+    return Table.create(
+        "training",
+        LongColumn.create("iteration", Arrays.copyOf(it, n)),
+        StringColumn.create("phase", Arrays.copyOf(ph, n)),
+        StringColumn.create("metric", Arrays.copyOf(me, n)),
+        DoubleColumn.create("value", Arrays.copyOf(va, n)),
+        DoubleColumn.create("lr", Arrays.copyOf(rate, n)),
+        DoubleColumn.create("elapsed", Arrays.copyOf(el, n)));
+  }
+
+  private Table current() {
+    return table(rows, iteration, phase, metric, value, lr, elapsed);
   }
 
   @Override
@@ -169,7 +204,7 @@ public final class LiveProgress implements ProgressListener {
     }
     live.note(
         "stopped: " + reason + " (" + message + "), " + (live.updates() + 1) + " live updates");
-    live.finish(history);
+    live.finish(current());
   }
 
   /**
@@ -197,7 +232,7 @@ public final class LiveProgress implements ProgressListener {
    * @return a copy
    */
   public Table history() {
-    return history.copy();
+    return current();
   }
 
   /**
