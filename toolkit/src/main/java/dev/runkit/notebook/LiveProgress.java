@@ -46,6 +46,7 @@ public final class LiveProgress implements ProgressListener {
   private double[] elapsed = new double[256];
   private int rows;
   private double lastLr = Double.NaN;
+  private Progress lastProgress;
   private long startNanos = System.nanoTime();
 
   private final long minNanos;
@@ -109,6 +110,18 @@ public final class LiveProgress implements ProgressListener {
       return;
     }
     lastSubmit = now;
+    Progress p = lastProgress;
+    if (p != null) {
+      // formatted only when an update is due: most reports pass here without drawing anything
+      live.note(
+          String.format(
+              Locale.ROOT,
+              "iteration %d of %d, %.1f it/s, %d live updates",
+              p.iteration(),
+              p.total(),
+              p.iterationsPerSecond(),
+              live.updates() + 1));
+    }
     int n = rows;
     long[] it = iteration;
     String[] ph = phase;
@@ -130,14 +143,7 @@ public final class LiveProgress implements ProgressListener {
       }
     }
     lastLr = p.lr();
-    live.note(
-        String.format(
-            Locale.ROOT,
-            "iteration %d of %d, %.1f it/s, %d live updates",
-            p.iteration(),
-            p.total(),
-            p.iterationsPerSecond(),
-            live.updates() + 1));
+    lastProgress = p;
     offer();
   }
 
