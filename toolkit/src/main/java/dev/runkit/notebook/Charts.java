@@ -407,6 +407,18 @@ public final class Charts {
     XYSeries lossSeries = addLine(chart, "loss", x, raw, 0, options);
     lossSeries.setLineColor(new Color(170, 190, 220));
     addLine(chart, "smoothed loss", x, java.util.Arrays.copyOf(smoothed, n), 0, options);
+    // the loss explodes at the end of a search: scale the axis to the curve before its last five
+    // points (the part fastai plots; the top from the smoothed loss), so the descent stays readable
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < Math.max(Math.min(3, n), n - 5); i++) {
+      lo = Math.min(lo, Double.isNaN(raw[i]) ? smoothed[i] : Math.min(raw[i], smoothed[i]));
+      hi = Math.max(hi, smoothed[i]);
+    }
+    double span = hi > lo ? hi - lo : Math.max(Math.abs(hi), 1) * 0.1;
+    chart.getStyler().setYAxisMin(lo - 0.1 * span);
+    chart.getStyler().setYAxisMax(hi + 0.25 * span);
+    chart.getStyler().setYAxisDecimalPattern(decimalPattern(lo, hi));
     mark(chart, "valley", result.valleyIndex(), lrs, smoothed, SeriesMarkers.CIRCLE);
     mark(chart, "steepest", result.steepestIndex(), lrs, smoothed, SeriesMarkers.DIAMOND);
     if (result.valleyIndex().isEmpty()) {

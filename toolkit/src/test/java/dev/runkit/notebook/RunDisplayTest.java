@@ -142,6 +142,9 @@ class RunDisplayTest {
     assertThat(chart.getSeriesMap().get(valley).getXData()[0])
         .isEqualTo(finder.valley().getAsDouble());
     assertThat(chart.getStyler().isXAxisLogarithmic()).isTrue();
+    // the axis fits the descent; the divergence at the end runs off the top
+    double top = java.util.Arrays.stream(finder.smoothed()).max().getAsDouble();
+    assertThat(chart.getStyler().getYAxisMax()).isLessThan(top).isGreaterThan(finder.smoothed()[0]);
     BufferedImage image = decode(Show.png(chart));
     assertThat(image.getWidth()).isEqualTo(800);
     assertThat(image.getHeight()).isEqualTo(450);
