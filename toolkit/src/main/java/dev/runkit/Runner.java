@@ -11,13 +11,15 @@ import dev.runkit.optim.OptimizerSpec;
 import dev.runkit.optim.ScheduledOptimizer;
 import dev.runkit.run.Callback;
 import dev.runkit.run.Checkpoints;
-import dev.runkit.run.ConsoleProgress;
 import dev.runkit.run.Devices;
 import dev.runkit.run.EarlyStopping;
+import dev.runkit.run.LrFinder;
+import dev.runkit.run.LrFinderResult;
 import dev.runkit.run.Metric;
 import dev.runkit.run.Monitor;
 import dev.runkit.run.NonFinitePolicy;
 import dev.runkit.run.ProgressListener;
+import dev.runkit.run.ProgressListeners;
 import dev.runkit.run.RunSettings;
 import dev.runkit.run.TrainingLoop;
 import dev.runkit.schedule.Schedule;
@@ -77,7 +79,7 @@ public final class Runner {
   private NonFinitePolicy nonFinite = NonFinitePolicy.STOP;
   private GradientClipping gradientClip;
   private final List<Callback> callbacks = new ArrayList<>();
-  private ProgressListener progress = ConsoleProgress.stdout();
+  private ProgressListener progress;
   private boolean fitted;
 
   private Runner(Model model) {
@@ -485,7 +487,9 @@ public final class Runner {
   }
 
   /**
-   * Sends progress to a listener instead of the console line.
+   * Sends progress to a listener instead of the default: without this call, a fit shows live
+   * progress in a notebook display when it runs inside a Java kernel and the console line elsewhere
+   * (see {@link ProgressListeners#automatic()}).
    *
    * @param listener the listener (a notebook display, a logger)
    * @return this runner
@@ -505,6 +509,82 @@ public final class Runner {
     once("progress");
     this.progress = null;
     return this;
+  }
+
+  /**
+   * Runs the learning-rate range test with the default range (1e-7 to 10, 100 steps) on this
+   * runner's model, loss, training data and optimizer, then puts the parameters back; the runner
+   * stays unused, so {@link #fit()} may follow.
+   *
+   * <pre>{@code
+   * Runner runner = Runner.with(model).loss(loss).data(train).optimizer(Optimizers.sgd().lr(0.1));
+   * LrFinderResult f = runner.lrFinder();
+   * Show.chart(Charts.lrFinder(f));
+   * }</pre>
+   *
+   * @return the curve and the suggested learning rates
+   * @throws IllegalArgumentException for a missing loss, data or optimizer, or a DJL optimizer
+   */
+  public LrFinderResult lrFinder() {
+    return lrFinder(LrFinder.defaults());
+  }
+
+  /**
+   * Runs the learning-rate range test with chosen settings; see {@link #lrFinder()}. Validation,
+   * test, checkpoints, early stopping, resume and metrics are left out of the search; the optimizer
+   * runs as a fresh copy (its own state is untouched), following the ramp instead of any schedule.
+   *
+   * @param finder the range, steps, smoothing and divergence factor
+   * @return the curve and the suggested learning rates
+   * @throws IllegalArgumentException for a missing loss, data or optimizer, or a DJL optimizer
+   */
+  public LrFinderResult lrFinder(LrFinder finder) {
+    Objects.requireNonNull(finder, "finder");
+    if (fitted) {
+      throw new IllegalStateException("this Runner has already run fit(); make a new one");
+    }
+    require(loss != null, "loss is required: call loss(...), e.g. Loss.softmaxCrossEntropyLoss()");
+    require(
+        train != null, "training data is required: call data(train) or data(train, validation)");
+    require(optimizer != null, "optimizer is required: call optimizer(...)");
+    if (!(optimizer instanceof ScheduledOptimizer so)) {
+      throw new IllegalArgumentException(
+          "lrFinder needs a RunKit optimizer (dev.runkit.optim.Optimizers) to ramp the learning"
+              + " rate; "
+              + optimizer.getClass().getName()
+              + " takes its learning rate from its own DJL Tracker");
+    }
+    try (ScheduledOptimizer ramp = so.withSchedule(finder.schedule())) {
+      RunSettings settings =
+          new RunSettings(
+              model,
+              loss,
+              train,
+              null,
+              null,
+              ramp,
+              finder.steps(),
+              0,
+              batchSize,
+              0,
+              0,
+              1,
+              List.of(),
+              seed,
+              null,
+              null,
+              null,
+              null,
+              false,
+              fineTuneFrom,
+              fineTuneStrict,
+              accumulate,
+              NonFinitePolicy.STOP,
+              gradientClip,
+              List.of(),
+              null);
+      return finder.search(settings);
+    }
   }
 
   /**
@@ -581,7 +661,7 @@ public final class Runner {
             nonFinite,
             gradientClip,
             List.copyOf(callbacks),
-            progress);
+            set.contains("progress") ? progress : ProgressListeners.automatic());
     try {
       return new RunResult(TrainingLoop.run(settings), model);
     } finally {

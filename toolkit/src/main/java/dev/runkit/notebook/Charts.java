@@ -1,6 +1,8 @@
 package dev.runkit.notebook;
 
+import dev.runkit.RunResult;
 import dev.runkit.registry.Names;
+import dev.runkit.run.LrFinderResult;
 import dev.runkit.schedule.Schedule;
 import java.awt.BasicStroke;
 import java.awt.Color;
@@ -233,6 +235,45 @@ public final class Charts {
   }
 
   /**
+   * Plots a run's training curves: train and validation loss (or the chosen metrics) against the
+   * iteration, the learning rate on a second axis.
+   *
+   * <pre>{@code
+   * Show.chart(Charts.curves(result));               // loss
+   * Show.chart(Charts.curves(result, "accuracy"));   // a metric
+   * }</pre>
+   *
+   * @param result the result of {@code Runner.fit()}
+   * @param metrics the metrics to plot; none means "loss"
+   * @return the chart; an unknown metric name is written on it with the nearest known name
+   * @throws IllegalArgumentException if the result is null
+   */
+  public static XYChart curves(RunResult result, String... metrics) {
+    return curves(historyOf(result, "Charts.curves"), ChartOptions.defaults(), metrics);
+  }
+
+  /**
+   * Plots a run's training curves with chosen options.
+   *
+   * @param result the result of {@code Runner.fit()}
+   * @param options title, size, log scale
+   * @param metrics the metrics to plot; none means "loss"
+   * @return the chart
+   * @throws IllegalArgumentException if the result is null
+   */
+  public static XYChart curves(RunResult result, ChartOptions options, String... metrics) {
+    return curves(historyOf(result, "Charts.curves"), options, metrics);
+  }
+
+  /** The history of a run result, or a clear message for a null one. */
+  static Table historyOf(RunResult result, String caller) {
+    if (result == null) {
+      throw new IllegalArgumentException(caller + ": the run result is null");
+    }
+    return result.history();
+  }
+
+  /**
    * Plots training curves with chosen options.
    *
    * @param history the history in long format
@@ -307,6 +348,74 @@ public final class Charts {
       message(chart, String.join("\n", problems));
     }
     return widenFlatAxes(chart);
+  }
+
+  /**
+   * Plots an LR-finder curve: the loss and the smoothed loss against the learning rate (log axis),
+   * with the valley and steepest-descent suggestions marked and named in the legend.
+   *
+   * <pre>{@code
+   * Show.chart(Charts.lrFinder(runner.lrFinder()));
+   * }</pre>
+   *
+   * @param result the search result
+   * @return the chart; a search with no points gives a chart that says so
+   * @throws IllegalArgumentException if the result is null
+   */
+  public static XYChart lrFinder(LrFinderResult result) {
+    if (result == null) {
+      throw new IllegalArgumentException("Charts.lrFinder: the LR-finder result is null");
+    }
+    ChartOptions options = ChartOptions.defaults();
+    XYChart chart = newChart("LR finder", "learning rate", "training loss", options);
+    double[] lrs = result.lrs();
+    double[] losses = result.losses();
+    double[] smoothed = result.smoothed();
+    int n = 0;
+    while (n < lrs.length && lrs[n] > 0 && Double.isFinite(smoothed[n])) {
+      n++;
+    }
+    if (n == 0) {
+      return message(chart, "The LR finder recorded no finite loss: " + result.message());
+    }
+    chart.getStyler().setXAxisLogarithmic(true);
+    chart.getStyler().setXAxisDecimalPattern("0.#E0");
+    double[] x = java.util.Arrays.copyOf(lrs, n);
+    double[] raw = java.util.Arrays.copyOf(losses, n);
+    for (int i = 0; i < n; i++) {
+      raw[i] = Double.isFinite(raw[i]) ? raw[i] : Double.NaN;
+    }
+    XYSeries lossSeries = addLine(chart, "loss", x, raw, 0, options);
+    lossSeries.setLineColor(new Color(170, 190, 220));
+    addLine(chart, "smoothed loss", x, java.util.Arrays.copyOf(smoothed, n), 0, options);
+    mark(chart, "valley", result.valleyIndex(), lrs, smoothed, SeriesMarkers.CIRCLE);
+    mark(chart, "steepest", result.steepestIndex(), lrs, smoothed, SeriesMarkers.DIAMOND);
+    if (result.valleyIndex().isEmpty()) {
+      message(chart, "Too few points for a suggestion: " + result.message());
+    }
+    return chart;
+  }
+
+  private static void mark(
+      XYChart chart,
+      String label,
+      java.util.OptionalInt index,
+      double[] lrs,
+      double[] smoothed,
+      org.knowm.xchart.style.markers.Marker marker) {
+    if (index.isEmpty()) {
+      return;
+    }
+    int i = index.getAsInt();
+    XYSeries s =
+        chart.addSeries(
+            String.format(java.util.Locale.ROOT, "%s %.2g", label, lrs[i]),
+            new double[] {lrs[i]},
+            new double[] {smoothed[i]});
+    s.setMarker(marker);
+    s.setMarkerColor(label.equals("valley") ? new Color(200, 40, 40) : new Color(40, 140, 40));
+    s.setLineColor(new Color(0, 0, 0, 0));
+    chart.addAnnotation(new AnnotationLine(lrs[i], true, false));
   }
 
   /**

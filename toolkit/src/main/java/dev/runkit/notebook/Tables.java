@@ -1,5 +1,7 @@
 package dev.runkit.notebook;
 
+import dev.runkit.RunResult;
+import dev.runkit.run.LrFinderResult;
 import dev.runkit.schedule.Schedule;
 import dev.runkit.schedule.ScheduleSpec;
 import java.util.ArrayList;
@@ -122,6 +124,105 @@ public final class Tables {
       return "[" + String.join(", ", parts) + "]";
     }
     return String.valueOf(v);
+  }
+
+  /**
+   * Summarises an LR-finder search: the two suggested learning rates with their loss, the range and
+   * how the search ended.
+   *
+   * @param result the search result
+   * @return columns {@code item}, {@code lr}, {@code smoothed_loss}, {@code note}
+   * @throws IllegalArgumentException if the result is null
+   */
+  public static Table lrFinder(LrFinderResult result) {
+    if (result == null) {
+      throw new IllegalArgumentException("Tables.lrFinder: the LR-finder result is null");
+    }
+    StringColumn item = StringColumn.create("item");
+    DoubleColumn lr = DoubleColumn.create("lr");
+    DoubleColumn loss = DoubleColumn.create("smoothed_loss");
+    StringColumn note = StringColumn.create("note");
+    double[] lrs = result.lrs();
+    double[] smoothed = result.smoothed();
+    addSuggestion(
+        item,
+        lr,
+        loss,
+        note,
+        "valley",
+        result.valleyIndex(),
+        lrs,
+        smoothed,
+        "fastai's default: within the longest descent");
+    addSuggestion(
+        item,
+        lr,
+        loss,
+        note,
+        "steepest",
+        result.steepestIndex(),
+        lrs,
+        smoothed,
+        "steepest fall of the smoothed loss");
+    item.append("range");
+    lr.append(result.settings().start());
+    loss.appendMissing();
+    note.append(
+        "to "
+            + Formats.number(result.settings().end())
+            + ", "
+            + result.size()
+            + " of "
+            + result.settings().steps()
+            + " steps; "
+            + result.message());
+    return Table.create("LR finder", item, lr, loss, note);
+  }
+
+  private static void addSuggestion(
+      StringColumn item,
+      DoubleColumn lr,
+      DoubleColumn loss,
+      StringColumn note,
+      String name,
+      java.util.OptionalInt index,
+      double[] lrs,
+      double[] smoothed,
+      String meaning) {
+    item.append(name);
+    if (index.isPresent()) {
+      lr.append(lrs[index.getAsInt()]);
+      loss.append(smoothed[index.getAsInt()]);
+      note.append(meaning);
+    } else {
+      lr.appendMissing();
+      loss.appendMissing();
+      note.append("no suggestion: fewer than three finite points");
+    }
+  }
+
+  /**
+   * Summarises a run per validation interval, as {@link #historySummary(Table)} does for its
+   * history.
+   *
+   * @param result the result of {@code Runner.fit()}
+   * @return one row per validation
+   * @throws IllegalArgumentException if the result is null
+   */
+  public static Table historySummary(RunResult result) {
+    return historySummary(Charts.historyOf(result, "Tables.historySummary"));
+  }
+
+  /**
+   * Lists the final value of every phase and metric of a run, as {@link #finalMetrics(Table)} does
+   * for its history.
+   *
+   * @param result the result of {@code Runner.fit()}
+   * @return one row per phase and metric
+   * @throws IllegalArgumentException if the result is null
+   */
+  public static Table finalMetrics(RunResult result) {
+    return finalMetrics(Charts.historyOf(result, "Tables.finalMetrics"));
   }
 
   /**
