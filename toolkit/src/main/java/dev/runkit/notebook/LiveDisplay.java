@@ -13,8 +13,9 @@ import tech.tablesaw.api.Table;
  * training curves, from a history table in long format (columns {@code iteration}, {@code phase},
  * {@code metric}, {@code value}, optional {@code lr}, {@code elapsed}). Updates are throttled (the
  * table at most every {@code minInterval}, the chart, which costs more to draw, at most every
- * {@code chartInterval}), so a training loop may offer every iteration. Outside a kernel each shown
- * update is one console line, and {@link #finish} prints the table and writes the chart.
+ * {@code chartInterval}, or 49 times the last redraw's cost when that is longer, so drawing takes
+ * at most 2% of the time), so a training loop may offer every iteration. Outside a kernel each
+ * shown update is one console line, and {@link #finish} prints the table and writes the chart.
  *
  * <pre>{@code
  * LiveDisplay live = LiveDisplay.create();
@@ -33,6 +34,8 @@ public final class LiveDisplay {
   private long lastShown = Long.MIN_VALUE;
   private long lastChart = Long.MIN_VALUE;
   private String chartHtml = "";
+  private long chartCost;
+  private volatile String note = "";
   private int updates;
 
   LiveDisplay(Duration minInterval, Duration chartInterval, LongSupplier clock) {
@@ -95,6 +98,15 @@ public final class LiveDisplay {
   }
 
   /**
+   * Sets a line shown under the table from the next update on (e.g. the iteration and speed).
+   *
+   * @param text the line; empty for none
+   */
+  public void note(String text) {
+    note = text == null ? "" : text;
+  }
+
+  /**
    * Returns how many updates were shown.
    *
    * @return the count
@@ -119,7 +131,9 @@ public final class LiveDisplay {
       display.text(consoleLine(history));
       return;
     }
-    boolean redraw = last || lastChart == Long.MIN_VALUE || now - lastChart >= chartNanos;
+    // a redraw is due after chartInterval, or later when drawing is slow: at most 2% of the time
+    long wait = Math.max(chartNanos, 49 * chartCost);
+    boolean redraw = last || lastChart == Long.MIN_VALUE || now - lastChart >= wait;
     Show.emit(
         display.id(),
         updates > 1,
@@ -135,9 +149,11 @@ public final class LiveDisplay {
                     + Base64.getEncoder().encodeToString(Show.png(chart))
                     + "\" width=\"640\" height=\"320\"/>";
             lastChart = now;
+            chartCost = clock.getAsLong() - now;
           }
           TableRenderer r = TableRenderer.of(latest, 40);
-          return Output.html("progress", r.html() + chartHtml, r.text());
+          String status = note.isEmpty() ? "" : "<p>" + Formats.html(note) + "</p>";
+          return Output.html("progress", r.html() + status + chartHtml, r.text());
         });
   }
 

@@ -5,9 +5,14 @@ import dev.runkit.run.ProgressListener;
 import dev.runkit.run.ProgressListenerProvider;
 import dev.runkit.run.StopReason;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.Arrays;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.StringColumn;
@@ -31,19 +36,27 @@ import tech.tablesaw.api.Table;
 public final class LiveProgress implements ProgressListener {
 
   private final LiveDisplay live;
-  private final LongColumn iteration = LongColumn.create("iteration");
-  private final StringColumn phase = StringColumn.create("phase");
-  private final StringColumn metric = StringColumn.create("metric");
-  private final DoubleColumn value = DoubleColumn.create("value");
-  private final DoubleColumn lr = DoubleColumn.create("lr");
-  private final DoubleColumn elapsed = DoubleColumn.create("elapsed");
-  private final Table history =
-      Table.create("training", iteration, phase, metric, value, lr, elapsed);
-  private final Map<String, Double> lastShown = new HashMap<>();
+  // append-only rows: an array is never written below the row count handed to the drawing thread,
+  // and growing replaces it, so that thread reads a consistent prefix without locks or copies
+  private long[] iteration = new long[256];
+  private String[] phase = new String[256];
+  private String[] metric = new String[256];
+  private double[] value = new double[256];
+  private double[] lr = new double[256];
+  private double[] elapsed = new double[256];
+  private int rows;
+  private double lastLr = Double.NaN;
+  private Progress lastProgress;
   private long startNanos = System.nanoTime();
 
-  private LiveProgress(LiveDisplay live) {
+  private final long minNanos;
+  private ExecutorService worker;
+  private Future<?> pending;
+  private long lastSubmit = Long.MIN_VALUE;
+
+  private LiveProgress(LiveDisplay live, Duration minInterval) {
     this.live = live;
+    this.minNanos = minInterval.toNanos();
   }
 
   /**
@@ -53,7 +66,7 @@ public final class LiveProgress implements ProgressListener {
    * @return the listener
    */
   public static LiveProgress create() {
-    return new LiveProgress(LiveDisplay.create());
+    return create(Duration.ofMillis(250), Duration.ofSeconds(2));
   }
 
   /**
@@ -65,39 +78,139 @@ public final class LiveProgress implements ProgressListener {
    * @throws IllegalArgumentException if an interval is negative
    */
   public static LiveProgress create(Duration minInterval, Duration chartInterval) {
-    return new LiveProgress(LiveDisplay.create(minInterval, chartInterval));
+    return new LiveProgress(LiveDisplay.create(minInterval, chartInterval), minInterval);
   }
 
   @Override
   public void onStart(long total) {
     startNanos = System.nanoTime();
+    lastSubmit = Long.MIN_VALUE;
+    pending = null;
+    worker =
+        Executors.newSingleThreadExecutor(
+            r -> {
+              Thread t = new Thread(r, "runkit-live-progress");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  /**
+   * Hands a copy of the history to the drawing thread when an update is due and the previous one is
+   * done: the training thread only appends rows and, a few times a second, copies the table.
+   */
+  private void offer() {
+    long now = System.nanoTime();
+    if (worker == null) {
+      live.offer(current()); // used without onStart: draw here
+      return;
+    }
+    if ((pending != null && !pending.isDone())
+        || (lastSubmit != Long.MIN_VALUE && now - lastSubmit < minNanos)) {
+      return;
+    }
+    lastSubmit = now;
+    Progress p = lastProgress;
+    if (p != null) {
+      // formatted only when an update is due: most reports pass here without drawing anything
+      live.note(
+          String.format(
+              Locale.ROOT,
+              "iteration %d of %d, %.1f it/s, %d live updates",
+              p.iteration(),
+              p.total(),
+              p.iterationsPerSecond(),
+              live.updates() + 1));
+    }
+    int n = rows;
+    long[] it = iteration;
+    String[] ph = phase;
+    String[] me = metric;
+    double[] va = value;
+    double[] rate = lr;
+    double[] el = elapsed;
+    pending = worker.submit(() -> live.offer(table(n, it, ph, me, va, rate, el)));
   }
 
   @Override
   public void onProgress(Progress p) {
-    double seconds = (System.nanoTime() - startNanos) / 1e9;
+    double seconds = seconds();
     for (Map.Entry<String, Double> e : p.latest().entrySet()) {
       String key = e.getKey();
-      double v = e.getValue() == null ? Double.NaN : e.getValue();
-      int slash = key.indexOf('/');
-      String ph = slash < 0 ? "train" : key.substring(0, slash);
-      Double before = lastShown.put(key, v);
-      if (!ph.equals("train") && before != null && Double.compare(before, v) == 0) {
-        continue; // a validation value repeats in every report until the next validation
+      // validation and test values come with their own iteration, through onEvaluation
+      if (key.startsWith("train/")) {
+        append(p.iteration(), "train", key.substring(6), e.getValue(), p.lr(), seconds);
       }
-      iteration.append(p.iteration());
-      phase.append(ph);
-      metric.append(slash < 0 ? key : key.substring(slash + 1));
-      value.append(v);
-      lr.append(p.lr());
-      elapsed.append(seconds);
     }
-    live.offer(history);
+    lastLr = p.lr();
+    lastProgress = p;
+    offer();
+  }
+
+  @Override
+  public void onEvaluation(long at, String phaseName, Map<String, Double> values) {
+    double seconds = seconds();
+    for (Map.Entry<String, Double> e : values.entrySet()) {
+      append(at, phaseName, e.getKey(), e.getValue(), lastLr, seconds);
+    }
+    offer();
+  }
+
+  private double seconds() {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+
+  private void append(long at, String ph, String name, Double v, double rate, double seconds) {
+    if (rows == iteration.length) {
+      int n = rows * 2;
+      iteration = Arrays.copyOf(iteration, n);
+      phase = Arrays.copyOf(phase, n);
+      metric = Arrays.copyOf(metric, n);
+      value = Arrays.copyOf(value, n);
+      lr = Arrays.copyOf(lr, n);
+      elapsed = Arrays.copyOf(elapsed, n);
+    }
+    iteration[rows] = at;
+    phase[rows] = ph;
+    metric[rows] = name;
+    value[rows] = v == null ? Double.NaN : v;
+    lr[rows] = rate;
+    elapsed[rows] = seconds;
+    rows++;
+  }
+
+  /** The rows so far as a history table; the arrays are read, never written, from here. */
+  private static Table table(
+      int n, long[] it, String[] ph, String[] me, double[] va, double[] rate, double[] el) {
+    return Table.create(
+        "training",
+        LongColumn.create("iteration", Arrays.copyOf(it, n)),
+        StringColumn.create("phase", Arrays.copyOf(ph, n)),
+        StringColumn.create("metric", Arrays.copyOf(me, n)),
+        DoubleColumn.create("value", Arrays.copyOf(va, n)),
+        DoubleColumn.create("lr", Arrays.copyOf(rate, n)),
+        DoubleColumn.create("elapsed", Arrays.copyOf(el, n)));
+  }
+
+  private Table current() {
+    return table(rows, iteration, phase, metric, value, lr, elapsed);
   }
 
   @Override
   public void onEnd(StopReason reason, String message) {
-    live.finish(history);
+    if (worker != null) {
+      // the final state must be on screen when fit() returns, after any update still drawing
+      worker.shutdown();
+      try {
+        worker.awaitTermination(30, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      worker = null;
+    }
+    live.note(
+        "stopped: " + reason + " (" + message + "), " + (live.updates() + 1) + " live updates");
+    live.finish(current());
   }
 
   /**
@@ -125,7 +238,7 @@ public final class LiveProgress implements ProgressListener {
    * @return a copy
    */
   public Table history() {
-    return history.copy();
+    return current();
   }
 
   /**

@@ -1,5 +1,7 @@
 package dev.runkit.run;
 
+import java.util.Map;
+
 /**
  * Receives a fit's progress: the console line implements it, and so can a notebook display (the run
  * package knows nothing of notebooks). Calls come from the training thread at each logging
@@ -20,6 +22,16 @@ public interface ProgressListener {
    * @param progress the report
    */
   void onProgress(Progress progress);
+
+  /**
+   * Called after each validation or test pass (the progress reports carry only the latest values,
+   * without the iteration they were measured at).
+   *
+   * @param iteration the iterations completed when the pass ran
+   * @param phase {@code validation} or {@code test}
+   * @param values metric name ({@code loss}, {@code accuracy}, ...) to value
+   */
+  default void onEvaluation(long iteration, String phase, Map<String, Double> values) {}
 
   /**
    * Called once when the run ends.

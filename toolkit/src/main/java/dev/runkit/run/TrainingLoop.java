@@ -684,6 +684,9 @@ public final class TrainingLoop implements RunContext {
         previous.close();
       }
     }
+    if (s.progress() != null) {
+      s.progress().onEvaluation(iteration, phase, Collections.unmodifiableMap(values));
+    }
     return values;
   }
 

@@ -457,7 +457,8 @@ class NotebookIT {
   void smokeNotebook_tables_areHtmlWithNaNShown() {
     List<String> html =
         outputs().stream().map(o -> text(o, "text/html")).filter(h -> h != null).toList();
-    assertThat(html).hasSize(3); // two tables and the live display
+    // two tables and the live display, then the fit's live display, its summary, the LR finder's
+    assertThat(html).hasSize(6);
     assertThat(html.get(0)).contains("<table", "<caption", "metrics", "2.3026", "NaN", "1e-05");
     assertThat(html.get(1)).contains("<table", "step", "lr");
   }
@@ -466,7 +467,7 @@ class NotebookIT {
   void smokeNotebook_charts_arePngsOfTheExpectedSizes() throws Exception {
     List<String> pngs =
         outputs().stream().map(o -> text(o, "image/png")).filter(h -> h != null).toList();
-    assertThat(pngs).hasSize(2);
+    assertThat(pngs).hasSize(4); // schedule, grid, then the run's curves and the LR finder
     BufferedImage schedule = decode(pngs.get(0));
     assertThat(schedule.getWidth()).isEqualTo(800);
     assertThat(schedule.getHeight()).isEqualTo(450);
@@ -495,6 +496,52 @@ class NotebookIT {
     String count = text(cellWith("live.updates()").get("outputs").get(0), "text/plain");
     assertThat(count).startsWith("live updates: ");
     assertThat(Integer.parseInt(count.substring("live updates: ".length()))).isGreaterThan(1);
+  }
+
+  /**
+   * A real {@code Runner...fit()} in the kernel, with no progress setting, chooses the live display
+   * by itself: the cell ends with one display (no console lines) whose final content is the end of
+   * the run, and its status line counts the updates; more than one means it was shown during the
+   * fit and then updated in place (nbconvert keeps only a display's last state).
+   */
+  @Test
+  void smokeNotebook_realFit_liveDisplayUpdatedInPlaceDuringTheFit() {
+    JsonNode fit = cellWith("RunResult result = Runner.with(");
+    List<JsonNode> displays = new ArrayList<>();
+    fit.get("outputs")
+        .forEach(
+            o -> {
+              assertThat(o.path("output_type").asText())
+                  .as("only the live display, no console progress")
+                  .isEqualTo("display_data");
+              displays.add(o);
+            });
+    assertThat(displays).hasSize(1);
+    String html = text(displays.get(0), "text/html");
+    assertThat(html)
+        .contains("<table", "validation", ">1500<", "data:image/png;base64,")
+        .contains("stopped: COMPLETED (1500 iterations done), ");
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(\\d+) live updates").matcher(html);
+    assertThat(m.find()).as(html).isTrue();
+    assertThat(Integer.parseInt(m.group(1))).isGreaterThan(2);
+  }
+
+  @Test
+  void smokeNotebook_runCurvesAndLrFinder_pngChartsAndTables() throws Exception {
+    JsonNode curves = cellWith("Charts.curves(result)");
+    assertThat(curves.get("outputs")).hasSize(2);
+    BufferedImage chart = decode(text(curves.get("outputs").get(0), "image/png"));
+    assertThat(chart.getWidth()).isEqualTo(800);
+    assertThat(text(curves.get("outputs").get(1), "text/html"))
+        .contains("<table", "validation_loss", "train_accuracy");
+
+    JsonNode finder = cellWith("lrFinder(LrFinder.range(");
+    assertThat(finder.get("outputs")).hasSize(2);
+    BufferedImage lr = decode(text(finder.get("outputs").get(0), "image/png"));
+    assertThat(lr.getHeight()).isEqualTo(450);
+    assertThat(text(finder.get("outputs").get(1), "text/html"))
+        .contains("<table", "valley", "steepest", "range");
   }
 
   @Test

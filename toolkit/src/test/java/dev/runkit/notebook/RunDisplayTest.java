@@ -1,0 +1,237 @@
+package dev.runkit.notebook;
+
+import static dev.runkit.notebook.ChartsTest.decode;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.loss.Loss;
+import dev.runkit.RunResult;
+import dev.runkit.Runner;
+import dev.runkit.optim.Optimizers;
+import dev.runkit.run.ConsoleProgress;
+import dev.runkit.run.Fixtures;
+import dev.runkit.run.LrFinder;
+import dev.runkit.run.LrFinderResult;
+import dev.runkit.run.Metrics;
+import dev.runkit.run.ProgressListeners;
+import java.awt.image.BufferedImage;
+import java.time.Duration;
+import org.dflib.jjava.jupyter.kernel.BaseKernel;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.knowm.xchart.XYChart;
+import tech.tablesaw.api.Table;
+
+/**
+ * Charts, tables and live progress from real runs (MXNet, the digits MLP): one short fit and one
+ * LR-finder search shared by the tests.
+ */
+class RunDisplayTest {
+
+  static NDManager manager;
+  static ArrayDataset[] digits;
+  static RunResult result;
+  static LrFinderResult finder;
+
+  @BeforeAll
+  static void run() {
+    manager = NDManager.newBaseManager();
+    digits = Fixtures.digits(manager, 32);
+    result =
+        Runner.with(Fixtures.mlp(32, 10))
+            .loss(Loss.softmaxCrossEntropyLoss())
+            .data(digits[0], digits[1])
+            .optimizer(Optimizers.sgd().lr(0.1).momentum(0.9))
+            .metrics(Metrics.accuracy())
+            .iterations(120)
+            .validateEvery(40)
+            .logEvery(10)
+            .quiet()
+            .fit();
+    finder =
+        Runner.with(Fixtures.mlp(32, 10))
+            .loss(Loss.softmaxCrossEntropyLoss())
+            .data(digits[0])
+            .optimizer(Optimizers.sgd().lr(0.1).momentum(0.9))
+            .lrFinder(LrFinder.range(1e-4, 100).steps(80));
+  }
+
+  @AfterAll
+  static void close() {
+    manager.close();
+  }
+
+  @AfterEach
+  void noKernel() {
+    BaseKernel.active = null;
+    Show.resetKernel();
+  }
+
+  @Test
+  void curves_runResult_trainAndValidationLossWithLrOnTheRight() throws Exception {
+    XYChart chart = Charts.curves(result);
+
+    assertThat(chart.getSeriesMap().keySet())
+        .containsExactly("train loss", "validation loss", "learning rate");
+    assertThat(chart.getSeriesMap().get("learning rate").getYAxisGroup()).isEqualTo(1);
+    assertThat(Charts.notes(chart)).isEmpty();
+    BufferedImage image = decode(Show.png(chart));
+    assertThat(image.getWidth()).isEqualTo(800);
+    assertThat(image.getHeight()).isEqualTo(450);
+  }
+
+  @Test
+  void curves_runResultMetric_plotsThatMetric() {
+    XYChart chart = Charts.curves(result, "accuracy");
+    assertThat(chart.getSeriesMap().keySet())
+        .containsExactly("train accuracy", "validation accuracy", "learning rate");
+  }
+
+  @Test
+  void curves_runResultUnknownMetric_saysSoOnTheChart() {
+    XYChart chart = Charts.curves(result, "acuracy");
+    assertThat(Charts.notes(chart))
+        .containsExactly(
+            "Unknown metric \"acuracy\"; the history has [loss, accuracy]. Did you mean"
+                + " \"accuracy\"?");
+  }
+
+  @Test
+  void curves_nullResult_throwsClearMessage() {
+    assertThatThrownBy(() -> Charts.curves((RunResult) null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Charts.curves: the run result is null");
+  }
+
+  @Test
+  void tables_runResult_summaryPerValidationAndFinalMetrics() {
+    Table summary = Tables.historySummary(result);
+    assertThat(summary.longColumn("iteration").asList()).containsExactly(40L, 80L, 120L);
+    assertThat(summary.columnNames())
+        .contains("train_loss", "validation_loss", "validation_accuracy", "lr", "elapsed");
+    Table last = Tables.finalMetrics(result);
+    assertThat(last.rowCount()).isEqualTo(4);
+    assertThat(
+            last.where(
+                    last.stringColumn("phase")
+                        .isEqualTo("validation")
+                        .and(last.stringColumn("metric").isEqualTo("accuracy")))
+                .doubleColumn("last")
+                .get(0))
+        .isEqualTo(result.last("validation", "accuracy"));
+  }
+
+  @Test
+  void lrFinderChart_realSearch_pngWithCurvesAndBothSuggestionsMarked() throws Exception {
+    XYChart chart = Charts.lrFinder(finder);
+
+    assertThat(chart.getSeriesMap().keySet()).hasSize(4);
+    assertThat(chart.getSeriesMap().keySet()).startsWith("loss", "smoothed loss");
+    assertThat(chart.getSeriesMap().keySet())
+        .anyMatch(k -> k.startsWith("valley "))
+        .anyMatch(k -> k.startsWith("steepest "));
+    String valley =
+        chart.getSeriesMap().keySet().stream()
+            .filter(k -> k.startsWith("valley"))
+            .findFirst()
+            .get();
+    assertThat(chart.getSeriesMap().get(valley).getXData()[0])
+        .isEqualTo(finder.valley().getAsDouble());
+    assertThat(chart.getStyler().isXAxisLogarithmic()).isTrue();
+    BufferedImage image = decode(Show.png(chart));
+    assertThat(image.getWidth()).isEqualTo(800);
+    assertThat(image.getHeight()).isEqualTo(450);
+  }
+
+  @Test
+  void lrFinderTable_realSearch_listsSuggestionsAndRange() {
+    Table t = Tables.lrFinder(finder);
+    assertThat(t.stringColumn("item").asList()).containsExactly("valley", "steepest", "range");
+    assertThat(t.doubleColumn("lr").get(0)).isEqualTo(finder.valley().getAsDouble());
+    assertThat(t.doubleColumn("lr").get(2)).isEqualTo(1e-4);
+    assertThat(t.stringColumn("note").get(2)).contains(finder.message());
+  }
+
+  @Test
+  void lrFinderChart_noFinitePoint_saysSo() {
+    LrFinderResult empty =
+        LrFinderResult.of(
+            LrFinder.defaults(), new double[0], new double[0], new double[0], false, "FAILED");
+    XYChart chart = Charts.lrFinder(empty);
+    assertThat(Charts.notes(chart))
+        .containsExactly("The LR finder recorded no finite loss: FAILED");
+    assertThat(Tables.lrFinder(empty).stringColumn("note").get(0))
+        .isEqualTo("no suggestion: fewer than three finite points");
+  }
+
+  @Test
+  void automatic_outsideAKernel_isTheConsoleLine() {
+    Show.resetKernel();
+    assertThat(ProgressListeners.automatic()).isInstanceOf(ConsoleProgress.class);
+  }
+
+  @Test
+  void automatic_insideAKernel_isLiveProgressFoundByServiceLoader() {
+    BaseKernel.active = new BaseKernel();
+    Show.resetKernel();
+    assertThat(ProgressListeners.automatic()).isInstanceOf(LiveProgress.class);
+  }
+
+  /**
+   * A fit in a (stand-in JJava) kernel with no progress setting: one display, first shown, then
+   * updated in place with the same id, ending with the latest metrics and the curves.
+   */
+  @Test
+  void fit_insideAKernel_updatesOneDisplayInPlace() {
+    BaseKernel kernel = new BaseKernel();
+    BaseKernel.active = kernel;
+    Show.resetKernel();
+
+    RunResult r =
+        Runner.with(Fixtures.mlp(16, 10))
+            .loss(Loss.softmaxCrossEntropyLoss())
+            .data(digits[0], digits[1])
+            .optimizer(Optimizers.sgd().lr(0.1))
+            .iterations(60)
+            .validateEvery(30)
+            .logEvery(5)
+            .fit();
+
+    assertThat(r.iterations()).isEqualTo(60);
+    assertThat(kernel.displayed).hasSize(1);
+    String id = kernel.displayed.get(0).displayId;
+    assertThat(kernel.updated).isNotEmpty().allMatch(d -> id.equals(d.displayId));
+    String last = (String) kernel.updated.get(kernel.updated.size() - 1).data.get("text/html");
+    assertThat(last)
+        .contains("<table", "validation", ">60<", "data:image/png;base64,")
+        .contains("stopped: COMPLETED (60 iterations done), " + (kernel.updated.size() + 1))
+        .contains(" live updates");
+  }
+
+  @Test
+  void liveProgress_fit_rebuildsTheHistoryFromReports() {
+    LiveProgress live = LiveProgress.create(Duration.ZERO, Duration.ofHours(1));
+    RunResult r =
+        Runner.with(Fixtures.mlp(16, 10))
+            .loss(Loss.softmaxCrossEntropyLoss())
+            .data(digits[0], digits[1])
+            .optimizer(Optimizers.sgd().lr(0.1))
+            .iterations(40)
+            .validateEvery(20)
+            .logEvery(10)
+            .progress(live)
+            .fit();
+
+    Table h = live.history();
+    Table train = h.where(h.stringColumn("phase").isEqualTo("train"));
+    Table validation = h.where(h.stringColumn("phase").isEqualTo("validation"));
+    assertThat(train.longColumn("iteration").asList()).containsExactly(10L, 20L, 30L, 40L);
+    assertThat(train.doubleColumn("value").get(3)).isEqualTo(r.last("train", "loss"));
+    assertThat(validation.longColumn("iteration").asList()).containsExactly(20L, 40L);
+    assertThat(live.updates()).isGreaterThanOrEqualTo(4);
+  }
+}
