@@ -6,6 +6,7 @@ import dev.runkit.Runner;
 import dev.runkit.config.ConfigFiles;
 import dev.runkit.config.RunConfig;
 import dev.runkit.notebook.Charts;
+import dev.runkit.notebook.Tables;
 import dev.runkit.run.StopReason;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -218,7 +219,8 @@ public final class RunDirectory {
 
   /**
    * Writes the plots of a run: {@code curves.png} (loss curves with the learning rate on a second
-   * axis) and, when the run measured more than the loss, {@code metrics.png}.
+   * axis) and, when the run measured metrics besides the loss and gradient norm, {@code
+   * metrics.png}.
    *
    * @param result the run
    * @param dir the run directory
@@ -228,7 +230,7 @@ public final class RunDirectory {
     Charts.writePng(Charts.curves(history), dir.resolve("curves.png"));
     List<String> others =
         history.stringColumn("metric").unique().asList().stream()
-            .filter(m -> !m.equals("loss"))
+            .filter(m -> !m.equals("loss") && !m.equals("grad_norm"))
             .sorted()
             .toList();
     if (!others.isEmpty()) {
@@ -239,6 +241,7 @@ public final class RunDirectory {
 
   private static String summary(RunResult r, Path dir) {
     StringBuilder s = new StringBuilder();
+    s.append(Tables.text(Tables.historySummary(r.history()))).append('\n');
     s.append(r.stopReason()).append(" after ").append(r.iterations()).append(" iterations: ");
     s.append(r.message()).append('\n');
     r.best()

@@ -169,6 +169,8 @@ public final class Charts {
     for (int i = 0; i < n; i++) {
       x[i] = i;
     }
+    Map<String, double[]> rates = new LinkedHashMap<>();
+    double peak = 0;
     for (Map.Entry<String, ? extends Schedule> e : schedules.entrySet()) {
       Schedule s = e.getValue();
       if (s == null) {
@@ -178,10 +180,18 @@ public final class Charts {
       for (int i = 0; i < n; i++) {
         lr[i] = s.lr(i);
       }
-      addLine(chart, e.getKey(), x, lr, 0, options);
+      rates.put(e.getKey(), lr);
+      peak = Math.max(peak, peakOf(lr));
+    }
+    int exponent = unitExponent(peak);
+    chart.setYAxisTitle(inUnits("learning rate", exponent));
+    for (Map.Entry<String, double[]> e : rates.entrySet()) {
+      double[] lr = e.getValue();
+      addLine(chart, e.getKey(), x, toUnits(lr, exponent), 0, options);
       if (schedules.size() == 1) {
         markPhases(chart, lr);
       }
+      Schedule s = schedules.get(e.getKey());
       OptionalDouble m0 = s.momentum(0);
       if (withMomentum && m0.isPresent()) {
         double[] momentum = new double[n];
@@ -196,7 +206,7 @@ public final class Charts {
         chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
       }
     }
-    return widenFlatAxes(chart);
+    return finishAxes(chart);
   }
 
   /**
@@ -304,7 +314,14 @@ public final class Charts {
     }
     String yTitle = chosen.size() == 1 ? chosen.get(0) : "value";
     XYChart chart =
-        newChart(options.titleOr("Training curves: " + h.name), "iteration", yTitle, options);
+        newChart(
+            options.titleOr(
+                h.name.isBlank() || h.name.equals("history")
+                    ? "Training curves"
+                    : "Training curves: " + h.name),
+            "iteration",
+            yTitle,
+            options);
     if (h.rows == 0) {
       return message(chart, "The history is empty: nothing has been recorded yet.");
     }
@@ -335,9 +352,11 @@ public final class Charts {
           x[i] = h.iteration[rows[i]];
           y[i] = h.lr[rows[i]];
         }
-        XYSeries s = addLine(chart, "learning rate", x, y, 1, options.logScale(false));
+        int exponent = unitExponent(peakOf(y));
+        XYSeries s =
+            addLine(chart, "learning rate", x, toUnits(y, exponent), 1, options.logScale(false));
         s.setLineColor(MARK);
-        chart.setYAxisGroupTitle(1, "learning rate");
+        chart.setYAxisGroupTitle(1, inUnits("learning rate", exponent));
         chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
       }
     }
@@ -347,7 +366,7 @@ public final class Charts {
     if (!problems.isEmpty()) {
       message(chart, String.join("\n", problems));
     }
-    return widenFlatAxes(chart);
+    return finishAxes(chart);
   }
 
   /**
@@ -419,10 +438,11 @@ public final class Charts {
   }
 
   /**
-   * Gives a y axis whose series are all flat (a constant learning rate) a range around the value:
-   * XChart otherwise draws it slowly (several times the cost of the chart) with a degenerate scale.
+   * Picks the y tick-label pattern for the main axis's range, and gives a y axis whose series are
+   * all flat (a constant learning rate) a range around the value: XChart otherwise draws it slowly
+   * (several times the cost of the chart) with a degenerate scale.
    */
-  private static XYChart widenFlatAxes(XYChart chart) {
+  private static XYChart finishAxes(XYChart chart) {
     for (int group = 0; group <= 1; group++) {
       double min = Double.POSITIVE_INFINITY;
       double max = Double.NEGATIVE_INFINITY;
@@ -437,6 +457,9 @@ public final class Charts {
           }
         }
       }
+      if (group == 0 && !Double.isInfinite(min)) {
+        chart.getStyler().setYAxisDecimalPattern(decimalPattern(min, max));
+      }
       if (min == max && !Double.isInfinite(min)) {
         boolean log = group == 0 && chart.getStyler().isYAxisLogarithmic();
         double half = min == 0 ? 1 : Math.abs(min) * 0.5;
@@ -445,6 +468,57 @@ public final class Charts {
       }
     }
     return chart;
+  }
+
+  /**
+   * Chooses tick labels for a value range: plain decimals with enough places for the span where
+   * values are of everyday size (losses, accuracies), scientific notation for tiny or huge ones
+   * (learning rates).
+   */
+  static String decimalPattern(double min, double max) {
+    double magnitude = Math.max(Math.abs(min), Math.abs(max));
+    if (magnitude < 1e-2 || magnitude >= 1e6) {
+      return magnitude == 0 ? "0.###" : "0.####E0";
+    }
+    double span = max - min;
+    int places = span > 0 ? (int) Math.ceil(-Math.log10(span)) + 2 : 3;
+    return "#,##0." + "#".repeat(Math.max(1, Math.min(6, places)));
+  }
+
+  /**
+   * The power of ten in whose units small learning rates are drawn. XChart 3.8 takes a series whose
+   * neighbouring values differ by less than 1e-4 for an equally spaced one and labels the axis at
+   * data points (an unreadable pile of labels); in units of 1e-3 the same curve gets round ticks,
+   * and one tick pattern fits both y axes.
+   */
+  static int unitExponent(double peak) {
+    return peak > 0 && peak < 0.1 ? (int) Math.floor(Math.log10(peak)) : 0;
+  }
+
+  private static double peakOf(double[] values) {
+    double peak = 0;
+    for (double v : values) {
+      if (!Double.isNaN(v) && !Double.isInfinite(v)) {
+        peak = Math.max(peak, Math.abs(v));
+      }
+    }
+    return peak;
+  }
+
+  private static double[] toUnits(double[] values, int exponent) {
+    if (exponent == 0) {
+      return values;
+    }
+    double unit = Math.pow(10, exponent);
+    double[] scaled = new double[values.length];
+    for (int i = 0; i < values.length; i++) {
+      scaled[i] = values[i] / unit;
+    }
+    return scaled;
+  }
+
+  private static String inUnits(String title, int exponent) {
+    return exponent == 0 ? title : title + " (x 1e" + exponent + ")";
   }
 
   private static String firstPhaseWithLr(History h) {
@@ -482,8 +556,8 @@ public final class Charts {
     styler.setChartBackgroundColor(Color.WHITE);
     styler.setAntiAlias(true);
     chart.getStyler().setYAxisLogarithmic(o.logScale());
-    chart.getStyler().setYAxisDecimalPattern("0.####E0");
     chart.getStyler().setXAxisDecimalPattern("#,###");
+    chart.getStyler().setXAxisMaxLabelCount(12);
     chart.getStyler().setAnnotationLineColor(MARK);
     chart
         .getStyler()
@@ -543,6 +617,7 @@ public final class Charts {
       double v = y[keep[i]];
       ys[i] = log && !(v > 0) ? Double.NaN : v;
     }
+    breakEqualSpacing(xs);
     String unique = name;
     for (int k = 2; chart.getSeriesMap().containsKey(unique); k++) {
       unique = name + " (" + k + ")";
@@ -551,6 +626,25 @@ public final class Charts {
     series.setMarker(SeriesMarkers.NONE);
     series.setYAxisGroup(axisGroup);
     return series;
+  }
+
+  /**
+   * XChart 3.8 labels an axis whose data are equally spaced (within 1e-4) at data points, giving
+   * labels such as 0, 39, 78, ... for a 1,000-step schedule; moving the last point by a thousandth
+   * of a step (invisible) lets it choose round ticks instead.
+   */
+  private static void breakEqualSpacing(double[] xs) {
+    int n = xs.length;
+    if (n < 3) {
+      return;
+    }
+    double gap = xs[1] - xs[0];
+    for (int i = 2; i < n; i++) {
+      if (Math.abs(xs[i] - xs[i - 1] - gap) > 1e-4) {
+        return;
+      }
+    }
+    xs[n - 1] += Math.max(1e-3, Math.abs(gap) * 1e-3);
   }
 
   /**

@@ -30,8 +30,11 @@ import tech.tablesaw.api.Table;
  *     .fit();
  * }</pre>
  *
- * <p>The reports carry the latest value of each metric, so the curve is rebuilt here: a train value
- * at every report, a validation or test value whenever it changes.
+ * <p>The curve is rebuilt here: train values from every report, validation and test values from
+ * each pass ({@link #onEvaluation}). Drawing (tables, the PNG chart) happens on a background
+ * thread; the training thread only appends rows to arrays and, when an update is due, hands their
+ * length over. The final state is drawn before {@code fit()} returns. A second fit with the same
+ * listener starts a new curve in the same display.
  */
 public final class LiveProgress implements ProgressListener {
 
@@ -84,6 +87,7 @@ public final class LiveProgress implements ProgressListener {
   @Override
   public void onStart(long total) {
     startNanos = System.nanoTime();
+    rows = 0; // no drawing thread reads the arrays now: the last fit's ended in onEnd
     lastSubmit = Long.MIN_VALUE;
     pending = null;
     worker =
@@ -96,8 +100,7 @@ public final class LiveProgress implements ProgressListener {
   }
 
   /**
-   * Hands a copy of the history to the drawing thread when an update is due and the previous one is
-   * done: the training thread only appends rows and, a few times a second, copies the table.
+   * Hands the rows so far to the drawing thread when an update is due and the previous one is done.
    */
   private void offer() {
     long now = System.nanoTime();

@@ -226,6 +226,17 @@ public final class Tables {
   }
 
   /**
+   * Renders a table as aligned text with readable numbers (head and tail of long tables), as {@link
+   * Show#table} prints it outside a kernel; for consoles and logs.
+   *
+   * @param table the table
+   * @return the text, ending with a note when rows were left out
+   */
+  public static String text(Table table) {
+    return TableRenderer.of(table, TableRenderer.DEFAULT_MAX_ROWS).text();
+  }
+
+  /**
    * Summarises a history per validation interval: one row per iteration with a validation result,
    * the mean of each train metric over the interval that ends there, each validation (and test)
    * metric at that iteration, the learning rate in force and the elapsed time. Without validation

@@ -66,7 +66,13 @@ class CommandsTest {
     assertThat(history.get(0)).isEqualTo("iteration,phase,metric,value,lr,elapsed");
     assertThat(history).anyMatch(l -> l.startsWith("20,validation,accuracy,"));
     assertThat(run.resolve("checkpoints")).isDirectoryContaining("glob:**/ckpt-*.rkc");
-    assertThat(out.toString(StandardCharsets.UTF_8)).contains("COMPLETED after 20 iterations");
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .contains("COMPLETED after 20 iterations")
+        .contains("validation accuracy");
+    for (String png : List.of("curves.png", "metrics.png")) {
+      byte[] bytes = Files.readAllBytes(run.resolve(png));
+      assertThat(bytes).as(png).startsWith(0x89, 'P', 'N', 'G');
+    }
     // the written config is the resolved one, overrides included, and reads back the same
     RunConfig again = RunConfig.load(run.resolve("config.yaml"), List.of());
     assertThat(again.totalIterations()).isEqualTo(20);

@@ -43,6 +43,20 @@ class ChartsTest {
   }
 
   @Test
+  void schedule_smallLearningRates_drawnInUnitsOfAPowerOfTen() throws IOException {
+    Schedule small = step -> 3e-3 * Math.min(1.0, step / 100.0);
+
+    XYChart chart = Charts.schedule(small, 1_000);
+    decode(Show.png(chart));
+
+    assertThat(chart.getYAxisTitle()).isEqualTo("learning rate (x 1e-3)");
+    double[] y = chart.getSeriesMap().get("learning rate").getYData();
+    assertThat(y[y.length - 1]).isCloseTo(3.0, within(1e-12));
+    assertThat(Charts.unitExponent(0.5)).isZero();
+    assertThat(Charts.unitExponent(2e-5)).isEqualTo(-5);
+  }
+
+  @Test
   void schedule_cyclingMomentum_addsMomentumOnSecondAxis() throws IOException {
     XYChart chart =
         Charts.schedule("one-cycle", Fixtures.cyclingMomentum(500), 500, ChartOptions.defaults());
