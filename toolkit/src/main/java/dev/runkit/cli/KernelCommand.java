@@ -31,6 +31,30 @@ final class KernelCommand implements Command {
           "--user",
           "--dry-run");
 
+  /** What {@code runkit kernel install --help} prints: every option, with its default. */
+  static final String HELP =
+      String.join(
+          "\n",
+          "usage: runkit kernel install [OPTIONS]",
+          "Writes a Jupyter kernelspec that starts a Java kernel with RunKit and its dependencies on"
+              + " the classpath.",
+          "  --kernel rapaio|ijava|jjava  the kernel (default rapaio: rapaio-jupyter-kernel "
+              + KernelFlavor.RAPAIO_VERSION
+              + ")",
+          "  --kernel-jar JAR             the kernel's jar (needed for ijava and jjava; rapaio's is"
+              + " found in toolkit/target/kernel or ~/.m2)",
+          "  --name NAME                  the kernelspec name (default runkit)",
+          "  --display-name TEXT          the name Jupyter shows",
+          "  --classpath CP               the notebook classpath, ':'-separated, dir/* allowed"
+              + " (default: RunKit's own jar and dependencies)",
+          "  --java PATH                  the java that starts the kernel (default: the one running"
+              + " this command)",
+          "  --user                       install into the user's Jupyter data folder (the default)",
+          "  --prefix DIR                 install into DIR/share/jupyter/kernels",
+          "  --data-dir DIR               install into DIR/kernels",
+          "  --dry-run                    print the kernel.json instead of installing it",
+          "");
+
   @Override
   public String summary() {
     return "kernel install [--kernel rapaio|ijava|jjava] [--kernel-jar JAR] [--name runkit]"
@@ -43,6 +67,10 @@ final class KernelCommand implements Command {
       String got = args.isEmpty() ? "nothing" : "\"" + args.get(0) + "\"";
       throw new IllegalArgumentException(
           "expected \"install\" after \"kernel\", got " + got + "\nusage: runkit " + summary());
+    }
+    if (args.contains("--help") || args.contains("-h")) {
+      out.print(HELP);
+      return 0;
     }
     Map<String, String> opts = parse(args.subList(1, args.size()));
     KernelFlavor flavor = KernelFlavor.of(opts.getOrDefault("--kernel", "rapaio"));

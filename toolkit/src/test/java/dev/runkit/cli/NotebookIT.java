@@ -15,8 +15,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,8 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Installs the RunKit kernelspec (rapaio-jupyter-kernel through {@link RapaioKernelLauncher}) from
  * the packaged jar into a temporary Jupyter data folder and HOME, executes {@code
  * notebooks/00-smoke.ipynb} headless with Debian's {@code jupyter nbconvert --execute} and checks
- * the executed notebook in detail, then executes every other notebook in {@code notebooks/} and
- * checks it has no error output. Runs in Maven's integration-test phase, after package.
+ * the executed notebook in detail, then executes every tutorial in {@code notebooks/} and checks it
+ * has no error output and shows the tables, charts and results it promises ({@link #TUTORIALS}).
+ * Runs in Maven's integration-test phase, after package.
  */
 class NotebookIT {
 
@@ -127,9 +133,137 @@ class NotebookIT {
     return new ObjectMapper().readTree(outDir.resolve(stem + ".ipynb").toFile());
   }
 
-  /** Every other committed notebook executes with no error output (tutorials join as they land). */
+  /**
+   * What each tutorial must show once executed: at least this many HTML tables and PNG charts,
+   * these texts somewhere in its outputs, and any checks of its own (a claim the notebook makes in
+   * prose, such as "the resumed run ends where the uninterrupted one does", is checked on its
+   * output).
+   */
+  record Expected(int tables, int charts, List<String> texts, Consumer<JsonNode> checks) {}
+
+  static final Map<String, Expected> TUTORIALS = new LinkedHashMap<>();
+
+  static {
+    TUTORIALS.put(
+        "01-quickstart.ipynb",
+        new Expected(
+            4,
+            2,
+            List.of("COMPLETED after 600 iterations", "history summary", "history final metrics"),
+            nb -> {
+              String text = allText(nb, "text/plain");
+              Matcher m = Pattern.compile("test accuracy = ([0-9.]+)").matcher(text);
+              assertThat(m.find()).as("test accuracy printed").isTrue();
+              assertThat(Double.parseDouble(m.group(1))).isGreaterThan(0.9);
+              assertThat(allText(nb, "text/html"))
+                  .as("live progress shown during fit()")
+                  .contains("data:image/png;base64,");
+            }));
+    TUTORIALS.put(
+        "02-schedule-gallery.ipynb",
+        new Expected(
+            2,
+            5,
+            List.of(
+                "29 schedule families, all of Schedules.names()",
+                "largest difference over 700 steps: 0.0",
+                "PyTorch vs RunKit"),
+            nb ->
+                assertThat(column(nb, "CosineAnnealingWarmRestarts: PyTorch vs RunKit", 3))
+                    .as("|RunKit - PyTorch| per sampled step")
+                    .hasSize(9)
+                    .allSatisfy(d -> assertThat(Double.parseDouble(d)).isLessThan(1e-9))));
+    TUTORIALS.put(
+        "03-optimizers.ipynb",
+        new Expected(
+            1,
+            2,
+            List.of("trained 10 runs of 300 iterations each"),
+            nb ->
+                assertThat(column(nb, "final metrics after 300 iterations", 0))
+                    .containsExactlyInAnyOrder(
+                        "SGD (momentum 0.9)",
+                        "SGD (Nesterov)",
+                        "Adam",
+                        "AdamW",
+                        "NAdam",
+                        "RAdam",
+                        "RMSprop",
+                        "Adagrad",
+                        "Lamb",
+                        "Lion")));
+    TUTORIALS.put(
+        "04-iteration-runner.ipynb",
+        new Expected(
+            2,
+            2,
+            List.of(
+                "EARLY_STOPPED after",
+                "REQUESTED after 250 iterations: simulated interruption at iteration 250",
+                "ckpt-000000250.rkc",
+                "resumed: COMPLETED after 500 iterations; uninterrupted: COMPLETED after 500",
+                "fine-tuned from best.rkc"),
+            nb ->
+                assertThat(column(nb, "exact resume", 3))
+                    .as("interrupted + resumed vs uninterrupted")
+                    .hasSize(4)
+                    .allSatisfy(d -> assertThat(Double.parseDouble(d)).isZero())));
+    TUTORIALS.put(
+        "05-lr-finder-one-cycle.ipynb",
+        new Expected(
+            3,
+            4,
+            List.of("LrFinderResult[100 points", "OneCycleLR(max_lr="),
+            nb -> {
+              List<String> accuracy = column(nb, "after 400 iterations", 3);
+              assertThat(accuracy).hasSize(2);
+              assertThat(Double.parseDouble(accuracy.get(0))).as("one-cycle").isGreaterThan(0.9);
+            }));
+    TUTORIALS.put(
+        "06-time-series.ipynb",
+        new Expected(
+            2,
+            3,
+            List.of("2284 weekly values, 59 missing", "COMPLETED: 400 iterations done"),
+            nb -> {
+              String caption = "test errors of the CO2 level over 446 windows";
+              List<String> forecast = column(nb, caption, 0);
+              List<String> mae = column(nb, caption, 2);
+              assertThat(forecast).containsExactly("GRU", "persistence", "GRU", "persistence");
+              // four weeks ahead, the GRU forecast must beat "same as last week"
+              assertThat(Double.parseDouble(mae.get(2))).isLessThan(Double.parseDouble(mae.get(3)));
+            }));
+    TUTORIALS.put(
+        "07-config-runs.ipynb",
+        new Expected(
+            2,
+            3,
+            List.of("Did you mean \"AdamW\"?", "(exit status 0)", "history.csv", "curves.png"),
+            nb ->
+                assertThat(column(nb, "notebook vs command line", 3))
+                    .as("notebook run vs command-line run")
+                    .hasSize(6)
+                    .allSatisfy(d -> assertThat(Double.parseDouble(d)).isZero())));
+  }
+
+  /** The tutorials listed above are all committed, and every committed notebook is listed. */
+  @Test
+  void tutorials_listed_matchTheNotebooksFolder() throws Exception {
+    Path dir = Path.of(property("runkit.notebooks"));
+    try (Stream<Path> s = Files.list(dir)) {
+      assertThat(
+              s.map(p -> p.getFileName().toString())
+                  .filter(n -> n.endsWith(".ipynb") && !n.equals("00-smoke.ipynb")))
+          .containsExactlyInAnyOrderElementsOf(TUTORIALS.keySet());
+    }
+  }
+
+  /**
+   * Every other committed notebook executes with no error output and with the tables, charts and
+   * texts its tutorial promises; committed notebooks carry no outputs.
+   */
   @TestFactory
-  Stream<DynamicTest> everyNotebook_executes_withoutErrorOutputs() throws Exception {
+  Stream<DynamicTest> everyNotebook_executes_withExpectedOutputs() throws Exception {
     Path dir = Path.of(property("runkit.notebooks"));
     List<Path> notebooks;
     try (Stream<Path> s = Files.list(dir)) {
@@ -145,21 +279,110 @@ class NotebookIT {
                 DynamicTest.dynamicTest(
                     nb.getFileName().toString(),
                     () -> {
-                      JsonNode result = execute(nb);
-                      List<String> errors = new ArrayList<>();
-                      result
+                      String name = nb.getFileName().toString();
+                      JsonNode committed = new ObjectMapper().readTree(nb.toFile());
+                      committed
                           .get("cells")
                           .forEach(
                               c ->
-                                  c.path("outputs")
-                                      .forEach(
-                                          o -> {
-                                            if (o.path("output_type").asText().equals("error")) {
-                                              errors.add(o.path("ename") + ": " + o.path("evalue"));
-                                            }
-                                          }));
-                      assertThat(errors).as(nb.getFileName().toString()).isEmpty();
+                                  assertThat(c.path("outputs"))
+                                      .as("%s is committed with its outputs stripped", name)
+                                      .isEmpty());
+                      long start = System.nanoTime();
+                      JsonNode result = execute(nb);
+                      System.out.printf(
+                          "NotebookIT: %s executed in %.1f s%n",
+                          name, (System.nanoTime() - start) / 1e9);
+                      List<String> errors = new ArrayList<>();
+                      List<JsonNode> outputs = new ArrayList<>();
+                      result.get("cells").forEach(c -> c.path("outputs").forEach(outputs::add));
+                      for (JsonNode o : outputs) {
+                        if (o.path("output_type").asText().equals("error")) {
+                          errors.add(o.path("ename") + ": " + o.path("evalue"));
+                        }
+                      }
+                      assertThat(errors).as(name).isEmpty();
+                      Expected expected = TUTORIALS.get(name);
+                      assertThat(expected).as("expected outputs of %s", name).isNotNull();
+                      List<String> tables =
+                          outputs.stream()
+                              .map(o -> text(o, "text/html"))
+                              .filter(h -> h != null && h.contains("<table"))
+                              .toList();
+                      assertThat(tables)
+                          .as("%s: HTML tables", name)
+                          .hasSizeGreaterThanOrEqualTo(expected.tables());
+                      List<String> pngs =
+                          outputs.stream()
+                              .map(o -> text(o, "image/png"))
+                              .filter(p -> p != null)
+                              .toList();
+                      assertThat(pngs)
+                          .as("%s: PNG charts", name)
+                          .hasSizeGreaterThanOrEqualTo(expected.charts());
+                      for (String png : pngs) {
+                        BufferedImage image = decode(png);
+                        assertThat(image.getWidth())
+                            .as("%s: chart width", name)
+                            .isGreaterThanOrEqualTo(400);
+                        assertThat(image.getHeight())
+                            .as("%s: chart height", name)
+                            .isGreaterThanOrEqualTo(200);
+                      }
+                      String all = allText(result, "text/plain") + allText(result, "text/html");
+                      assertThat(all).as("%s: outputs", name).contains(expected.texts());
+                      expected.checks().accept(result);
                     }));
+  }
+
+  /** Joins every output's data of one MIME type (display data and streams for text/plain). */
+  static String allText(JsonNode notebook, String mime) {
+    StringBuilder b = new StringBuilder();
+    notebook
+        .get("cells")
+        .forEach(
+            c ->
+                c.path("outputs")
+                    .forEach(
+                        o -> {
+                          String t = text(o, mime);
+                          if (t != null) {
+                            b.append(t).append('\n');
+                          }
+                          if (mime.equals("text/plain") && o.has("text")) {
+                            o.get("text").forEach(line -> b.append(line.asText()));
+                            if (o.get("text").isTextual()) {
+                              b.append(o.get("text").asText());
+                            }
+                          }
+                        }));
+    return b.toString();
+  }
+
+  /**
+   * Reads one column of the HTML table with a caption from a notebook's outputs, as the texts of
+   * its body cells.
+   */
+  static List<String> column(JsonNode notebook, String caption, int index) {
+    for (String html : allText(notebook, "text/html").split("</table>")) {
+      if (!html.contains(">" + caption + "</caption>")) {
+        continue;
+      }
+      List<String> cells = new ArrayList<>();
+      String body = html.substring(html.indexOf("<tbody>") + 1);
+      Matcher row = Pattern.compile("<tr>(.*?)</tr>", Pattern.DOTALL).matcher(body);
+      while (row.find()) {
+        Matcher cell = Pattern.compile("<td[^>]*>(.*?)</td>", Pattern.DOTALL).matcher(row.group(1));
+        int i = 0;
+        while (cell.find()) {
+          if (i++ == index) {
+            cells.add(cell.group(1).replaceAll("<[^>]+>", "").replace("&#39;", "'").trim());
+          }
+        }
+      }
+      return cells;
+    }
+    throw new AssertionError("no table captioned \"" + caption + "\" in the outputs");
   }
 
   private static String property(String key) {
