@@ -472,6 +472,9 @@ public final class Charts {
       if (group == 0 && !Double.isInfinite(min)) {
         chart.getStyler().setYAxisDecimalPattern(decimalPattern(min, max));
       }
+      if (min < max) {
+        addSpacingBreaker(chart, group, min, max);
+      }
       if (min == max && !Double.isInfinite(min)) {
         boolean log = group == 0 && chart.getStyler().isYAxisLogarithmic();
         double half = min == 0 ? 1 : Math.abs(min) * 0.5;
@@ -480,6 +483,26 @@ public final class Charts {
       }
     }
     return chart;
+  }
+
+  /**
+   * Adds an invisible point inside a y axis's range. XChart 3.8 labels an axis at its data values
+   * when those are equally spaced (a linear ramp, or two levels of a step schedule), which piles up
+   * labels or leaves two; an extra value that splits one gap unevenly makes it choose round ticks.
+   */
+  private static void addSpacingBreaker(XYChart chart, int group, double min, double max) {
+    XYSeries first = chart.getSeriesMap().values().iterator().next();
+    double x = first.getXData()[0];
+    double y = min + (max - min) * 0.382;
+    String name = "\u200b" + group;
+    if (!(y > min && y < max) || chart.getSeriesMap().containsKey(name)) {
+      return;
+    }
+    XYSeries breaker = chart.addSeries(name, new double[] {x}, new double[] {y});
+    breaker.setYAxisGroup(group);
+    breaker.setMarker(SeriesMarkers.NONE);
+    breaker.setLineColor(new Color(0, 0, 0, 0));
+    breaker.setShowInLegend(false);
   }
 
   /**

@@ -113,4 +113,20 @@ final class Fixtures {
     lr.append(l);
     elapsed.append(e);
   }
+
+  /**
+   * The series a reader sees: those in the legend (Charts adds invisible helpers for tick layout).
+   */
+  static java.util.Map<String, org.knowm.xchart.XYSeries> shown(org.knowm.xchart.XYChart chart) {
+    java.util.Map<String, org.knowm.xchart.XYSeries> shown = new java.util.LinkedHashMap<>();
+    chart
+        .getSeriesMap()
+        .forEach(
+            (name, s) -> {
+              if (s.isShowInLegend()) {
+                shown.put(name, s);
+              }
+            });
+    return shown;
+  }
 }
