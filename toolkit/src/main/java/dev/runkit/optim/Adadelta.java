@@ -30,7 +30,7 @@ final class Adadelta extends ScheduledOptimizer {
   protected void apply(Slot slot, NDArray weight, NDArray grad, Step step) {
     NDArray squareAvg = slot.array("square_avg", NDArray::zerosLike, weight);
     NDArray accDelta = slot.array("acc_delta", NDArray::zerosLike, weight);
-    NDArray g = Sgd.decayed(grad, weight, step.weightDecay());
+    NDArray g = WeightDecay.l2(grad, weight, step.weightDecay());
     squareAvg.muli(rho).addi(g.square().muli(1 - rho));
     NDArray std = squareAvg.add(eps).sqrt();
     NDArray delta = accDelta.add(eps).sqrt().divi(std).muli(g);

@@ -32,7 +32,7 @@ final class Adagrad extends ScheduledOptimizer {
   @Override
   protected void apply(Slot slot, NDArray weight, NDArray grad, Step step) {
     NDArray sum = slot.array("sum", w -> w.zerosLike().addi(initialAccumulator), weight);
-    NDArray g = Sgd.decayed(grad, weight, step.weightDecay());
+    NDArray g = WeightDecay.l2(grad, weight, step.weightDecay());
     double clr = step.lr() / (1 + (step.number() - 1) * lrDecay);
     sum.addi(g.square());
     weight.subi(g.div(sum.sqrt().addi(eps)).muli(clr));

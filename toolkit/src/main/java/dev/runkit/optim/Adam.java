@@ -118,12 +118,7 @@ final class Adam extends ScheduledOptimizer {
       }
       return;
     }
-    NDArray g = grad;
-    if (decoupled) {
-      weight.muli(1 - lr * wd);
-    } else {
-      g = Sgd.decayed(grad, weight, wd);
-    }
+    NDArray g = WeightDecay.apply(grad, weight, lr, wd, decoupled);
     m.muli(b1).addi(g.mul(1 - b1));
     v.muli(beta2).addi(g.square().muli(1 - beta2));
     NDArray second = v;

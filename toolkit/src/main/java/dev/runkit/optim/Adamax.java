@@ -32,7 +32,7 @@ final class Adamax extends ScheduledOptimizer {
     double b1 = step.momentum().orElse(beta1);
     NDArray m = slot.array("exp_avg", NDArray::zerosLike, weight);
     NDArray u = slot.array("exp_inf", NDArray::zerosLike, weight);
-    NDArray g = Sgd.decayed(grad, weight, step.weightDecay());
+    NDArray g = WeightDecay.l2(grad, weight, step.weightDecay());
     m.muli(b1).addi(g.mul(1 - b1));
     u.muli(beta2).maximum(g.abs().addi(eps)).copyTo(u);
     double clr = step.lr() / (1 - Math.pow(b1, step.number()));

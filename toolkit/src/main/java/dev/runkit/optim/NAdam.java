@@ -49,14 +49,7 @@ final class NAdam extends ScheduledOptimizer {
     long n = step.number();
     NDArray m = slot.array("exp_avg", NDArray::zerosLike, weight);
     NDArray v = slot.array("exp_avg_sq", NDArray::zerosLike, weight);
-    NDArray g = grad;
-    if (wd != 0) {
-      if (decoupled) {
-        weight.muli(1 - lr * wd);
-      } else {
-        g = grad.add(weight.mul(wd));
-      }
-    }
+    NDArray g = WeightDecay.apply(grad, weight, lr, wd, decoupled);
     double bc2 = 1 - Math.pow(beta2, n);
     double mu = b1 * (1 - 0.5 * Math.pow(0.96, n * momentumDecay));
     double muNext = b1 * (1 - 0.5 * Math.pow(0.96, (n + 1) * momentumDecay));

@@ -75,14 +75,7 @@ final class RAdam extends ScheduledOptimizer {
               -1.0));
       return;
     }
-    NDArray g = grad;
-    if (wd != 0) {
-      if (decoupled) {
-        weight.muli(1 - lr * wd);
-      } else {
-        g = grad.add(weight.mul(wd));
-      }
-    }
+    NDArray g = WeightDecay.apply(grad, weight, lr, wd, decoupled);
     m.muli(b1).addi(g.mul(1 - b1));
     v.muli(beta2).addi(g.square().muli(1 - beta2));
     if (rhoT > 5) {

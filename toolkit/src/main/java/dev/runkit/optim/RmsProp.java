@@ -36,7 +36,7 @@ final class RmsProp extends ScheduledOptimizer {
   @Override
   protected void apply(Slot slot, NDArray weight, NDArray grad, Step step) {
     NDArray squareAvg = slot.array("square_avg", NDArray::zerosLike, weight);
-    NDArray g = Sgd.decayed(grad, weight, step.weightDecay());
+    NDArray g = WeightDecay.l2(grad, weight, step.weightDecay());
     squareAvg.muli(alpha).addi(g.square().muli(1 - alpha));
     NDArray avg;
     if (centered) {

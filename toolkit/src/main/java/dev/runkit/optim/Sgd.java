@@ -55,7 +55,7 @@ final class Sgd extends ScheduledOptimizer {
             weight,
             Fused.params("lr", lr, "wd", wd, "rescale_grad", 1.0, "clip_gradient", -1.0));
       } else {
-        weight.subi(decayed(grad, weight, wd).mul(lr));
+        weight.subi(WeightDecay.l2(grad, weight, wd).mul(lr));
       }
       return;
     }
@@ -66,7 +66,7 @@ final class Sgd extends ScheduledOptimizer {
     if (lr == 0) {
       // no weight change; keep the buffer in its scaled form
       double s = first ? 1.0 : scale;
-      NDArray g = decayed(grad, weight, wd).mul(keep * s);
+      NDArray g = WeightDecay.l2(grad, weight, wd).mul(keep * s);
       mom.muli(first ? 0.0 : m).subi(g);
       slot.putScalar("momentum_scale", s);
       return;
@@ -94,7 +94,7 @@ final class Sgd extends ScheduledOptimizer {
               "clip_gradient",
               -1.0));
     } else {
-      NDArray g = decayed(grad, weight, wd).mul(keep * lr);
+      NDArray g = WeightDecay.l2(grad, weight, wd).mul(keep * lr);
       mom.muli(carried).subi(g);
       weight.addi(mom);
     }
@@ -116,7 +116,7 @@ final class Sgd extends ScheduledOptimizer {
       double m,
       double scale,
       boolean fused) {
-    NDArray g = decayed(grad, weight, wd);
+    NDArray g = WeightDecay.l2(grad, weight, wd);
     if (fused) {
       if (scale != lr) {
         mom.muli(lr / scale);
@@ -131,10 +131,5 @@ final class Sgd extends ScheduledOptimizer {
       mom.muli(m * lr / scale).subi(g.mul(lr));
       weight.addi(mom.mul(m)).subi(g.mul(lr));
     }
-  }
-
-  /** Returns {@code grad + wd * weight} (a new array), or a copy-free view when wd is 0. */
-  static NDArray decayed(NDArray grad, NDArray weight, double wd) {
-    return wd == 0 ? grad : grad.add(weight.mul(wd));
   }
 }
