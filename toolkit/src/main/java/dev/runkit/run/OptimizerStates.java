@@ -103,12 +103,13 @@ final class OptimizerStates {
       throw new IllegalArgumentException(
           "checkpoint " + file + " does not fit this run's optimizer: " + e.getMessage(), e);
     } catch (UnsupportedOperationException e) {
-      throw new IllegalArgumentException(
-          "checkpoint "
-              + file
-              + " holds optimizer state this run cannot restore: "
-              + e.getMessage(),
-          e);
+      // e.g. resumed under a DJL whose optimizers keep their state elsewhere: as for no state
+      LOG.warn(
+          "checkpoint {} holds optimizer state this run cannot restore ({}): the resumed run"
+              + " restarts the moments of {}",
+          file,
+          e.getMessage(),
+          type(optimizer));
     }
   }
 }

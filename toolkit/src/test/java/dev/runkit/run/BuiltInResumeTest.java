@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Adam;
 import ai.djl.training.optimizer.Optimizer;
 import dev.runkit.RunResult;
 import dev.runkit.Runner;
@@ -85,6 +86,23 @@ class BuiltInResumeTest {
   }
 
   @Test
+  void resume_optimizerOfUnknownClass_checkpointsNoStateAndStillResumes() {
+    // a subclass may hold state of its own: its checkpoints carry none (warned), resume restarts it
+    Block first = Fixtures.mlp(16, 10);
+    RunResult a = runner(first, new OwnAdam(), Checkpoints.to(dir).every(30).keepLast(5)).fit();
+    assertThat(a.stopReason()).as(a.message()).isEqualTo(StopReason.COMPLETED);
+    Checkpoint at30 = Checkpoint.read(dir.resolve("ckpt-000000030.rkc"));
+    assertThat(at30.optimizer()).isEmpty();
+
+    RunResult b =
+        runner(Fixtures.mlp(16, 10), new OwnAdam(), Checkpoints.to(dir.resolve("again")).every(30))
+            .resume(dir.resolve("ckpt-000000030.rkc"))
+            .fit();
+    assertThat(b.stopReason()).as(b.message()).isEqualTo(StopReason.COMPLETED);
+    assertThat(b.iterations()).isEqualTo(60);
+  }
+
+  @Test
   void optimizer_djlAdadelta_throwsBeforeTheRun() {
     assertThatThrownBy(
             () ->
@@ -92,5 +110,12 @@ class BuiltInResumeTest {
                     .optimizer(Fixtures.djlOptimizers().get("adadelta").get()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("DJL's Adadelta closes the weights it updates on the MXNet engine");
+  }
+
+  /** A user's subclass of DJL's Adam: RunKit cannot know what state it adds. */
+  private static final class OwnAdam extends Adam {
+    OwnAdam() {
+      super(Optimizer.adam());
+    }
   }
 }
