@@ -6,6 +6,7 @@ import ai.djl.training.dataset.Dataset;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
+import dev.runkit.optim.BuiltInOptimizers;
 import dev.runkit.optim.GradientClipping;
 import dev.runkit.optim.OptimizerSpec;
 import dev.runkit.optim.ScheduledOptimizer;
@@ -184,14 +185,19 @@ public final class Runner {
   }
 
   /**
-   * Sets the optimizer: a RunKit optimizer (exact resume, schedules) or any DJL optimizer.
+   * Sets the optimizer: a RunKit optimizer (exact resume, schedules) or a DJL optimizer (DJL's
+   * built-in ones resume exactly too, others restart their moments on resume).
    *
    * @param optimizer the optimizer
    * @return this runner
+   * @throws IllegalArgumentException for a DJL optimizer known not to train on the model's engine
+   *     (DJL's Adadelta on MXNet)
    */
   public Runner optimizer(Optimizer optimizer) {
     once("optimizer");
-    this.optimizer = Objects.requireNonNull(optimizer, "optimizer");
+    Objects.requireNonNull(optimizer, "optimizer");
+    BuiltInOptimizers.checkUsable(optimizer, model.getNDManager().getEngine().getEngineName());
+    this.optimizer = optimizer;
     return this;
   }
 

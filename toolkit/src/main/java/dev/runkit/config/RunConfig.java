@@ -5,6 +5,7 @@ import ai.djl.nn.Block;
 import dev.runkit.Runner;
 import dev.runkit.data.DataInfo;
 import dev.runkit.data.Datasets;
+import dev.runkit.data.Scaler;
 import dev.runkit.data.SplitData;
 import dev.runkit.model.Losses;
 import dev.runkit.model.ModelFactory;
@@ -50,7 +51,9 @@ import java.util.Map;
  * CKPT_SAVE_STRATEGY, CKPT_KEEP_LAST, ACCUMULATE_GRAD, NON_FINITE, LOG_INTERVAL, FINETUNE_FROM,
  * FINETUNE_STRICT}}, {@code VAL {INTERVAL, MONITOR}}, {@code TEST {INTERVAL}}. Relative data and
  * checkpoint paths are read against the config file's folder, a relative {@code RUN_DIR} against
- * the working directory.
+ * the working directory. On normalised series ({@code co2}, {@code sunspots}, {@code series_csv})
+ * the metrics {@code mae}, {@code rmse} and {@code mape} are reported in the data's units (ppm for
+ * CO2) through the split's {@link SplitData#scaler() scaler}; the loss stays in normalised units.
  */
 public final class RunConfig {
 
@@ -567,8 +570,12 @@ public final class RunConfig {
 
   private List<Metric> metrics() {
     List<Metric> out = new ArrayList<>();
+    Scaler s = data.scaler();
     for (String n : metricNames) {
-      out.add(metric(n));
+      Metric m = metric(n);
+      // errors in the data's units (ppm, not standard deviations); accuracy has no units
+      boolean error = n.equals("mae") || n.equals("rmse") || n.equals("mape");
+      out.add(error && !s.isIdentity() ? Metrics.denormalized(m, s.mean(), s.std()) : m);
     }
     return out;
   }

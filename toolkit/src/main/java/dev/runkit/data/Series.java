@@ -92,7 +92,8 @@ public record Series(String name, float[] values) {
    * @param horizon forecast steps per example, {@code >= 1}
    * @param ratio the train / validation / test shares of the windows
    * @param normalize whether to z-score normalise
-   * @return the split, examples of shape {@code [window, 1]}, labels of shape {@code [horizon]}
+   * @return the split, examples of shape {@code [window, 1]}, labels of shape {@code [horizon]},
+   *     with the {@link SplitData#scaler() scaler} used (the identity when not normalised)
    * @throws IllegalArgumentException if the series is too short for one window per part
    */
   public SplitData split(int window, int horizon, Ratio ratio, boolean normalize) {
@@ -111,6 +112,7 @@ public record Series(String name, float[] values) {
     }
     int[] sizes = ratio.sizes(count, name);
     float[] v = values.clone();
+    Scaler scaler = Scaler.identity();
     if (normalize) {
       // statistics of the steps the training windows touch, so validation and test stay unseen
       int trainSteps = sizes[0] - 1 + window + horizon;
@@ -126,9 +128,9 @@ public record Series(String name, float[] values) {
       }
       double mean = n == 0 ? 0 : sum / n;
       double std = n == 0 ? 1 : Math.sqrt(Math.max(sq / n - mean * mean, 0));
-      double scale = std > 0 ? std : 1;
+      scaler = new Scaler(mean, std > 0 ? std : 1);
       for (int i = 0; i < v.length; i++) {
-        v[i] = (float) ((v[i] - mean) / scale);
+        v[i] = (float) scaler.normalize(v[i]);
       }
     }
     DataInfo info = new DataInfo(name, DataInfo.Task.FORECASTING, new long[] {window, 1}, horizon);
@@ -138,7 +140,8 @@ public record Series(String name, float[] values) {
         info,
         windows(v, 0, a, window, horizon),
         sizes[1] == 0 ? null : windows(v, a, b, window, horizon),
-        sizes[2] == 0 ? null : windows(v, b, count, window, horizon));
+        sizes[2] == 0 ? null : windows(v, b, count, window, horizon),
+        scaler);
   }
 
   private static Windows windows(float[] v, int from, int to, int window, int horizon) {

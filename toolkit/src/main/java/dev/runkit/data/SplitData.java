@@ -15,17 +15,34 @@ import java.util.Objects;
  * @param train the training part
  * @param validation the validation part, or null when the ratio gives it nothing
  * @param test the test part, or null when the ratio gives it nothing
+ * @param scaler the normalisation applied to the values ({@link Scaler#identity()} when none), to
+ *     turn predictions and errors back into the data's units
  */
-public record SplitData(DataInfo info, Examples train, Examples validation, Examples test) {
+public record SplitData(
+    DataInfo info, Examples train, Examples validation, Examples test, Scaler scaler) {
 
   /**
-   * Checks that there is training data.
+   * Checks that there is training data and a scaler.
    *
-   * @throws NullPointerException if info or train is null
+   * @throws NullPointerException if info, train or scaler is null
    */
   public SplitData {
     Objects.requireNonNull(info, "info");
     Objects.requireNonNull(train, "train");
+    Objects.requireNonNull(scaler, "scaler");
+  }
+
+  /**
+   * Makes a split of values that were not normalised.
+   *
+   * @param info the example shape and outputs
+   * @param train the training part
+   * @param validation the validation part, or null
+   * @param test the test part, or null
+   * @throws NullPointerException if info or train is null
+   */
+  public SplitData(DataInfo info, Examples train, Examples validation, Examples test) {
+    this(info, train, validation, test, Scaler.identity());
   }
 
   /**

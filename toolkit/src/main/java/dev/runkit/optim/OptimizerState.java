@@ -1,5 +1,9 @@
 package dev.runkit.optim;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -197,6 +201,43 @@ public final class OptimizerState {
     public HostArray {
       shape = shape.clone();
       values = values.clone();
+    }
+
+    /**
+     * Copies an array to the host, waiting for it to be computed; float64 stays float64, every
+     * other type is held as float32.
+     *
+     * @param array the array
+     * @return its copy
+     */
+    public static HostArray of(NDArray array) {
+      long[] shape = array.getShape().getShape();
+      if (array.getDataType() == DataType.FLOAT64) {
+        return new HostArray(shape, true, array.toDoubleArray());
+      }
+      float[] f = array.toType(DataType.FLOAT32, false).toFloatArray();
+      double[] d = new double[f.length];
+      for (int i = 0; i < f.length; i++) {
+        d[i] = f[i];
+      }
+      return new HostArray(shape, false, d);
+    }
+
+    /**
+     * Creates a native array holding these values, of type float64 or float32.
+     *
+     * @param manager the manager that will own the array (and fixes its device)
+     * @return the new array
+     */
+    public NDArray toArray(NDManager manager) {
+      if (float64) {
+        return manager.create(values, new Shape(shape));
+      }
+      float[] f = new float[values.length];
+      for (int i = 0; i < f.length; i++) {
+        f[i] = (float) values[i];
+      }
+      return manager.create(f, new Shape(shape));
     }
 
     /**

@@ -4,7 +4,6 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.optimizer.Optimizer;
@@ -209,7 +208,7 @@ public abstract class ScheduledOptimizer extends Optimizer implements AutoClosea
         continue;
       }
       Map<String, HostArray> arrays = new LinkedHashMap<>();
-      slot.arrays.forEach((k, v) -> arrays.put(k, toHost(v)));
+      slot.arrays.forEach((k, v) -> arrays.put(k, HostArray.of(v)));
       out.put(slot.name, new ParamState(slot.step, slot.scalars, arrays));
     }
     return new OptimizerState(common.type(), out);
@@ -287,19 +286,6 @@ public abstract class ScheduledOptimizer extends Optimizer implements AutoClosea
     }
     slots.put(key, created);
     return created;
-  }
-
-  private static HostArray toHost(NDArray array) {
-    long[] shape = array.getShape().getShape();
-    if (array.getDataType() == DataType.FLOAT64) {
-      return new HostArray(shape, true, array.toDoubleArray());
-    }
-    float[] f = array.toType(DataType.FLOAT32, false).toFloatArray();
-    double[] d = new double[f.length];
-    for (int i = 0; i < f.length; i++) {
-      d[i] = f[i];
-    }
-    return new HostArray(shape, false, d);
   }
 
   /**
@@ -469,17 +455,7 @@ public abstract class ScheduledOptimizer extends Optimizer implements AutoClosea
                   + ", but the parameter has shape "
                   + weight.getShape());
         }
-        double[] values = h.values();
-        NDArray array;
-        if (h.float64()) {
-          array = manager.create(values, shape);
-        } else {
-          float[] f = new float[values.length];
-          for (int i = 0; i < f.length; i++) {
-            f[i] = (float) values[i];
-          }
-          array = manager.create(f, shape);
-        }
+        NDArray array = h.toArray(manager);
         NDScope.unregister(array);
         arrays.put(e.getKey(), array);
       }

@@ -2,8 +2,10 @@
  * Optimizers with PyTorch's numerics for DJL on MXNet: {@link dev.runkit.optim.Optimizers} (factory
  * and name registry, config or fluent), {@link dev.runkit.optim.ScheduledOptimizer} (learning rate
  * from a schedule, state exported and restored through {@link dev.runkit.optim.OptimizerState}),
- * {@link dev.runkit.optim.ParamGroup} (per-group lr multiplier and weight decay) and {@link
- * dev.runkit.optim.GradientClipping} (global norm or value).
+ * {@link dev.runkit.optim.ParamGroup} (per-group lr multiplier and weight decay), {@link
+ * dev.runkit.optim.GradientClipping} (global norm or value) and {@link
+ * dev.runkit.optim.BuiltInOptimizers} (the same state export and import for DJL's built-in
+ * optimizers).
  *
  * <pre>{@code
  * ScheduledOptimizer opt = Optimizers.adamW().lr(1e-3).weightDecay(0.05).build();

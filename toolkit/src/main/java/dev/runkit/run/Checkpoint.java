@@ -33,7 +33,8 @@ import java.util.zip.CRC32C;
  * @param epoch the data-stream epoch of the next batch
  * @param batchInEpoch the data-stream batch of the next batch
  * @param parameters the model parameters by name
- * @param optimizerType the optimizer class name
+ * @param optimizerType the registered type of a RunKit optimizer (e.g. {@code SGD}), else the
+ *     optimizer's class name
  * @param optimizer the optimizer state, encoded (empty when the optimizer cannot export it)
  * @param scalars named numbers: early stopping, best value, metric-schedule state, counters
  * @param meters training meter state: name to {sum, count, countsOnDevice}

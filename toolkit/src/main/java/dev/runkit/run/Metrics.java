@@ -9,7 +9,8 @@ import java.util.function.BiFunction;
 /**
  * Ready-made metrics: accuracy and top-k accuracy for classification; MAE, RMSE and MAPE for
  * regression and forecasting, masked as in BasicTS (targets equal to the null value, NaN by
- * default, are left out, and MAPE also leaves out targets near zero).
+ * default, are left out, and MAPE also leaves out targets near zero), in normalised units or, with
+ * {@link #denormalized(Metric, double, double)}, in the data's units.
  */
 public final class Metrics {
 
@@ -71,7 +72,7 @@ public final class Metrics {
    * @return the metric {@code mae}
    */
   public static Metric mae(float nullValue) {
-    return new Masked("mae", nullValue, false, (err, target) -> err.abs(), false);
+    return new Masked("mae", nullValue, false, (err, target) -> err.abs(), false, 0, 1);
   }
 
   /**
@@ -91,7 +92,7 @@ public final class Metrics {
    * @return the metric {@code rmse}
    */
   public static Metric rmse(float nullValue) {
-    return new Masked("rmse", nullValue, false, (err, target) -> err.square(), true);
+    return new Masked("rmse", nullValue, false, (err, target) -> err.square(), true, 0, 1);
   }
 
   /**
@@ -112,7 +113,59 @@ public final class Metrics {
    * @return the metric {@code mape}
    */
   public static Metric mape(float nullValue) {
-    return new Masked("mape", nullValue, true, (err, target) -> err.abs().div(target.abs()), false);
+    return new Masked(
+        "mape", nullValue, true, (err, target) -> err.abs().div(target.abs()), false, 0, 1);
+  }
+
+  /**
+   * Returns an error metric that reports in the data's units when the model's outputs and targets
+   * are z-score normalised ({@code normalised = (raw - mean) / std}, as {@code Series.split} does;
+   * its {@code SplitData.scaler()} holds the two numbers): predictions and targets are both turned
+   * back into the data's units before the error is taken, so MAE and RMSE come out multiplied by
+   * {@code std} and MAPE is relative to the raw target. The null value and MAPE's near-zero mask
+   * apply to the raw targets, as in BasicTS, whose metrics see de-normalised data. The loss is
+   * unaffected and stays in normalised units.
+   *
+   * <pre>{@code
+   * Scaler s = data.scaler();
+   * runner.metrics(Metrics.denormalized(Metrics.mae(), s.mean(), s.std()));   // MAE in ppm
+   * }</pre>
+   *
+   * @param metric {@link #mae()}, {@link #rmse()} or {@link #mape()} (with any null value)
+   * @param mean the mean that was subtracted
+   * @param std the deviation that was divided by, {@code > 0}
+   * @return the metric, under the same name
+   * @throws IllegalArgumentException if the metric is not one of those three, or mean or std is not
+   *     finite, or std is not positive
+   * @throws IllegalStateException if the metric is de-normalised already
+   */
+  public static Metric denormalized(Metric metric, double mean, double std) {
+    if (!(metric instanceof Masked m)) {
+      throw new IllegalArgumentException(
+          "metric \""
+              + metric.name()
+              + "\" cannot be de-normalised; only Metrics.mae(), rmse() and mape() can");
+    }
+    if (!Double.isFinite(mean) || !Double.isFinite(std) || std <= 0) {
+      throw new IllegalArgumentException(
+          "denormalized("
+              + m.name()
+              + ") needs a finite mean and a finite std > 0, got mean "
+              + mean
+              + " and std "
+              + std);
+    }
+    if (m.mean() != 0 || m.std() != 1) {
+      throw new IllegalStateException(
+          "metric \""
+              + m.name()
+              + "\" is de-normalised already (mean "
+              + m.mean()
+              + ", std "
+              + m.std()
+              + ")");
+    }
+    return new Masked(m.name(), m.nullValue(), m.maskZeros(), m.error(), m.sqrt(), mean, std);
   }
 
   /** A metric whose count is the number of rows; the label is flattened to one value per row. */
@@ -128,13 +181,18 @@ public final class Metrics {
     }
   }
 
-  /** A BasicTS-style masked error: sum of the error over kept targets, count of kept targets. */
+  /**
+   * A BasicTS-style masked error: sum of the error over kept targets, count of kept targets, taken
+   * after turning predictions and targets into the data's units with {@code x * std + mean}.
+   */
   private record Masked(
       String name,
       float nullValue,
       boolean maskZeros,
       BiFunction<NDArray, NDArray, NDArray> error,
-      boolean sqrt)
+      boolean sqrt,
+      double mean,
+      double std)
       implements Metric {
 
     @Override
@@ -148,6 +206,10 @@ public final class Metrics {
       NDArray pred = predictions.head();
       if (!pred.getShape().equals(target.getShape()) && pred.size() == target.size()) {
         pred = pred.reshape(target.getShape());
+      }
+      if (mean != 0 || std != 1) {
+        target = target.mul(std).add(mean);
+        pred = pred.mul(std).add(mean);
       }
       NDArray keep =
           Float.isNaN(nullValue)

@@ -1,14 +1,22 @@
 package dev.runkit.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.loss.Loss;
+import ai.djl.translate.NoopTranslator;
 import dev.runkit.RunResult;
 import dev.runkit.Runner;
 import dev.runkit.data.LabeledData;
 import dev.runkit.data.Ratio;
+import dev.runkit.data.Scaler;
 import dev.runkit.data.SplitData;
+import dev.runkit.data.Windows;
 import dev.runkit.model.Mlp;
 import dev.runkit.optim.GradientClipping;
 import dev.runkit.optim.Optimizers;
@@ -98,6 +106,71 @@ class ConfigRunTest {
     assertThat(r.last("train", "loss")).isFinite();
     assertThat(r.last("validation", "mae")).isFinite().isPositive();
     assertThat(r.test()).containsKeys("loss", "mae", "rmse", "mape");
+    r.model().close();
+  }
+
+  @Test
+  void co2Config_reportsErrorsInPpm() throws Exception {
+    RunConfig config = load("co2-lstm.yaml", "TRAIN.NUM_ITERATIONS=200", "VAL.INTERVAL=50");
+    SplitData data = config.data();
+    Scaler scaler = data.scaler();
+    // the training part's CO2 level: about 330 ppm, spread about 10 ppm
+    assertThat(scaler.mean()).isBetween(320.0, 345.0);
+    assertThat(scaler.std()).isBetween(5.0, 20.0);
+    RunResult r = config.runner(manager).quiet().fit();
+    assertThat(r.stopReason()).as(r.message()).isEqualTo(StopReason.COMPLETED);
+
+    // the last validation (iteration 200) used the final weights: recompute its errors in ppm
+    Windows v = (Windows) data.validation();
+    float[] predicted;
+    try (NDArray x = manager.create(v.inputs(), new Shape(v.size(), v.window(), 1));
+        Predictor<NDList, NDList> p = r.model().newPredictor(new NoopTranslator())) {
+      predicted = p.predict(new NDList(x)).singletonOrThrow().toFloatArray();
+    }
+    double ae = 0;
+    double se = 0;
+    double ape = 0;
+    int n = 0;
+    for (int i = 0; i < predicted.length; i++) {
+      if (Float.isNaN(v.targets()[i])) {
+        continue;
+      }
+      double truth = scaler.denormalize(v.targets()[i]);
+      double error = scaler.denormalize(predicted[i]) - truth;
+      ae += Math.abs(error);
+      se += error * error;
+      ape += Math.abs(error) / Math.abs(truth);
+      n++;
+    }
+    assertThat(r.last("validation", "mae")).isCloseTo(ae / n, within(1e-3));
+    assertThat(r.last("validation", "rmse")).isCloseTo(Math.sqrt(se / n), within(1e-3));
+    assertThat(r.last("validation", "mape")).isCloseTo(ape / n, within(1e-6));
+
+    // persistence ("every week ahead equals the last measured one") on the test windows, in ppm
+    Windows t = (Windows) data.test();
+    double persistence = 0;
+    int m = 0;
+    for (int i = 0; i < t.size(); i++) {
+      float last = t.inputs()[i * t.window() + t.window() - 1];
+      for (int h = 0; h < t.horizon(); h++) {
+        float target = t.targets()[i * t.horizon() + h];
+        if (!Float.isNaN(target) && last != 0f) {
+          persistence += Math.abs(scaler.denormalize(target) - scaler.denormalize(last));
+          m++;
+        }
+      }
+    }
+    persistence /= m;
+    System.out.printf(
+        "co2 config run: test MAE %.3f ppm, RMSE %.3f ppm, MAPE %.5f; persistence MAE %.3f ppm;"
+            + " validation MAE %.3f ppm; std %.3f ppm%n",
+        r.test().get("mae"),
+        r.test().get("rmse"),
+        r.test().get("mape"),
+        persistence,
+        r.last("validation", "mae"),
+        scaler.std());
+    assertThat(persistence).isBetween(0.5, 1.5);
     r.model().close();
   }
 

@@ -2,6 +2,7 @@ package dev.runkit.data;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -84,6 +85,47 @@ class DatasetsTest {
     assertThat(train.inputs()[26]).isEqualTo(train.inputs()[1]);
     assertThat(d.info().exampleShape()).containsExactly(26, 1);
     assertThat(d.info().outputs()).isEqualTo(4);
+  }
+
+  @Test
+  void seriesSplit_normalised_exposesTheScalerThatUndoesIt() {
+    float[] raw = Series.co2().values();
+    SplitData d = Series.co2().split(26, 4, Ratio.of(0.7, 0.1, 0.2), true);
+    Windows test = (Windows) d.test();
+    int firstTest = d.train().size() + d.validation().size();
+    for (int i = 0; i < test.size(); i += 37) {
+      float target = test.targets()[i * 4 + 3];
+      float truth = raw[firstTest + i + 26 + 3];
+      if (!Float.isNaN(truth)) {
+        assertThat(d.scaler().denormalize(target))
+            .as("window %d", i)
+            .isCloseTo(truth, within(1e-3));
+      }
+    }
+    // the statistics of the training steps, recomputed by hand
+    int trainSteps = d.train().size() - 1 + 26 + 4;
+    double sum = 0;
+    double sq = 0;
+    int n = 0;
+    for (int i = 0; i < trainSteps; i++) {
+      if (!Float.isNaN(raw[i])) {
+        sum += raw[i];
+        sq += (double) raw[i] * raw[i];
+        n++;
+      }
+    }
+    double mean = sum / n;
+    assertThat(d.scaler().mean()).isCloseTo(mean, within(1e-9));
+    assertThat(d.scaler().std()).isCloseTo(Math.sqrt(sq / n - mean * mean), within(1e-9));
+    assertThat(Series.co2().split(26, 4, Ratio.of(0.7, 0.1, 0.2), false).scaler())
+        .isEqualTo(Scaler.identity());
+  }
+
+  @Test
+  void scaler_zeroStd_throws() {
+    assertThatThrownBy(() -> new Scaler(1, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("a scaler needs a finite mean and a finite std > 0, got mean 1.0 and std 0.0");
   }
 
   @Test

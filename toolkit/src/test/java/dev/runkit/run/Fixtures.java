@@ -8,6 +8,9 @@ import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import dev.runkit.data.LabeledData;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 
 /** Small real models and data shared by the run tests. */
 public final class Fixtures {
@@ -33,6 +36,56 @@ public final class Fixtures {
       all.rows(0, 1437).toDataset(manager, batchSize),
       all.rows(1437, all.size()).toDataset(manager, batchSize)
     };
+  }
+
+  /**
+   * Every DJL built-in optimizer, by its factory's name, each with all of its state in use (SGD and
+   * NAG with momentum, RMSprop centered with momentum) and weight decay.
+   */
+  public static Map<String, Supplier<Optimizer>> djlOptimizers() {
+    Map<String, Supplier<Optimizer>> all = new LinkedHashMap<>();
+    all.put(
+        "sgd",
+        () ->
+            Optimizer.sgd()
+                .setLearningRateTracker(Tracker.fixed(0.05f))
+                .optMomentum(0.9f)
+                .optWeightDecays(1e-4f)
+                .build());
+    all.put(
+        "nag",
+        () ->
+            Optimizer.nag()
+                .setLearningRateTracker(Tracker.fixed(0.05f))
+                .setMomentum(0.9f)
+                .optWeightDecays(1e-4f)
+                .build());
+    all.put(
+        "adam",
+        () ->
+            Optimizer.adam()
+                .optLearningRateTracker(Tracker.fixed(0.003f))
+                .optWeightDecays(1e-4f)
+                .build());
+    all.put(
+        "adamW",
+        () ->
+            Optimizer.adamW()
+                .optLearningRateTracker(Tracker.fixed(0.003f))
+                .optWeightDecays(0.01f)
+                .build());
+    all.put(
+        "adagrad", () -> Optimizer.adagrad().optLearningRateTracker(Tracker.fixed(0.05f)).build());
+    all.put(
+        "rmsprop",
+        () ->
+            Optimizer.rmsprop()
+                .optLearningRateTracker(Tracker.fixed(0.002f))
+                .optCentered(true)
+                .optMomentum(0.5f)
+                .build());
+    all.put("adadelta", () -> Optimizer.adadelta().optRho(0.9f).build());
+    return all;
   }
 
   /** DJL's built-in SGD with momentum and a fixed learning rate. */

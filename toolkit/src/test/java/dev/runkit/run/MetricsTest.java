@@ -87,4 +87,64 @@ class MetricsTest {
     float[] pred = {1, 3};
     assertThat(value(Metrics.mape(), target, pred, new Shape(2))).isCloseTo(0.5, within(1e-6));
   }
+
+  // z-scored with mean 10, std 2: raw targets 11, 8, NaN, 13, 10, 0; raw predictions 10, 9.5, 14,
+  // 14, 12, 1; raw absolute errors 1, 1.5, -, 1, 2, 1
+  private static final float[] TARGETS = {0.5f, -1f, Float.NaN, 1.5f, 0f, -5f};
+  private static final float[] PREDICTIONS = {0f, -0.25f, 2f, 2f, 1f, -4.5f};
+
+  private double denormalized(Metric metric) {
+    return value(Metrics.denormalized(metric, 10, 2), TARGETS, PREDICTIONS, new Shape(6));
+  }
+
+  @Test
+  void denormalized_maeAndRmse_areInTheDataUnits() {
+    assertThat(denormalized(Metrics.mae())).isCloseTo(6.5 / 5, within(1e-6));
+    assertThat(denormalized(Metrics.rmse())).isCloseTo(Math.sqrt(9.25 / 5), within(1e-6));
+    // MAE and RMSE are the normalised ones times std
+    assertThat(denormalized(Metrics.mae()))
+        .isCloseTo(2 * value(Metrics.mae(), TARGETS, PREDICTIONS, new Shape(6)), within(1e-6));
+    assertThat(Metrics.denormalized(Metrics.rmse(), 10, 2).name()).isEqualTo("rmse");
+  }
+
+  @Test
+  void denormalized_mape_dividesByTheRawTargetAndMasksRawZeros() {
+    // raw 0 is left out (normalised -5), raw 10 is kept (normalised 0, which plain mape leaves out)
+    double expected = (1 / 11.0 + 1.5 / 8 + 1 / 13.0 + 2 / 10.0) / 4;
+    assertThat(denormalized(Metrics.mape())).isCloseTo(expected, within(1e-6));
+    double normalised = (0.5 / 0.5 + 0.75 / 1 + 0.5 / 1.5 + 0.5 / 5) / 4;
+    assertThat(value(Metrics.mape(), TARGETS, PREDICTIONS, new Shape(6)))
+        .isCloseTo(normalised, within(1e-6));
+  }
+
+  @Test
+  void denormalized_nullValue_isMatchedAgainstRawTargets() {
+    // raw target 8 is the null value: left out with the NaN
+    assertThat(denormalized(Metrics.mae(8f))).isCloseTo(5.0 / 4, within(1e-6));
+    assertThat(denormalized(Metrics.rmse(8f))).isCloseTo(Math.sqrt(7.0 / 4), within(1e-6));
+  }
+
+  @Test
+  void denormalized_accuracy_throwsNamingTheAllowed() {
+    assertThatThrownBy(() -> Metrics.denormalized(Metrics.accuracy(), 10, 2))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "metric \"accuracy\" cannot be de-normalised; only Metrics.mae(), rmse() and mape() can");
+  }
+
+  @Test
+  void denormalized_zeroStd_throws() {
+    assertThatThrownBy(() -> Metrics.denormalized(Metrics.mae(), 10, 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "denormalized(mae) needs a finite mean and a finite std > 0, got mean 10.0 and std 0.0");
+  }
+
+  @Test
+  void denormalized_twice_throws() {
+    Metric once = Metrics.denormalized(Metrics.mape(), 10, 2);
+    assertThatThrownBy(() -> Metrics.denormalized(once, 10, 2))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("metric \"mape\" is de-normalised already (mean 10.0, std 2.0)");
+  }
 }

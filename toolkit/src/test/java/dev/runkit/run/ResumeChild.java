@@ -12,10 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The run that {@link ResumeTest} kills and resumes: a small MLP on the digits with RunKit's SGD,
- * checkpoints every 20 iterations, resuming from the newest checkpoint when there is one. As a main
- * class it runs in a child JVM, slowed down by a sleep per iteration so that it can be killed
- * mid-run.
+ * The run that {@link ResumeTest} kills and resumes: a small MLP on the digits with RunKit's SGD
+ * (or DJL's built-in Adam, by reflection-read state), checkpoints every 20 iterations, resuming
+ * from the newest checkpoint when there is one. As a main class it runs in a child JVM, slowed down
+ * by a sleep per iteration so that it can be killed mid-run.
  */
 public final class ResumeChild {
 
@@ -26,7 +26,7 @@ public final class ResumeChild {
   /**
    * Runs the fit in a child JVM.
    *
-   * @param args the checkpoint folder
+   * @param args the checkpoint folder and the optimizer ({@code runkit} or {@code djl})
    */
   public static void main(String[] args) {
     Callback slow =
@@ -41,19 +41,24 @@ public final class ResumeChild {
           }
         };
     try (NDManager manager = NDManager.newBaseManager()) {
-      RunResult r = fit(Path.of(args[0]), manager, slow);
+      RunResult r = fit(Path.of(args[0]), args[1], manager, slow);
       System.out.println("finished " + r.stopReason());
     }
   }
 
   /** Runs (or resumes) the fit and returns its result; the model stays open. */
-  static RunResult fit(Path dir, NDManager manager, Callback... extra) {
+  static RunResult fit(Path dir, String optimizer, NDManager manager, Callback... extra) {
     ArrayDataset[] split = Fixtures.digits(manager, 64);
     Block block = Fixtures.mlp(32, 10);
-    return Runner.with(block)
+    Runner runner = Runner.with(block);
+    if (optimizer.equals("djl")) {
+      runner.optimizer(Fixtures.djlOptimizers().get("adam").get());
+    } else {
+      runner.optimizer(Optimizers.sgd().lr(0.05).momentum(0.9).weightDecay(1e-4));
+    }
+    return runner
         .loss(Loss.softmaxCrossEntropyLoss())
         .data(split[0], split[1])
-        .optimizer(Optimizers.sgd().lr(0.05).momentum(0.9).weightDecay(1e-4))
         .metrics(Metrics.accuracy())
         // patience beyond the run's six validations: its state is checkpointed, never triggered
         .earlyStopping(EarlyStopping.on(Monitor.max("accuracy")).patience(10).minDelta(1e-3))

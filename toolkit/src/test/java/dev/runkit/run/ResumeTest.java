@@ -11,8 +11,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import tech.tablesaw.api.Table;
 
 class ResumeTest {
@@ -20,8 +21,9 @@ class ResumeTest {
   @TempDir Path uninterrupted;
   @TempDir Path killed;
 
-  @Test
-  void resume_afterSigkillMidRun_endsLikeUninterruptedRun() throws Exception {
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"runkit", "djl"})
+  void resume_afterSigkillMidRun_endsLikeUninterruptedRun(String optimizer) throws Exception {
     Process child =
         new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -29,7 +31,8 @@ class ResumeTest {
                 System.getProperty("java.class.path"),
                 "-Dai.djl.offline=true",
                 ResumeChild.class.getName(),
-                killed.toString())
+                killed.toString(),
+                optimizer)
             .redirectErrorStream(true)
             .redirectOutput(killed.resolve("child.log").toFile())
             .start();
@@ -48,8 +51,8 @@ class ResumeTest {
     assertThat(saved.get(saved.size() - 1)).isBetween(60L, ResumeChild.ITERATIONS - 1);
 
     try (NDManager manager = NDManager.newBaseManager()) {
-      RunResult whole = ResumeChild.fit(uninterrupted, manager);
-      RunResult resumed = ResumeChild.fit(killed, manager);
+      RunResult whole = ResumeChild.fit(uninterrupted, optimizer, manager);
+      RunResult resumed = ResumeChild.fit(killed, optimizer, manager);
 
       assertThat(resumed.stopReason()).as(resumed.message()).isEqualTo(StopReason.COMPLETED);
       assertThat(whole.stopReason()).isEqualTo(StopReason.COMPLETED);
