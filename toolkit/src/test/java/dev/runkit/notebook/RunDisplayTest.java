@@ -3,6 +3,7 @@ package dev.runkit.notebook;
 import static dev.runkit.notebook.ChartsTest.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.dataset.ArrayDataset;
@@ -18,12 +19,16 @@ import dev.runkit.run.Metrics;
 import dev.runkit.run.ProgressListeners;
 import java.awt.image.BufferedImage;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 import tech.tablesaw.api.Table;
 
 /**
@@ -35,6 +40,8 @@ class RunDisplayTest {
   static NDManager manager;
   static ArrayDataset[] digits;
   static RunResult result;
+  static RunResult slower;
+  static RunResult unvalidated;
   static LrFinderResult finder;
 
   @BeforeAll
@@ -52,6 +59,26 @@ class RunDisplayTest {
             .logEvery(10)
             .quiet()
             .fit();
+    slower =
+        Runner.with(Fixtures.mlp(32, 10))
+            .loss(Loss.softmaxCrossEntropyLoss())
+            .data(digits[0], digits[1])
+            .optimizer(Optimizers.sgd().lr(0.01))
+            .metrics(Metrics.accuracy())
+            .iterations(120)
+            .validateEvery(40)
+            .logEvery(10)
+            .quiet()
+            .fit();
+    unvalidated =
+        Runner.with(Fixtures.mlp(16, 10))
+            .loss(Loss.softmaxCrossEntropyLoss())
+            .data(digits[0])
+            .optimizer(Optimizers.sgd().lr(0.1))
+            .iterations(60)
+            .logEvery(10)
+            .quiet()
+            .fit();
     finder =
         Runner.with(Fixtures.mlp(32, 10))
             .loss(Loss.softmaxCrossEntropyLoss())
@@ -62,6 +89,9 @@ class RunDisplayTest {
 
   @AfterAll
   static void close() {
+    for (RunResult r : new RunResult[] {result, slower, unvalidated}) {
+      r.model().close();
+    }
     manager.close();
   }
 
@@ -105,6 +135,112 @@ class RunDisplayTest {
     assertThatThrownBy(() -> Charts.curves((RunResult) null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Charts.curves: the run result is null");
+  }
+
+  @Test
+  void compare_twoRuns_oneValidationLossLinePerRunNamedAfterIt() throws Exception {
+    Map<String, RunResult> runs = new LinkedHashMap<>();
+    runs.put("momentum 0.9", result);
+    runs.put("plain, lr 0.01", slower);
+
+    XYChart chart = Charts.compare(runs);
+
+    assertThat(dev.runkit.notebook.Fixtures.shown(chart).keySet())
+        .containsExactly("momentum 0.9", "plain, lr 0.01");
+    assertThat(chart.getTitle()).isEqualTo("Runs compared: validation loss");
+    assertThat(chart.getYAxisTitle()).isEqualTo("validation loss");
+    XYSeries first = chart.getSeriesMap().get("momentum 0.9");
+    // the last x moves by a fraction of an iteration: see Charts.breakEqualSpacing
+    assertThat(first.getXData()).hasSize(3).startsWith(40, 80);
+    assertThat(first.getXData()[2]).isCloseTo(120, within(0.1));
+    assertThat(first.getYData()[2]).isEqualTo(result.last("validation", "loss"));
+    assertThat(first.getMarker()).isEqualTo(SeriesMarkers.CIRCLE);
+    assertThat(Charts.notes(chart)).isEmpty();
+    BufferedImage image = decode(Show.png(chart));
+    assertThat(image.getWidth()).isEqualTo(800);
+    assertThat(image.getHeight()).isEqualTo(450);
+  }
+
+  @Test
+  void compare_metricWithPhase_plotsThatPhaseOfEachRun() throws Exception {
+    XYChart chart =
+        Charts.compare(
+            Map.of("a", result, "b", slower),
+            "train accuracy",
+            ChartOptions.defaults().title("Training accuracy"));
+
+    decode(Show.png(chart));
+    assertThat(dev.runkit.notebook.Fixtures.shown(chart).keySet()).containsOnly("a", "b");
+    assertThat(chart.getTitle()).isEqualTo("Training accuracy");
+    assertThat(chart.getYAxisTitle()).isEqualTo("train accuracy");
+    assertThat(chart.getSeriesMap().get("b").getXData()).hasSize(12);
+    assertThat(chart.getSeriesMap().get("b").getMarker()).isEqualTo(SeriesMarkers.NONE);
+  }
+
+  @Test
+  void compare_runThatNeverValidated_drawsItsTrainingCurveAndSaysWhichPhase() throws Exception {
+    Map<String, RunResult> runs = new LinkedHashMap<>();
+    runs.put("validated", result);
+    runs.put("train only", unvalidated);
+
+    XYChart chart = Charts.compare(runs, "loss");
+
+    decode(Show.png(chart));
+    assertThat(dev.runkit.notebook.Fixtures.shown(chart).keySet())
+        .containsExactly("validated (validation)", "train only (train)");
+    assertThat(chart.getYAxisTitle()).isEqualTo("loss");
+  }
+
+  @Test
+  void compare_metricOneRunLacks_drawsTheOthersAndNamesTheRun() throws Exception {
+    Map<String, RunResult> runs = new LinkedHashMap<>();
+    runs.put("validated", result);
+    runs.put("train only", unvalidated);
+
+    XYChart chart = Charts.compare(runs, "validation accuracy");
+
+    decode(Show.png(chart));
+    assertThat(dev.runkit.notebook.Fixtures.shown(chart).keySet()).containsExactly("validated");
+    assertThat(Charts.notes(chart))
+        .containsExactly("Unknown metric \"accuracy\"; the history has [loss].");
+    XYChart test = Charts.compare(runs, "test loss");
+    assertThat(Charts.notes(test))
+        .containsExactly(
+            "Run \"validated\" has no test loss values.\n"
+                + "Run \"train only\" has no test loss values.");
+  }
+
+  @Test
+  void compare_unknownMetric_saysSoOnceWithTheNearestName() {
+    XYChart chart = Charts.compare(Map.of("a", result, "b", slower), "acuracy");
+    assertThat(Charts.notes(chart))
+        .containsExactly(
+            "Unknown metric \"acuracy\"; the history has [loss, accuracy]. Did you mean"
+                + " \"accuracy\"?");
+  }
+
+  @Test
+  void compare_noRuns_drawsMessage() throws Exception {
+    XYChart chart = Charts.compare(Map.of());
+    decode(Show.png(chart));
+    assertThat(Charts.notes(chart)).containsExactly("No runs to compare.");
+  }
+
+  @Test
+  void compare_badArguments_throwClearMessages() {
+    Map<String, RunResult> withNull = new LinkedHashMap<>();
+    withNull.put("lost", null);
+    assertThatThrownBy(() -> Charts.compare((Map<String, RunResult>) null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Charts.compare: the runs are null");
+    assertThatThrownBy(() -> Charts.compare(withNull))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Charts.compare: run \"lost\" is null");
+    assertThatThrownBy(() -> Charts.compare(Map.of("a", result), " "))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "Charts.compare: the metric is blank; give a name such as \"loss\" or \"validation"
+                + " accuracy\"");
   }
 
   @Test
