@@ -204,7 +204,99 @@ public final class Charts {
     if (!problems.isEmpty()) {
       message(chart, String.join("\n", problems));
     }
+    placeLegend(chart);
     return finishAxes(chart);
+  }
+
+  /** Beyond this many series a legend inside the plot would cover curves; it goes outside. */
+  static final int MAX_INSIDE_LEGEND = 5;
+
+  /**
+   * Puts the legend where it hides least: to the right of the plot for many series, else in the
+   * inside corner the curves come nearest to least often (rising accuracy curves fill the top right
+   * corner, falling losses the bottom right).
+   */
+  static void placeLegend(XYChart chart) {
+    List<XYSeries> shown = new ArrayList<>();
+    for (XYSeries s : chart.getSeriesMap().values()) {
+      if (s.isShowInLegend()) {
+        shown.add(s);
+      }
+    }
+    if (shown.size() > MAX_INSIDE_LEGEND) {
+      chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+      return;
+    }
+    boolean logY = chart.getStyler().isYAxisLogarithmic();
+    List<double[]> points = new ArrayList<>();
+    for (XYSeries s : shown) {
+      double[] xs = s.getXData();
+      double[] ys = s.getYData();
+      double[] previous = null;
+      for (int i = 0; i < xs.length; i++) {
+        double y = logY ? (ys[i] > 0 ? Math.log10(ys[i]) : Double.NaN) : ys[i];
+        if (!Double.isFinite(y) || !Double.isFinite(xs[i])) {
+          previous = null;
+          continue;
+        }
+        double[] point = {xs[i], y};
+        if (previous != null) {
+          // a few points along each segment: the lines between sparse points hide too
+          for (int k = 1; k < 8; k++) {
+            double t = k / 8.0;
+            points.add(
+                new double[] {
+                  previous[0] + t * (point[0] - previous[0]),
+                  previous[1] + t * (point[1] - previous[1])
+                });
+          }
+        }
+        points.add(point);
+        previous = point;
+      }
+    }
+    if (points.isEmpty()) {
+      return;
+    }
+    double x0 = Double.POSITIVE_INFINITY;
+    double x1 = Double.NEGATIVE_INFINITY;
+    double y0 = Double.POSITIVE_INFINITY;
+    double y1 = Double.NEGATIVE_INFINITY;
+    for (double[] p : points) {
+      x0 = Math.min(x0, p[0]);
+      x1 = Math.max(x1, p[0]);
+      y0 = Math.min(y0, p[1]);
+      y1 = Math.max(y1, p[1]);
+    }
+    // the legend's share of the plot: about a third of the width, a line of height per series
+    double width = 0.35;
+    double height = Math.min(0.9, 0.06 + 0.07 * shown.size());
+    Styler.LegendPosition[] corners = {
+      Styler.LegendPosition.InsideNE,
+      Styler.LegendPosition.InsideSE,
+      Styler.LegendPosition.InsideNW,
+      Styler.LegendPosition.InsideSW
+    };
+    int[] covered = new int[corners.length];
+    for (double[] p : points) {
+      double u = x1 > x0 ? (p[0] - x0) / (x1 - x0) : 0.5;
+      double v = y1 > y0 ? (p[1] - y0) / (y1 - y0) : 0.5;
+      boolean right = u >= 1 - width;
+      boolean left = u <= width;
+      boolean top = v >= 1 - height;
+      boolean bottom = v <= height;
+      covered[0] += right && top ? 1 : 0;
+      covered[1] += right && bottom ? 1 : 0;
+      covered[2] += left && top ? 1 : 0;
+      covered[3] += left && bottom ? 1 : 0;
+    }
+    int best = 0;
+    for (int i = 1; i < corners.length; i++) {
+      if (covered[i] < covered[best]) {
+        best = i;
+      }
+    }
+    chart.getStyler().setLegendPosition(corners[best]);
   }
 
   /**

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import tech.tablesaw.api.Table;
 
@@ -217,6 +218,36 @@ class RunDisplayTest {
         .containsExactly(
             "Unknown metric \"acuracy\"; the history has [loss, accuracy]. Did you mean"
                 + " \"accuracy\"?");
+  }
+
+  @Test
+  void compare_twoRuns_legendInTheCornerTheCurvesLeaveFree() throws Exception {
+    Map<String, RunResult> runs = new LinkedHashMap<>();
+    runs.put("momentum 0.9", result);
+    runs.put("plain, lr 0.01", slower);
+
+    XYChart accuracy = Charts.compare(runs, "train accuracy");
+    XYChart loss = Charts.compare(runs, "train loss");
+
+    decode(Show.png(accuracy));
+    // the slow run stays flat near 0.1 accuracy (2.3 loss) over the whole width, the fast one
+    // rises to the top right (falls to the bottom right): only one left corner stays free
+    assertThat(accuracy.getStyler().getLegendPosition()).isEqualTo(Styler.LegendPosition.InsideNW);
+    assertThat(loss.getStyler().getLegendPosition()).isEqualTo(Styler.LegendPosition.InsideSW);
+  }
+
+  @Test
+  void compare_manyRuns_legendGoesOutsideThePlot() throws Exception {
+    Map<String, RunResult> runs = new LinkedHashMap<>();
+    for (int i = 1; i <= Charts.MAX_INSIDE_LEGEND + 1; i++) {
+      runs.put("run " + i, i % 2 == 0 ? result : slower);
+    }
+
+    XYChart chart = Charts.compare(runs);
+
+    decode(Show.png(chart));
+    assertThat(dev.runkit.notebook.Fixtures.shown(chart)).hasSize(6);
+    assertThat(chart.getStyler().getLegendPosition()).isEqualTo(Styler.LegendPosition.OutsideE);
   }
 
   @Test
