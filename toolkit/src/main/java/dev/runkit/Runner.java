@@ -175,7 +175,8 @@ public final class Runner {
   /**
    * Sets the training, validation and test data from a split, made into datasets whose arrays
    * belong to the model: they are freed with {@code result.model().close()}, so no {@code
-   * NDManager} is needed. The validation and test parts are set when the split has them.
+   * NDManager} is needed. The validation and test parts are set when the split has them. Each call
+   * makes new arrays (a model trained by several runners holds one copy per runner until closed).
    *
    * <pre>{@code
    * SplitData digits = SplitData.classification("digits", LabeledData.digits(), Ratio.of(0.7, 0.15, 0.15), 42);

@@ -8,11 +8,16 @@ import ai.djl.Model;
 import ai.djl.ndarray.BaseNDManager;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
 import ai.djl.training.loss.Loss;
 import dev.runkit.data.LabeledData;
 import dev.runkit.data.Ratio;
 import dev.runkit.data.SplitData;
+import dev.runkit.data.Windows;
 import dev.runkit.optim.Optimizers;
 import dev.runkit.run.Fixtures;
 import dev.runkit.run.Metrics;
@@ -144,6 +149,38 @@ class PredictionsTest {
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessage(
               "predict: the model was never initialized (the run did not reach its first step)");
+    }
+  }
+
+  @Test
+  void predict_windowModel_rowsReshapedToTheExampleShapeItWasInitializedWith() {
+    try (Model model = Model.newInstance("windows")) {
+      SequentialBlock block = new SequentialBlock().add(Blocks.batchFlattenBlock());
+      block.add(Linear.builder().setUnits(2).build());
+      model.setBlock(block);
+      // one example is a window of 5 steps with one value each, as Windows gives them
+      block.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(8, 5, 1));
+      Windows windows =
+          new Windows(
+              new float[] {1, 2, 3, 4, 5, 0, 0, 0, 0, 1, -1, 2, -3, 4, -5},
+              new float[] {6, 7, 1, 1, 6, 7},
+              5,
+              2);
+
+      Predictions fromRows =
+          Predictions.of(
+              model, new float[][] {{1, 2, 3, 4, 5}, {0, 0, 0, 0, 1}, {-1, 2, -3, 4, -5}});
+      Predictions fromWindows = Predictions.of(model, windows);
+
+      assertThat(fromRows.size()).isEqualTo(3);
+      assertThat(fromRows.width()).isEqualTo(2);
+      for (int i = 0; i < 3; i++) {
+        assertThat(fromWindows.outputs()[i]).containsExactly(fromRows.outputs()[i]);
+      }
+      assertThatThrownBy(() -> Predictions.of(model, new float[][] {{1, 2, 3, 4}}))
+          .hasMessage(
+              "predict: each row must hold one example of shape [5, 1] (5 values), but row 0 has"
+                  + " 4");
     }
   }
 
