@@ -10,6 +10,7 @@ import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.loss.Loss;
 import dev.runkit.RunResult;
 import dev.runkit.Runner;
+import dev.runkit.optim.OptimizerSpec;
 import dev.runkit.optim.Optimizers;
 import dev.runkit.run.ConsoleProgress;
 import dev.runkit.run.Fixtures;
@@ -49,28 +50,8 @@ class RunDisplayTest {
   static void run() {
     manager = NDManager.newBaseManager();
     digits = Fixtures.digits(manager, 32);
-    result =
-        Runner.with(Fixtures.mlp(32, 10))
-            .loss(Loss.softmaxCrossEntropyLoss())
-            .data(digits[0], digits[1])
-            .optimizer(Optimizers.sgd().lr(0.1).momentum(0.9))
-            .metrics(Metrics.accuracy())
-            .iterations(120)
-            .validateEvery(40)
-            .logEvery(10)
-            .quiet()
-            .fit();
-    slower =
-        Runner.with(Fixtures.mlp(32, 10))
-            .loss(Loss.softmaxCrossEntropyLoss())
-            .data(digits[0], digits[1])
-            .optimizer(Optimizers.sgd().lr(0.01))
-            .metrics(Metrics.accuracy())
-            .iterations(120)
-            .validateEvery(40)
-            .logEvery(10)
-            .quiet()
-            .fit();
+    result = validatedRun(Optimizers.sgd().lr(0.1).momentum(0.9));
+    slower = validatedRun(Optimizers.sgd().lr(0.01));
     unvalidated =
         Runner.with(Fixtures.mlp(16, 10))
             .loss(Loss.softmaxCrossEntropyLoss())
@@ -86,6 +67,28 @@ class RunDisplayTest {
             .data(digits[0])
             .optimizer(Optimizers.sgd().lr(0.1).momentum(0.9))
             .lrFinder(LrFinder.range(1e-4, 100).steps(80));
+  }
+
+  /** 120 iterations of a digits MLP, validated every 40, with accuracy. */
+  static RunResult validatedRun(OptimizerSpec optimizer) {
+    return Runner.with(Fixtures.mlp(32, 10))
+        .loss(Loss.softmaxCrossEntropyLoss())
+        .data(digits[0], digits[1])
+        .optimizer(optimizer)
+        .metrics(Metrics.accuracy())
+        .iterations(120)
+        .validateEvery(40)
+        .logEvery(10)
+        .quiet()
+        .fit();
+  }
+
+  /** Two runs in legend order. */
+  static Map<String, RunResult> ordered(String a, RunResult first, String b, RunResult second) {
+    Map<String, RunResult> runs = new LinkedHashMap<>();
+    runs.put(a, first);
+    runs.put(b, second);
+    return runs;
   }
 
   @AfterAll
@@ -140,9 +143,7 @@ class RunDisplayTest {
 
   @Test
   void compare_twoRuns_oneValidationLossLinePerRunNamedAfterIt() throws Exception {
-    Map<String, RunResult> runs = new LinkedHashMap<>();
-    runs.put("momentum 0.9", result);
-    runs.put("plain, lr 0.01", slower);
+    Map<String, RunResult> runs = ordered("momentum 0.9", result, "plain, lr 0.01", slower);
 
     XYChart chart = Charts.compare(runs);
 
@@ -180,9 +181,7 @@ class RunDisplayTest {
 
   @Test
   void compare_runThatNeverValidated_drawsItsTrainingCurveAndSaysWhichPhase() throws Exception {
-    Map<String, RunResult> runs = new LinkedHashMap<>();
-    runs.put("validated", result);
-    runs.put("train only", unvalidated);
+    Map<String, RunResult> runs = ordered("validated", result, "train only", unvalidated);
 
     XYChart chart = Charts.compare(runs, "loss");
 
@@ -194,9 +193,7 @@ class RunDisplayTest {
 
   @Test
   void compare_metricOneRunLacks_drawsTheOthersAndNamesTheRun() throws Exception {
-    Map<String, RunResult> runs = new LinkedHashMap<>();
-    runs.put("validated", result);
-    runs.put("train only", unvalidated);
+    Map<String, RunResult> runs = ordered("validated", result, "train only", unvalidated);
 
     XYChart chart = Charts.compare(runs, "validation accuracy");
 
@@ -222,9 +219,7 @@ class RunDisplayTest {
 
   @Test
   void compare_twoRuns_legendInTheCornerTheCurvesLeaveFree() throws Exception {
-    Map<String, RunResult> runs = new LinkedHashMap<>();
-    runs.put("momentum 0.9", result);
-    runs.put("plain, lr 0.01", slower);
+    Map<String, RunResult> runs = ordered("momentum 0.9", result, "plain, lr 0.01", slower);
 
     XYChart accuracy = Charts.compare(runs, "train accuracy");
     XYChart loss = Charts.compare(runs, "train loss");
