@@ -1,6 +1,10 @@
 package dev.runkit;
 
 import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.training.dataset.Dataset;
+import dev.runkit.data.Examples;
 import dev.runkit.run.Monitor;
 import dev.runkit.run.RunOutcome;
 import dev.runkit.run.StopReason;
@@ -159,6 +163,68 @@ public final class RunResult {
    */
   public Model model() {
     return model;
+  }
+
+  /**
+   * Predicts rows of features with the trained model, in inference mode (dropout off), without a
+   * DJL {@code Predictor} or {@code Translator}.
+   *
+   * <pre>{@code
+   * int[] digits = result.predict(new float[][] {pixels}).classes();
+   * }</pre>
+   *
+   * @param inputs one row per example, each holding the values of one example in row-major order
+   *     (64 pixels for the digits, {@code window} values for a forecaster)
+   * @return the outputs, classes and probabilities
+   * @throws IllegalArgumentException if there are no rows, a row does not hold one example of the
+   *     shape the model was trained on, or the run never initialized the model
+   */
+  public Predictions predict(float[][] inputs) {
+    return Predictions.of(model, inputs);
+  }
+
+  /**
+   * Predicts a batch of inputs with the trained model, in inference mode.
+   *
+   * @param inputs the inputs, batch axis first, on any device; left open and unchanged
+   * @return the outputs, classes and probabilities
+   * @throws IllegalArgumentException if the input is null or the run never initialized the model
+   */
+  public Predictions predict(NDArray inputs) {
+    if (inputs == null) {
+      throw new IllegalArgumentException("predict needs an input array, got null");
+    }
+    return Predictions.of(model, new NDList(inputs));
+  }
+
+  /**
+   * Predicts examples held on the heap, such as a part of a split, in their order.
+   *
+   * <pre>{@code
+   * Predictions p = result.predict(data.test());
+   * double accuracy = p.accuracy(((LabeledData) data.test()).labels());
+   * }</pre>
+   *
+   * @param examples the examples (labels or targets are ignored)
+   * @return one prediction per example
+   * @throws IllegalArgumentException if the examples are null or the run never initialized the
+   *     model
+   */
+  public Predictions predict(Examples examples) {
+    return Predictions.of(model, examples);
+  }
+
+  /**
+   * Predicts every example of a DJL dataset, in the order its batches come (a shuffling sampler
+   * gives a shuffled order).
+   *
+   * @param dataset the data (labels are ignored)
+   * @return one prediction per example
+   * @throws IllegalArgumentException if the dataset is null or empty, or the run never initialized
+   *     the model
+   */
+  public Predictions predict(Dataset dataset) {
+    return Predictions.of(model, dataset);
   }
 
   @Override

@@ -2,6 +2,7 @@ package dev.runkit.config;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -60,12 +61,37 @@ public final class ConfigFiles {
               + file
               + (file.isAbsolute() ? "" : " (" + file.toAbsolutePath() + ")"));
     }
-    Object doc;
     try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+      return load(in, file.toString(), "an empty file");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+
+  /**
+   * Parses a config given as text (YAML or JSON), as {@link #read(Path)} reads a file, with the
+   * same errors; {@code source} takes the place of the file name in them.
+   *
+   * @param text the config text
+   * @param source what to call the text in messages, e.g. {@code "config text"}
+   * @return the top-level map, in text order
+   * @throws IllegalArgumentException if the text is null, is not valid YAML / JSON (with line and
+   *     column), or does not hold a map at the top
+   */
+  public static Map<String, Object> parse(String text, String source) {
+    if (text == null) {
+      throw new IllegalArgumentException(source + " is null; expected YAML or JSON text");
+    }
+    return load(new StringReader(text), source, "an empty text");
+  }
+
+  private static Map<String, Object> load(Reader in, String source, String emptyName) {
+    Object doc;
+    try {
       doc = yaml().load(in);
     } catch (MarkedYAMLException e) {
       throw new IllegalArgumentException(
-          file
+          source
               + ": line "
               + (e.getProblemMark().getLine() + 1)
               + ", column "
@@ -75,15 +101,13 @@ public final class ConfigFiles {
               + (e.getContext() == null ? "" : " (" + e.getContext() + ")"),
           e);
     } catch (YAMLException e) {
-      throw new IllegalArgumentException(file + ": not valid YAML or JSON: " + e.getMessage(), e);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + file, e);
+      throw new IllegalArgumentException(source + ": not valid YAML or JSON: " + e.getMessage(), e);
     }
     if (!(doc instanceof Map<?, ?> map)) {
       throw new IllegalArgumentException(
-          file
+          source
               + " must hold a map of sections (MODEL, DATA, TRAIN, ...) at the top, got "
-              + (doc == null ? "an empty file" : doc.getClass().getSimpleName()));
+              + (doc == null ? emptyName : doc.getClass().getSimpleName()));
     }
     return copy(map);
   }

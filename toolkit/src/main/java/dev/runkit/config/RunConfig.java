@@ -35,13 +35,12 @@ import java.util.Map;
 /**
  * A run described by a config file, read into typed settings and checked completely (keys, types,
  * ranges, optimizer and schedule, data files, and that the model fits the data) before anything is
- * created; {@link #runner(NDManager)} then reaches the same {@link Runner} methods code calls.
+ * created; {@link #runner()} then reaches the same {@link Runner} methods code calls.
  *
  * <pre>{@code
  * RunConfig config = RunConfig.load(Path.of("digits.yaml"), List.of("TRAIN.NUM_ITERATIONS=200"));
- * try (NDManager manager = NDManager.newBaseManager()) {
- *   RunResult r = config.runner(manager).quiet().fit();
- * }
+ * RunResult r = config.runner().quiet().fit();
+ * r.model().close();   // frees the model and its data arrays
  * }</pre>
  *
  * <p>Sections and keys (BasicTS names): {@code DESCRIPTION}, {@code RUN_DIR}, {@code ENV {SEED}},
@@ -131,6 +130,46 @@ public final class RunConfig {
     String stem = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
     Path dir = file.toAbsolutePath().getParent();
     return from(raw, dir, stem);
+  }
+
+  /**
+   * Reads a config given as YAML (or JSON) text, such as a Java text block in a notebook, and
+   * checks everything as {@link #load} does; relative data and checkpoint paths are read against
+   * the working directory, and the default {@code RUN_DIR} is {@code runs/config}.
+   *
+   * <pre>{@code
+   * RunConfig config = RunConfig.parse("""
+   *     MODEL: {NAME: MLP, PARAM: {hidden: [64]}}
+   *     DATA: {NAME: digits, BATCH_SIZE: 64}
+   *     TRAIN: {NUM_ITERATIONS: 300, OPTIM: {TYPE: AdamW, PARAM: {lr: 0.003}}}
+   *     """);
+   * RunResult r = config.runner().fit();
+   * }</pre>
+   *
+   * @param yaml the config text
+   * @return the checked config
+   * @throws IllegalArgumentException for text that is not valid YAML / JSON (with line and column),
+   *     or any problem {@link #from(Map, Path, String)} reports
+   */
+  public static RunConfig parse(String yaml) {
+    return parse(yaml, List.of());
+  }
+
+  /**
+   * Reads a config given as YAML (or JSON) text, applies overrides and checks everything; see
+   * {@link #parse(String)}.
+   *
+   * @param yaml the config text
+   * @param overrides {@code KEY=VALUE} assignments with dotted keys, applied in order
+   * @return the checked config
+   * @throws IllegalArgumentException as {@link #parse(String)}, or for a bad override
+   */
+  public static RunConfig parse(String yaml, List<String> overrides) {
+    Map<String, Object> raw = ConfigFiles.parse(yaml, "config text");
+    for (String o : overrides) {
+      ConfigFiles.override(raw, o);
+    }
+    return from(raw, Path.of(""), "config");
   }
 
   /**
@@ -380,7 +419,30 @@ public final class RunConfig {
   /**
    * Makes the runner of this config: the model, loss, data, optimizer, schedule, length, intervals,
    * metrics, seed, early stopping, clipping and checkpoints (in {@code RUN_DIR/checkpoints}) are
-   * set through the same fluent methods code uses; progress is left to the caller.
+   * set through the same fluent methods code uses; progress is left to the caller. The data arrays
+   * belong to the model ({@link Runner#data(SplitData, int)}): {@code result.model().close()} frees
+   * them.
+   *
+   * @return the runner, ready for {@code fit()}
+   */
+  public Runner runner() {
+    return runner(null, false);
+  }
+
+  /**
+   * Makes the runner of this config, or the runner that continues it from the newest checkpoint in
+   * {@code RUN_DIR/checkpoints}; see {@link #runner()} and {@link #runner(NDManager, boolean)}.
+   *
+   * @param resume whether to continue from the newest checkpoint
+   * @return the runner, ready for {@code fit()}
+   */
+  public Runner runner(boolean resume) {
+    return runner(null, resume);
+  }
+
+  /**
+   * Makes the runner of this config with its data arrays in a manager of the caller's; see {@link
+   * #runner()}.
    *
    * @param manager the manager that owns the data arrays (close it after the run)
    * @return the runner, ready for {@code fit()}
@@ -394,22 +456,27 @@ public final class RunConfig {
    * {@code RUN_DIR/checkpoints} ({@code TRAIN.FINETUNE_FROM} is then left out: the checkpoint
    * already holds the weights it gave).
    *
-   * @param manager the manager that owns the data arrays (close it after the run)
+   * @param manager the manager that owns the data arrays (close it after the run); null gives them
+   *     to the model, as {@link #runner()} does
    * @param resume whether to continue from the newest checkpoint
    * @return the runner, ready for {@code fit()}
    */
   public Runner runner(NDManager manager, boolean resume) {
     Block block = Models.build(modelFactory, modelParams, data.info(), "MODEL");
     Runner r = Runner.with(block).loss(Losses.build(lossName, "TRAIN.LOSS"));
-    if (data.validation() != null) {
-      r.data(
-          data.train().toDataset(manager, batchSize),
-          data.validation().toDataset(manager, batchSize));
+    if (manager == null) {
+      r.data(data, batchSize);
     } else {
-      r.data(data.train().toDataset(manager, batchSize));
-    }
-    if (data.test() != null) {
-      r.test(data.test().toDataset(manager, batchSize));
+      if (data.validation() != null) {
+        r.data(
+            data.train().toDataset(manager, batchSize),
+            data.validation().toDataset(manager, batchSize));
+      } else {
+        r.data(data.train().toDataset(manager, batchSize));
+      }
+      if (data.test() != null) {
+        r.test(data.test().toDataset(manager, batchSize));
+      }
     }
     r.optimizer(Optimizers.build(optim, "TRAIN.OPTIM"));
     if (schedule != null) {

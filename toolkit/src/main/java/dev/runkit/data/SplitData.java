@@ -8,7 +8,8 @@ import java.util.Objects;
  *
  * <pre>{@code
  * SplitData d = SplitData.classification("digits", LabeledData.digits(), Ratio.of(0.8, 0.2, 0), 42);
- * ArrayDataset train = d.train().toDataset(manager, 32);
+ * RunResult r = Runner.with(model).loss(loss).data(d, 32)...fit();   // datasets owned by the model
+ * ArrayDataset train = d.train().toDataset(manager, 32);              // or one in a manager of yours
  * }</pre>
  *
  * @param info the example shape and outputs

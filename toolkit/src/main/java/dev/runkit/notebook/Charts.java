@@ -34,6 +34,7 @@ import tech.tablesaw.api.Table;
  * Show.chart(Charts.compare(Map.of("cosine", a, "step", b), 2_000));   // one figure
  * Show.chart(Charts.grid(Map.of("cosine", a, "step", b), 2_000, 2));   // a grid
  * Show.chart(Charts.curves(history));                                  // loss curves, lr on the right
+ * Show.chart(Charts.compare(Map.of("adam", r1, "sgd", r2), "accuracy")); // runs overlaid
  * }</pre>
  *
  * <p>Empty input (zero steps, an empty history) gives a chart that says so rather than an
@@ -42,6 +43,9 @@ import tech.tablesaw.api.Table;
 public final class Charts {
 
   private static final Color MARK = new Color(120, 120, 120);
+
+  /** The phases a history has, as written before a metric name ("validation accuracy"). */
+  private static final List<String> PHASES = List.of("train", "validation", "test");
 
   private Charts() {}
 
@@ -103,6 +107,196 @@ public final class Charts {
       Map<String, ? extends Schedule> schedules, long steps, ChartOptions options) {
     return compareChart(
         schedules, steps, options, options.titleOr("Learning-rate schedules"), false);
+  }
+
+  /**
+   * Overlays the loss of several runs, one line per run named after it in the legend: the
+   * validation loss, or the training loss for a run that never validated.
+   *
+   * <pre>{@code
+   * Show.chart(Charts.compare(Map.of("lr 1e-3", a, "lr 3e-3", b)));                // loss
+   * Show.chart(Charts.compare(Map.of("lr 1e-3", a, "lr 3e-3", b), "accuracy"));    // a metric
+   * Show.chart(Charts.compare(Map.of("lr 1e-3", a, "lr 3e-3", b), "train loss"));  // a phase
+   * }</pre>
+   *
+   * @param runs run name to result, in legend order (a {@code LinkedHashMap} keeps it)
+   * @return the chart; an empty map gives a chart that says so
+   * @throws IllegalArgumentException if the map is null or holds a null result
+   */
+  public static XYChart compare(Map<String, RunResult> runs) {
+    return compare(runs, "loss", ChartOptions.defaults());
+  }
+
+  /**
+   * Overlays one metric of several runs, one line per run named after it in the legend.
+   *
+   * @param runs run name to result, in legend order (a {@code LinkedHashMap} keeps it)
+   * @param metric a metric name ({@code "accuracy"}: each run's validation curve, or its training
+   *     curve when it never validated), or a phase and a metric ({@code "train loss"}, {@code
+   *     "validation accuracy"}, {@code "test loss"})
+   * @return the chart; an unknown metric, or a run without that curve, is written on it (with the
+   *     nearest known name)
+   * @throws IllegalArgumentException if the map is null, holds a null result, or the metric is null
+   *     or blank
+   */
+  public static XYChart compare(Map<String, RunResult> runs, String metric) {
+    return compare(runs, metric, ChartOptions.defaults());
+  }
+
+  /**
+   * Overlays one metric of several runs with chosen options.
+   *
+   * @param runs run name to result, in legend order
+   * @param metric a metric, optionally preceded by a phase; see {@link #compare(Map, String)}
+   * @param options title, size, log scale
+   * @return the chart
+   * @throws IllegalArgumentException as {@link #compare(Map, String)}
+   */
+  public static XYChart compare(Map<String, RunResult> runs, String metric, ChartOptions options) {
+    if (runs == null) {
+      throw new IllegalArgumentException("Charts.compare: the runs are null");
+    }
+    if (metric == null || metric.isBlank()) {
+      throw new IllegalArgumentException(
+          "Charts.compare: the metric is blank; give a name such as \"loss\" or \"validation"
+              + " accuracy\"");
+    }
+    String name = metric.trim();
+    String phase = null;
+    for (String p : PHASES) {
+      if (name.startsWith(p + " ")) {
+        phase = p;
+        name = name.substring(p.length()).trim();
+      }
+    }
+    Map<String, History> histories = new LinkedHashMap<>();
+    Map<String, String> phases = new LinkedHashMap<>();
+    java.util.Set<String> problems = new java.util.LinkedHashSet<>();
+    for (Map.Entry<String, RunResult> e : runs.entrySet()) {
+      if (e.getValue() == null) {
+        throw new IllegalArgumentException("Charts.compare: run \"" + e.getKey() + "\" is null");
+      }
+      History h = History.of(e.getValue().history(), "Charts.compare");
+      String p =
+          phase != null ? phase : h.rowsOf("validation", name).length > 0 ? "validation" : "train";
+      if (h.rowsOf(p, name).length > 0) {
+        histories.put(e.getKey(), h);
+        phases.put(e.getKey(), p);
+      } else if (!h.metrics().contains(name)) {
+        problems.add(unknownMetric(name, h.metrics()));
+      } else {
+        problems.add("Run \"" + e.getKey() + "\" has no " + p + " " + name + " values.");
+      }
+    }
+    boolean onePhase = new java.util.HashSet<>(phases.values()).size() <= 1;
+    String yTitle =
+        onePhase && !phases.isEmpty() ? phases.values().iterator().next() + " " + name : name;
+    XYChart chart =
+        newChart(options.titleOr("Runs compared: " + yTitle), "iteration", yTitle, options);
+    if (runs.isEmpty()) {
+      return message(chart, "No runs to compare.");
+    }
+    for (Map.Entry<String, History> e : histories.entrySet()) {
+      String p = phases.get(e.getKey());
+      String label = onePhase ? e.getKey() : e.getKey() + " (" + p + ")";
+      addCurve(chart, label, e.getValue(), e.getValue().rowsOf(p, name), p, options);
+    }
+    if (!problems.isEmpty()) {
+      message(chart, String.join("\n", problems));
+    }
+    placeLegend(chart);
+    return finishAxes(chart);
+  }
+
+  /** Beyond this many series a legend inside the plot would cover curves; it goes outside. */
+  static final int MAX_INSIDE_LEGEND = 5;
+
+  /**
+   * Puts the legend where it hides least: to the right of the plot for many series, else in the
+   * inside corner the curves come nearest to least often (rising accuracy curves fill the top right
+   * corner, falling losses the bottom right).
+   */
+  static void placeLegend(XYChart chart) {
+    List<XYSeries> shown = new ArrayList<>();
+    for (XYSeries s : chart.getSeriesMap().values()) {
+      if (s.isShowInLegend()) {
+        shown.add(s);
+      }
+    }
+    if (shown.size() > MAX_INSIDE_LEGEND) {
+      chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+      return;
+    }
+    boolean logY = chart.getStyler().isYAxisLogarithmic();
+    List<double[]> points = new ArrayList<>();
+    for (XYSeries s : shown) {
+      double[] xs = s.getXData();
+      double[] ys = s.getYData();
+      double[] previous = null;
+      for (int i = 0; i < xs.length; i++) {
+        double y = logY ? (ys[i] > 0 ? Math.log10(ys[i]) : Double.NaN) : ys[i];
+        if (!Double.isFinite(y) || !Double.isFinite(xs[i])) {
+          previous = null;
+          continue;
+        }
+        double[] point = {xs[i], y};
+        if (previous != null) {
+          // a few points along each segment: the lines between sparse points hide too
+          for (int k = 1; k < 8; k++) {
+            double t = k / 8.0;
+            points.add(
+                new double[] {
+                  previous[0] + t * (point[0] - previous[0]),
+                  previous[1] + t * (point[1] - previous[1])
+                });
+          }
+        }
+        points.add(point);
+        previous = point;
+      }
+    }
+    if (points.isEmpty()) {
+      return;
+    }
+    double x0 = Double.POSITIVE_INFINITY;
+    double x1 = Double.NEGATIVE_INFINITY;
+    double y0 = Double.POSITIVE_INFINITY;
+    double y1 = Double.NEGATIVE_INFINITY;
+    for (double[] p : points) {
+      x0 = Math.min(x0, p[0]);
+      x1 = Math.max(x1, p[0]);
+      y0 = Math.min(y0, p[1]);
+      y1 = Math.max(y1, p[1]);
+    }
+    // the legend's share of the plot: about a third of the width, a line of height per series
+    double width = 0.35;
+    double height = Math.min(0.9, 0.06 + 0.07 * shown.size());
+    Styler.LegendPosition[] corners = {
+      Styler.LegendPosition.InsideNE,
+      Styler.LegendPosition.InsideSE,
+      Styler.LegendPosition.InsideNW,
+      Styler.LegendPosition.InsideSW
+    };
+    int[] covered = new int[corners.length];
+    for (double[] p : points) {
+      double u = x1 > x0 ? (p[0] - x0) / (x1 - x0) : 0.5;
+      double v = y1 > y0 ? (p[1] - y0) / (y1 - y0) : 0.5;
+      boolean right = u >= 1 - width;
+      boolean left = u <= width;
+      boolean top = v >= 1 - height;
+      boolean bottom = v <= height;
+      covered[0] += right && top ? 1 : 0;
+      covered[1] += right && bottom ? 1 : 0;
+      covered[2] += left && top ? 1 : 0;
+      covered[3] += left && bottom ? 1 : 0;
+    }
+    int best = 0;
+    for (int i = 1; i < corners.length; i++) {
+      if (covered[i] < covered[best]) {
+        best = i;
+      }
+    }
+    chart.getStyler().setLegendPosition(corners[best]);
   }
 
   /**
@@ -328,30 +522,16 @@ public final class Charts {
     for (String metric : chosen) {
       for (String phase : h.phases()) {
         int[] rows = h.rowsOf(phase, metric);
-        if (rows.length == 0) {
-          continue;
-        }
-        double[] x = new double[rows.length];
-        double[] y = new double[rows.length];
-        for (int i = 0; i < rows.length; i++) {
-          x[i] = h.iteration[rows[i]];
-          y[i] = h.value[rows[i]];
-        }
-        XYSeries s = addLine(chart, phase + " " + metric, x, y, 0, options);
-        if (rows.length <= 60 && !phase.equals("train")) {
-          s.setMarker(SeriesMarkers.CIRCLE);
+        if (rows.length > 0) {
+          addCurve(chart, phase + " " + metric, h, rows, phase, options);
         }
       }
     }
     if (h.lr != null && !chosen.isEmpty()) {
       int[] rows = h.rowsOf(firstPhaseWithLr(h), chosen.get(0));
       if (rows.length > 0) {
-        double[] x = new double[rows.length];
-        double[] y = new double[rows.length];
-        for (int i = 0; i < rows.length; i++) {
-          x[i] = h.iteration[rows[i]];
-          y[i] = h.lr[rows[i]];
-        }
+        double[] x = pick(h.iteration, rows);
+        double[] y = pick(h.lr, rows);
         int exponent = unitExponent(peakOf(y));
         XYSeries s =
             addLine(chart, "learning rate", x, toUnits(y, exponent), 1, options.logScale(false));
@@ -367,6 +547,27 @@ public final class Charts {
       message(chart, String.join("\n", problems));
     }
     return finishAxes(chart);
+  }
+
+  /**
+   * Adds one history curve (rows of one phase and metric) as a line; evaluation curves with few
+   * points get markers, since each point is one validation or test.
+   */
+  private static XYSeries addCurve(
+      XYChart chart, String name, History h, int[] rows, String phase, ChartOptions options) {
+    XYSeries s = addLine(chart, name, pick(h.iteration, rows), pick(h.value, rows), 0, options);
+    if (rows.length <= 60 && !phase.equals("train")) {
+      s.setMarker(SeriesMarkers.CIRCLE);
+    }
+    return s;
+  }
+
+  private static double[] pick(double[] column, int[] rows) {
+    double[] out = new double[rows.length];
+    for (int i = 0; i < rows.length; i++) {
+      out[i] = column[rows[i]];
+    }
+    return out;
   }
 
   /**

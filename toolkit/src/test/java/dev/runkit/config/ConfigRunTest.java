@@ -65,8 +65,7 @@ class ConfigRunTest {
     RunResult fromCode =
         Runner.with(Mlp.outputs(10).hidden(32).activation("relu").build())
             .loss(Loss.softmaxCrossEntropyLoss())
-            .data(d.train().toDataset(manager, 32), d.validation().toDataset(manager, 32))
-            .test(d.test().toDataset(manager, 32))
+            .data(d, 32)
             .optimizer(Optimizers.sgd().lr(0.1).momentum(0.9).build())
             .schedule(Schedules.step(20, 0.5))
             .iterations(60)
@@ -92,6 +91,26 @@ class ConfigRunTest {
     assertThat(fromConfig.last("validation", "accuracy")).isGreaterThan(0.5);
     fromConfig.model().close();
     fromCode.model().close();
+  }
+
+  @Test
+  void parsedText_runnerWithoutManager_equalsTheFileRunWithAManager() throws Exception {
+    Path file = RunConfigTest.configs().resolve("digits-mlp.yaml");
+    RunResult fromFile = load("digits-mlp.yaml").runner(manager).quiet().fit();
+    RunResult fromText =
+        RunConfig.parse(Files.readString(file), List.of("RUN_DIR=" + tmp.resolve("text")))
+            .runner()
+            .quiet()
+            .fit();
+
+    assertThat(fromText.stopReason()).as(fromText.message()).isEqualTo(StopReason.COMPLETED);
+    Table a = withoutElapsed(fromFile.history());
+    Table b = withoutElapsed(fromText.history());
+    assertThat(b.rowCount()).isGreaterThan(10);
+    assertThat(b.printAll()).isEqualTo(a.printAll());
+    assertThat(fromText.test()).isEqualTo(fromFile.test()).isNotEmpty();
+    fromFile.model().close();
+    fromText.model().close();
   }
 
   private static Table withoutElapsed(Table t) {

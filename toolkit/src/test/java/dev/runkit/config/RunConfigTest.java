@@ -173,6 +173,53 @@ class RunConfigTest {
   }
 
   @Test
+  void parse_text_sameAsLoadingTheFile() throws Exception {
+    String text = java.nio.file.Files.readString(configs().resolve("digits-mlp.yaml"));
+    RunConfig parsed = RunConfig.parse(text, List.of("RUN_DIR=" + tmp.resolve("run")));
+    assertThat(parsed.resolved()).isEqualTo(load("digits-mlp.yaml").resolved());
+  }
+
+  @Test
+  void parse_noRunDir_defaultsToRunsConfigInTheWorkingDirectory() {
+    RunConfig c = RunConfig.parse(MODEL + DATA + TRAIN);
+    assertThat(c.runDir()).isEqualTo(Path.of("runs", "config").toAbsolutePath());
+    assertThat(c.runDirGiven()).isFalse();
+    assertThat(c.totalIterations()).isEqualTo(10);
+  }
+
+  @Test
+  void parse_yamlSyntaxError_namesLineAndColumnAsForFiles() {
+    assertThatThrownBy(() -> RunConfig.parse("MODEL: {NAME: MLP\nDATA: {NAME: digits}\n"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("config text: line 2, column 5: expected ',' or '}'");
+  }
+
+  @Test
+  void parse_notAMap_saysWhatTheTopMustHold() {
+    assertThatThrownBy(() -> RunConfig.parse("  \n"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "config text must hold a map of sections (MODEL, DATA, TRAIN, ...) at the top, got an"
+                + " empty text");
+    assertThatThrownBy(() -> RunConfig.parse("[MODEL, DATA]"))
+        .hasMessage(
+            "config text must hold a map of sections (MODEL, DATA, TRAIN, ...) at the top, got"
+                + " ArrayList");
+    assertThatThrownBy(() -> RunConfig.parse(null))
+        .hasMessage("config text is null; expected YAML or JSON text");
+  }
+
+  @Test
+  void parse_unknownKeyAndBadOverride_reportedAsForFiles() {
+    assertThatThrownBy(
+            () -> RunConfig.parse(MODEL + DATA + TRAIN, List.of("TRAIN.OPTIM.TYPE=AdamWW")))
+        .hasMessageStartingWith("Unknown optimizer \"AdamWW\" at TRAIN.OPTIM.TYPE")
+        .hasMessageEndingWith("Did you mean \"AdamW\"?");
+    assertThatThrownBy(() -> RunConfig.parse(MODEL + DATA + TRAIN + "VALL: {}"))
+        .hasMessageStartingWith("Unknown parameter \"VALL\" at VALL;");
+  }
+
+  @Test
   void load_duplicateKey_isAnError() {
     Path f = tmp.resolve("dup.yaml");
     writeText(f, MODEL + DATA + TRAIN + "DATA: {NAME: iris}\n");

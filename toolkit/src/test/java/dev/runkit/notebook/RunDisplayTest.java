@@ -3,12 +3,14 @@ package dev.runkit.notebook;
 import static dev.runkit.notebook.ChartsTest.decode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.loss.Loss;
 import dev.runkit.RunResult;
 import dev.runkit.Runner;
+import dev.runkit.optim.OptimizerSpec;
 import dev.runkit.optim.Optimizers;
 import dev.runkit.run.ConsoleProgress;
 import dev.runkit.run.Fixtures;
@@ -18,12 +20,17 @@ import dev.runkit.run.Metrics;
 import dev.runkit.run.ProgressListeners;
 import java.awt.image.BufferedImage;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.dflib.jjava.jupyter.kernel.BaseKernel;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 import tech.tablesaw.api.Table;
 
 /**
@@ -35,20 +42,22 @@ class RunDisplayTest {
   static NDManager manager;
   static ArrayDataset[] digits;
   static RunResult result;
+  static RunResult slower;
+  static RunResult unvalidated;
   static LrFinderResult finder;
 
   @BeforeAll
   static void run() {
     manager = NDManager.newBaseManager();
     digits = Fixtures.digits(manager, 32);
-    result =
-        Runner.with(Fixtures.mlp(32, 10))
+    result = validatedRun(Optimizers.sgd().lr(0.1).momentum(0.9));
+    slower = validatedRun(Optimizers.sgd().lr(0.01));
+    unvalidated =
+        Runner.with(Fixtures.mlp(16, 10))
             .loss(Loss.softmaxCrossEntropyLoss())
-            .data(digits[0], digits[1])
-            .optimizer(Optimizers.sgd().lr(0.1).momentum(0.9))
-            .metrics(Metrics.accuracy())
-            .iterations(120)
-            .validateEvery(40)
+            .data(digits[0])
+            .optimizer(Optimizers.sgd().lr(0.1))
+            .iterations(60)
             .logEvery(10)
             .quiet()
             .fit();
@@ -60,8 +69,33 @@ class RunDisplayTest {
             .lrFinder(LrFinder.range(1e-4, 100).steps(80));
   }
 
+  /** 120 iterations of a digits MLP, validated every 40, with accuracy. */
+  static RunResult validatedRun(OptimizerSpec optimizer) {
+    return Runner.with(Fixtures.mlp(32, 10))
+        .loss(Loss.softmaxCrossEntropyLoss())
+        .data(digits[0], digits[1])
+        .optimizer(optimizer)
+        .metrics(Metrics.accuracy())
+        .iterations(120)
+        .validateEvery(40)
+        .logEvery(10)
+        .quiet()
+        .fit();
+  }
+
+  /** Two runs in legend order. */
+  static Map<String, RunResult> ordered(String a, RunResult first, String b, RunResult second) {
+    Map<String, RunResult> runs = new LinkedHashMap<>();
+    runs.put(a, first);
+    runs.put(b, second);
+    return runs;
+  }
+
   @AfterAll
   static void close() {
+    for (RunResult r : new RunResult[] {result, slower, unvalidated}) {
+      r.model().close();
+    }
     manager.close();
   }
 
@@ -105,6 +139,134 @@ class RunDisplayTest {
     assertThatThrownBy(() -> Charts.curves((RunResult) null))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("Charts.curves: the run result is null");
+  }
+
+  @Test
+  void compare_twoRuns_oneValidationLossLinePerRunNamedAfterIt() throws Exception {
+    Map<String, RunResult> runs = ordered("momentum 0.9", result, "plain, lr 0.01", slower);
+
+    XYChart chart = Charts.compare(runs);
+
+    assertThat(dev.runkit.notebook.Fixtures.shown(chart).keySet())
+        .containsExactly("momentum 0.9", "plain, lr 0.01");
+    assertThat(chart.getTitle()).isEqualTo("Runs compared: validation loss");
+    assertThat(chart.getYAxisTitle()).isEqualTo("validation loss");
+    XYSeries first = chart.getSeriesMap().get("momentum 0.9");
+    // the last x moves by a fraction of an iteration: see Charts.breakEqualSpacing
+    assertThat(first.getXData()).hasSize(3).startsWith(40, 80);
+    assertThat(first.getXData()[2]).isCloseTo(120, within(0.1));
+    assertThat(first.getYData()[2]).isEqualTo(result.last("validation", "loss"));
+    assertThat(first.getMarker()).isEqualTo(SeriesMarkers.CIRCLE);
+    assertThat(Charts.notes(chart)).isEmpty();
+    BufferedImage image = decode(Show.png(chart));
+    assertThat(image.getWidth()).isEqualTo(800);
+    assertThat(image.getHeight()).isEqualTo(450);
+  }
+
+  @Test
+  void compare_metricWithPhase_plotsThatPhaseOfEachRun() throws Exception {
+    XYChart chart =
+        Charts.compare(
+            Map.of("a", result, "b", slower),
+            "train accuracy",
+            ChartOptions.defaults().title("Training accuracy"));
+
+    decode(Show.png(chart));
+    assertThat(dev.runkit.notebook.Fixtures.shown(chart).keySet()).containsOnly("a", "b");
+    assertThat(chart.getTitle()).isEqualTo("Training accuracy");
+    assertThat(chart.getYAxisTitle()).isEqualTo("train accuracy");
+    assertThat(chart.getSeriesMap().get("b").getXData()).hasSize(12);
+    assertThat(chart.getSeriesMap().get("b").getMarker()).isEqualTo(SeriesMarkers.NONE);
+  }
+
+  @Test
+  void compare_runThatNeverValidated_drawsItsTrainingCurveAndSaysWhichPhase() throws Exception {
+    Map<String, RunResult> runs = ordered("validated", result, "train only", unvalidated);
+
+    XYChart chart = Charts.compare(runs, "loss");
+
+    decode(Show.png(chart));
+    assertThat(dev.runkit.notebook.Fixtures.shown(chart).keySet())
+        .containsExactly("validated (validation)", "train only (train)");
+    assertThat(chart.getYAxisTitle()).isEqualTo("loss");
+  }
+
+  @Test
+  void compare_metricOneRunLacks_drawsTheOthersAndNamesTheRun() throws Exception {
+    Map<String, RunResult> runs = ordered("validated", result, "train only", unvalidated);
+
+    XYChart chart = Charts.compare(runs, "validation accuracy");
+
+    decode(Show.png(chart));
+    assertThat(dev.runkit.notebook.Fixtures.shown(chart).keySet()).containsExactly("validated");
+    assertThat(Charts.notes(chart))
+        .containsExactly("Unknown metric \"accuracy\"; the history has [loss].");
+    XYChart test = Charts.compare(runs, "test loss");
+    assertThat(Charts.notes(test))
+        .containsExactly(
+            "Run \"validated\" has no test loss values.\n"
+                + "Run \"train only\" has no test loss values.");
+  }
+
+  @Test
+  void compare_unknownMetric_saysSoOnceWithTheNearestName() {
+    XYChart chart = Charts.compare(Map.of("a", result, "b", slower), "acuracy");
+    assertThat(Charts.notes(chart))
+        .containsExactly(
+            "Unknown metric \"acuracy\"; the history has [loss, accuracy]. Did you mean"
+                + " \"accuracy\"?");
+  }
+
+  @Test
+  void compare_twoRuns_legendInTheCornerTheCurvesLeaveFree() throws Exception {
+    Map<String, RunResult> runs = ordered("momentum 0.9", result, "plain, lr 0.01", slower);
+
+    XYChart accuracy = Charts.compare(runs, "train accuracy");
+    XYChart loss = Charts.compare(runs, "train loss");
+
+    decode(Show.png(accuracy));
+    // the slow run stays flat near 0.1 accuracy (2.3 loss) over the whole width, the fast one
+    // rises to the top right (falls to the bottom right): only one left corner stays free
+    assertThat(accuracy.getStyler().getLegendPosition()).isEqualTo(Styler.LegendPosition.InsideNW);
+    assertThat(loss.getStyler().getLegendPosition()).isEqualTo(Styler.LegendPosition.InsideSW);
+  }
+
+  @Test
+  void compare_manyRuns_legendGoesOutsideThePlot() throws Exception {
+    Map<String, RunResult> runs = new LinkedHashMap<>();
+    for (int i = 1; i <= Charts.MAX_INSIDE_LEGEND + 1; i++) {
+      runs.put("run " + i, i % 2 == 0 ? result : slower);
+    }
+
+    XYChart chart = Charts.compare(runs);
+
+    decode(Show.png(chart));
+    assertThat(dev.runkit.notebook.Fixtures.shown(chart)).hasSize(6);
+    assertThat(chart.getStyler().getLegendPosition()).isEqualTo(Styler.LegendPosition.OutsideE);
+  }
+
+  @Test
+  void compare_noRuns_drawsMessage() throws Exception {
+    XYChart chart = Charts.compare(Map.of());
+    decode(Show.png(chart));
+    assertThat(Charts.notes(chart)).containsExactly("No runs to compare.");
+  }
+
+  @Test
+  void compare_badArguments_throwClearMessages() {
+    Map<String, RunResult> withNull = new LinkedHashMap<>();
+    withNull.put("lost", null);
+    assertThatThrownBy(() -> Charts.compare((Map<String, RunResult>) null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Charts.compare: the runs are null");
+    assertThatThrownBy(() -> Charts.compare(withNull))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("Charts.compare: run \"lost\" is null");
+    assertThatThrownBy(() -> Charts.compare(Map.of("a", result), " "))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "Charts.compare: the metric is blank; give a name such as \"loss\" or \"validation"
+                + " accuracy\"");
   }
 
   @Test

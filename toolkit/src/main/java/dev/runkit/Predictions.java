@@ -1,0 +1,315 @@
+package dev.runkit;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.dataset.Batch;
+import ai.djl.training.dataset.Dataset;
+import ai.djl.translate.TranslateException;
+import dev.runkit.data.Examples;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A model's outputs for a set of examples, copied to the Java heap: the raw outputs (class scores,
+ * forecasts), and for classifiers the predicted classes and their probabilities. Made by {@link
+ * RunResult#predict}; immutable.
+ *
+ * <pre>{@code
+ * Predictions p = result.predict(data.test());
+ * int[] classes = p.classes();            // argmax of each row
+ * float[][] probs = p.probabilities();    // softmax of each row
+ * }</pre>
+ */
+public final class Predictions {
+
+  /** Rows per forward pass when predicting a data set given as examples. */
+  static final int BATCH = 256;
+
+  private final float[] values;
+  private final int rows;
+  private final int width;
+
+  private Predictions(float[] values, int rows, int width) {
+    this.values = values;
+    this.rows = rows;
+    this.width = width;
+  }
+
+  /**
+   * Runs a model in inference mode (dropout off, batch norm on its running statistics) on rows of
+   * features shaped as one example each.
+   *
+   * @param model the model, initialized
+   * @param inputs one row per example, each holding the values of one example in row-major order
+   * @return the predictions
+   * @throws IllegalArgumentException if the model was never initialized, takes several inputs, or a
+   *     row does not hold one example
+   */
+  static Predictions of(Model model, float[][] inputs) {
+    if (inputs == null || inputs.length == 0) {
+      throw new IllegalArgumentException("predict needs at least one row of inputs, got none");
+    }
+    long[] example = exampleShape(model);
+    long size = new Shape(example).size();
+    float[] flat = new float[Math.multiplyExact(inputs.length, (int) size)];
+    for (int i = 0; i < inputs.length; i++) {
+      if (inputs[i] == null || inputs[i].length != size) {
+        throw new IllegalArgumentException(
+            "predict: each row must hold one example of shape "
+                + Arrays.toString(example)
+                + " ("
+                + size
+                + " values), but row "
+                + i
+                + " has "
+                + (inputs[i] == null ? "none (null)" : inputs[i].length));
+      }
+      System.arraycopy(inputs[i], 0, flat, i * (int) size, (int) size);
+    }
+    long[] shape = new long[example.length + 1];
+    shape[0] = inputs.length;
+    System.arraycopy(example, 0, shape, 1, example.length);
+    try (NDManager scope = model.getNDManager().newSubManager()) {
+      return forward(model, scope, new NDList(scope.create(flat, new Shape(shape))));
+    }
+  }
+
+  /**
+   * Runs a model in inference mode on a batch of inputs.
+   *
+   * @param model the model, initialized
+   * @param inputs the inputs, batch axis first; left open and unchanged
+   * @return the predictions
+   * @throws IllegalArgumentException if the model was never initialized
+   */
+  static Predictions of(Model model, NDList inputs) {
+    if (inputs == null || inputs.isEmpty()) {
+      throw new IllegalArgumentException("predict needs an input array, got none");
+    }
+    exampleShape(model);
+    try (NDManager scope = model.getNDManager().newSubManager()) {
+      // the arrays of the forward pass go to the inputs' manager: lend it ours, so that they are
+      // freed here and the inputs go back to the caller's manager unchanged
+      inputs.tempAttach(scope);
+      return forward(model, scope, inputs);
+    }
+  }
+
+  /**
+   * Runs a model in inference mode on every batch of a dataset, in the order it yields them.
+   *
+   * @param model the model, initialized
+   * @param dataset the data; its labels are ignored
+   * @return the predictions, one row per example
+   * @throws IllegalArgumentException if the model was never initialized or the dataset is empty
+   */
+  static Predictions of(Model model, Dataset dataset) {
+    if (dataset == null) {
+      throw new IllegalArgumentException("predict needs a dataset, got null");
+    }
+    exampleShape(model);
+    List<Predictions> parts = new ArrayList<>();
+    try (NDManager scope = model.getNDManager().newSubManager()) {
+      for (Batch batch : dataset.getData(scope)) {
+        try (batch) {
+          parts.add(forward(model, scope, batch.getData()));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the dataset to predict", e);
+    } catch (TranslateException e) {
+      throw new IllegalArgumentException("cannot read the dataset to predict: " + e, e);
+    }
+    if (parts.isEmpty()) {
+      throw new IllegalArgumentException("predict: the dataset has no examples");
+    }
+    return concat(parts);
+  }
+
+  /**
+   * Runs a model in inference mode on examples held on the heap (a split part such as {@code
+   * data.test()}), in their order.
+   *
+   * @param model the model, initialized
+   * @param examples the examples; their labels or targets are ignored
+   * @return the predictions, one row per example
+   * @throws IllegalArgumentException if the model was never initialized
+   */
+  static Predictions of(Model model, Examples examples) {
+    if (examples == null) {
+      throw new IllegalArgumentException("predict needs examples, got null");
+    }
+    exampleShape(model);
+    try (NDManager scope = model.getNDManager().newSubManager()) {
+      return of(model, examples.toDataset(scope, BATCH));
+    }
+  }
+
+  /** The shape of one example the model was initialized with, without the batch axis. */
+  private static long[] exampleShape(Model model) {
+    Block block = model.getBlock();
+    if (block == null || !block.isInitialized()) {
+      throw new IllegalArgumentException(
+          "predict: the model was never initialized (the run did not reach its first step)");
+    }
+    Shape[] shapes = block.getInputShapes();
+    if (shapes.length != 1) {
+      throw new IllegalArgumentException(
+          "predict takes rows of one input, but the model takes "
+              + shapes.length
+              + " inputs; pass an NDList");
+    }
+    return Arrays.copyOfRange(shapes[0].getShape(), 1, shapes[0].dimension());
+  }
+
+  private static Predictions forward(Model model, NDManager scope, NDList inputs) {
+    Device device = scope.getDevice();
+    NDList onDevice =
+        inputs.head().getDevice().equals(device) ? inputs : inputs.toDevice(device, false);
+    NDList out = model.getBlock().forward(new ParameterStore(scope, false), onDevice, false);
+    try {
+      NDArray y = out.head();
+      long rows = y.getShape().dimension() == 0 ? 1 : y.getShape().get(0);
+      int width = (int) (y.getShape().size() / Math.max(1, rows));
+      float[] values = y.toType(ai.djl.ndarray.types.DataType.FLOAT32, false).toFloatArray();
+      return new Predictions(values, (int) rows, width);
+    } finally {
+      if (onDevice != inputs) {
+        onDevice.close();
+      }
+      out.close();
+    }
+  }
+
+  private static Predictions concat(List<Predictions> parts) {
+    if (parts.size() == 1) {
+      return parts.get(0);
+    }
+    int width = parts.get(0).width;
+    int rows = 0;
+    for (Predictions p : parts) {
+      rows += p.rows;
+    }
+    float[] all = new float[rows * width];
+    int at = 0;
+    for (Predictions p : parts) {
+      System.arraycopy(p.values, 0, all, at, p.values.length);
+      at += p.values.length;
+    }
+    return new Predictions(all, rows, width);
+  }
+
+  /**
+   * Returns the number of examples predicted.
+   *
+   * @return the row count
+   */
+  public int size() {
+    return rows;
+  }
+
+  /**
+   * Returns the number of outputs per example (classes, or forecast steps).
+   *
+   * @return the output count
+   */
+  public int width() {
+    return width;
+  }
+
+  /**
+   * Returns the raw outputs: class scores (logits) of a classifier, the forecast of a regression.
+   *
+   * @return one row per example, a copy
+   */
+  public float[][] outputs() {
+    float[][] out = new float[rows][];
+    for (int i = 0; i < rows; i++) {
+      out[i] = Arrays.copyOfRange(values, i * width, (i + 1) * width);
+    }
+    return out;
+  }
+
+  /**
+   * Returns the predicted class of each example: the index of its largest output (the first one on
+   * a tie).
+   *
+   * @return one class index per example
+   */
+  public int[] classes() {
+    int[] out = new int[rows];
+    for (int i = 0; i < rows; i++) {
+      int best = 0;
+      for (int j = 1; j < width; j++) {
+        if (values[i * width + j] > values[i * width + best]) {
+          best = j;
+        }
+      }
+      out[i] = best;
+    }
+    return out;
+  }
+
+  /**
+   * Returns the class probabilities of each example: the softmax of its outputs, for a classifier
+   * trained with softmax cross-entropy on scores (DJL's default).
+   *
+   * @return one row per example, each summing to 1
+   */
+  public float[][] probabilities() {
+    float[][] out = new float[rows][width];
+    for (int i = 0; i < rows; i++) {
+      double max = Double.NEGATIVE_INFINITY;
+      for (int j = 0; j < width; j++) {
+        max = Math.max(max, values[i * width + j]);
+      }
+      double sum = 0;
+      for (int j = 0; j < width; j++) {
+        sum += Math.exp(values[i * width + j] - max);
+      }
+      for (int j = 0; j < width; j++) {
+        out[i][j] = (float) (Math.exp(values[i * width + j] - max) / sum);
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Returns the share of examples whose predicted class is the given label.
+   *
+   * @param labels the true class of each example
+   * @return the accuracy in [0, 1]
+   * @throws IllegalArgumentException if there is not one label per example
+   */
+  public double accuracy(int[] labels) {
+    if (labels == null || labels.length != rows) {
+      throw new IllegalArgumentException(
+          "accuracy needs one label per prediction ("
+              + rows
+              + "), got "
+              + (labels == null ? "null" : labels.length));
+    }
+    int[] predicted = classes();
+    int right = 0;
+    for (int i = 0; i < rows; i++) {
+      if (predicted[i] == labels[i]) {
+        right++;
+      }
+    }
+    return (double) right / rows;
+  }
+
+  @Override
+  public String toString() {
+    return "Predictions[" + rows + " examples x " + width + " outputs]";
+  }
+}
