@@ -1,10 +1,12 @@
 package dev.runkit;
 
+import ai.djl.Device;
 import ai.djl.Model;
 import dev.runkit.run.Monitor;
 import dev.runkit.run.RunOutcome;
 import dev.runkit.run.StopReason;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -150,6 +152,16 @@ public final class RunResult {
    */
   public long skippedSteps() {
     return outcome.skippedSteps();
+  }
+
+  /**
+   * Returns the devices the run trained on, one data-parallel replica each (the first held the
+   * model's own parameters).
+   *
+   * @return the devices, e.g. {@code [cpu()]} or {@code [gpu(0), gpu(1)]}
+   */
+  public List<Device> devices() {
+    return outcome.devices();
   }
 
   /**
