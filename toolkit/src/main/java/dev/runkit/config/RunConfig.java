@@ -168,6 +168,9 @@ public final class RunConfig {
     env.check("SEED", seed, seed >= 0 && seed <= Integer.MAX_VALUE, "in [0, 2147483647]");
     sectionOf("ENV").put("SEED", seed);
     devices = devices(env);
+    if (env.has("DEVICES") && !devices.isEmpty()) {
+      sectionOf("ENV").put("DEVICES", new ArrayList<>(Devices.names(devices)));
+    }
 
     // DATA: loaded now (small, on the heap) so that the model can be checked against it
     Params dataSection = section(top, "DATA", true);
