@@ -170,6 +170,27 @@ final class Replicas {
   }
 
   /**
+   * Returns a replica's parameter arrays, in the order of {@code block.getParameters()}; replica
+   * 0's are the model's own.
+   *
+   * @param replica the replica's position
+   * @return its arrays (live, not copies)
+   */
+  List<NDArray> parameters(int replica) {
+    return arrays.get(replica);
+  }
+
+  /**
+   * Returns a replica's cached gradient handles, in the order of the trainable parameters.
+   *
+   * @param replica the replica's position
+   * @return its gradients (live)
+   */
+  List<NDArray> gradients(int replica) {
+    return gradients.get(replica);
+  }
+
+  /**
    * Moves arrays to the first device (a no-op there); copies belong to {@code scratch}.
    *
    * @param list arrays on a replica's device
