@@ -55,6 +55,11 @@ import tech.tablesaw.api.Table;
  * (and the intermediate arrays attached to it) is closed one iteration late, and the loss is summed
  * on the device and read back only when it is reported.
  *
+ * <p>With several devices ({@link RunSettings#devices()}) each batch is split over {@link Replicas}
+ * and their gradients are summed onto the model's own parameters (replica 0), which are clipped,
+ * updated, then copied to the other replicas; validation, test, metrics and checkpoints use replica
+ * 0 alone. With one device none of that runs: the step is the one described above.
+ *
  * <p>Bad input found before the first step is thrown ({@link IllegalArgumentException}); once the
  * first step has run, nothing is thrown: a failure ends the run with {@link StopReason#FAILED}.
  */
