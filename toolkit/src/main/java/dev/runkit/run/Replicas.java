@@ -29,6 +29,11 @@ import java.util.Map;
  * clips and updates replica 0 as with one device and calls {@link #broadcast()}. Everything is
  * queued on the engine: nothing here waits for the device.
  *
+ * <p>The weighting is exact for losses that average over rows (cross-entropy, L1, L2). A loss that
+ * averages over the valid elements of a mask (the masked MAE of forecasting) is weighted by rows
+ * too, so with unevenly masked slices its gradient is close to, not equal to, the one-device
+ * gradient; PyTorch's {@code DataParallel} avoids this by gathering the outputs before the loss.
+ *
  * <p>The broadcast copies every parameter, including those without gradients such as BatchNorm's
  * running statistics: like PyTorch's {@code DataParallel}, those follow replica 0's slice.
  */

@@ -215,11 +215,13 @@ public final class TrainingLoop implements RunContext {
     if (devices.size() > 1) {
       // copied last, so that the replicas start from fine-tuned or resumed parameters
       replicas = new Replicas(block, parameterStore, gradients, devices, manager);
+      LOG.info(
+          "training on {} ({} replicas, data parallel)", Devices.names(devices), devices.size());
+    } else {
+      // the logger writes to stderr, which a notebook shows in every cell: one device is the
+      // ordinary case and is said by RunResult.devices() and the command line's summary
+      LOG.debug("training on {}", Devices.names(devices));
     }
-    LOG.info(
-        "training on {}{}",
-        Devices.names(devices),
-        devices.size() > 1 ? " (" + devices.size() + " replicas, data parallel)" : "");
   }
 
   private static int datasetBatchSize(RandomAccessDataset dataset) {
