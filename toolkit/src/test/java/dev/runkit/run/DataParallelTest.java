@@ -13,6 +13,7 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import dev.runkit.RunResult;
 import dev.runkit.Runner;
+import dev.runkit.data.LabeledData;
 import dev.runkit.optim.GradientClipping;
 import dev.runkit.optim.Optimizers;
 import java.lang.ref.Reference;
@@ -150,6 +151,35 @@ class DataParallelTest {
     assertThat(r1.last("train", "grad_norm")).isGreaterThan(0.5);
     assertThat(r2.last("train", "grad_norm"))
         .isCloseTo(r1.last("train", "grad_norm"), within(1e-4));
+  }
+
+  @Test
+  void replicas_nonFiniteSkip_skipTheSameStepsAsOneDevice() {
+    LabeledData digits = LabeledData.digits().shuffled(7).rows(0, 1437);
+    float[] x = digits.features().clone();
+    for (int row : new int[] {5, 500, 1000}) {
+      x[row * 64 + 10] = Float.NaN;
+    }
+    ArrayDataset train = new LabeledData(x, digits.labels(), 64).toDataset(manager, 64);
+    RunResult[] results = new RunResult[2];
+    for (int n = 1; n <= 2; n++) {
+      results[n - 1] =
+          Runner.with(Fixtures.mlp(32, 10))
+              .loss(Loss.softmaxCrossEntropyLoss())
+              .data(train)
+              .batchSize(45)
+              .optimizer(Optimizers.sgd().lr(0.05).momentum(0.9))
+              .nonFinite(NonFinitePolicy.SKIP)
+              .devices(cpus(n))
+              .iterations(40)
+              .quiet()
+              .fit();
+    }
+    assertThat(results[1].stopReason()).as(results[1].message()).isEqualTo(StopReason.COMPLETED);
+    // a NaN row in either slice poisons the reduced gradients, so the whole batch is skipped
+    assertThat(results[0].skippedSteps()).isPositive();
+    assertThat(results[1].skippedSteps()).isEqualTo(results[0].skippedSteps());
+    assertSameParameters(results[0], results[1], TOLERANCE);
   }
 
   @Test
