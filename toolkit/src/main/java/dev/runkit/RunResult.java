@@ -1,5 +1,6 @@
 package dev.runkit;
 
+import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -9,6 +10,7 @@ import dev.runkit.run.Monitor;
 import dev.runkit.run.RunOutcome;
 import dev.runkit.run.StopReason;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -154,6 +156,16 @@ public final class RunResult {
    */
   public long skippedSteps() {
     return outcome.skippedSteps();
+  }
+
+  /**
+   * Returns the devices the run trained on, one data-parallel replica each (the first held the
+   * model's own parameters).
+   *
+   * @return the devices, e.g. {@code [cpu()]} or {@code [gpu(0), gpu(1)]}
+   */
+  public List<Device> devices() {
+    return outcome.devices();
   }
 
   /**

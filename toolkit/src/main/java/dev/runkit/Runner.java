@@ -1,5 +1,6 @@
 package dev.runkit;
 
+import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
@@ -29,6 +30,7 @@ import dev.runkit.schedule.Schedule;
 import dev.runkit.schedule.ScheduleSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
@@ -81,6 +83,7 @@ public final class Runner {
   private int accumulate = 1;
   private NonFinitePolicy nonFinite = NonFinitePolicy.STOP;
   private GradientClipping gradientClip;
+  private List<Device> devices = List.of();
   private final List<Callback> callbacks = new ArrayList<>();
   private ProgressListener progress;
   private boolean fitted;
@@ -518,6 +521,42 @@ public final class Runner {
   }
 
   /**
+   * Trains on these devices, data parallel: each batch is split by rows into one slice per device,
+   * each device runs its slice on its own replica of the model, the gradients are summed on the
+   * first device, which updates its parameters (the model's own) and copies them to the others.
+   * With one device nothing is split. A device listed twice gets two replicas (e.g. {@code cpu,
+   * cpu}). Default: the model's device, plus every other GPU the engine reports when that is a GPU.
+   *
+   * <pre>{@code
+   * runner.devices(Device.gpu(0), Device.gpu(1));
+   * }</pre>
+   *
+   * @param devices the devices, the first being where the model's parameters live
+   * @return this runner
+   * @throws IllegalArgumentException for no devices, or a GPU the engine does not see (naming those
+   *     it does)
+   */
+  public Runner devices(Device... devices) {
+    return devices(Arrays.asList(devices));
+  }
+
+  /**
+   * Trains on these devices, data parallel; see {@link #devices(Device...)}.
+   *
+   * @param devices the devices, the first being where the model's parameters live
+   * @return this runner
+   * @throws IllegalArgumentException for no devices, or a GPU the engine does not see
+   */
+  public Runner devices(List<Device> devices) {
+    Objects.requireNonNull(devices, "devices");
+    List<Device> checked =
+        Devices.check(new ArrayList<>(devices), "devices", model.getNDManager().getEngine());
+    once("devices");
+    this.devices = checked;
+    return this;
+  }
+
+  /**
    * Adds callbacks, called in the order given.
    *
    * @param callbacks the callbacks
@@ -632,6 +671,7 @@ public final class Runner {
               accumulate,
               NonFinitePolicy.STOP,
               gradientClip,
+              devices,
               List.of(),
               null);
       return finder.search(settings);
@@ -711,6 +751,7 @@ public final class Runner {
             accumulate,
             nonFinite,
             gradientClip,
+            devices,
             List.copyOf(callbacks),
             set.contains("progress") ? progress : ProgressListeners.automatic());
     try {

@@ -7,6 +7,7 @@ import dev.runkit.config.ConfigFiles;
 import dev.runkit.config.RunConfig;
 import dev.runkit.notebook.Charts;
 import dev.runkit.notebook.Tables;
+import dev.runkit.run.Devices;
 import dev.runkit.run.StopReason;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -262,6 +263,7 @@ public final class RunDirectory {
                     .append(" = ")
                     .append(String.format("%.6g", v))
                     .append('\n'));
+    s.append("devices: ").append(Devices.names(r.devices())).append('\n');
     s.append("run directory: ").append(dir);
     return s.toString();
   }

@@ -1,5 +1,7 @@
 package dev.runkit.config;
 
+import ai.djl.Device;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import dev.runkit.Runner;
@@ -16,6 +18,7 @@ import dev.runkit.optim.ScheduledOptimizer;
 import dev.runkit.registry.Names;
 import dev.runkit.registry.Params;
 import dev.runkit.run.Checkpoints;
+import dev.runkit.run.Devices;
 import dev.runkit.run.EarlyStopping;
 import dev.runkit.run.Metric;
 import dev.runkit.run.Metrics;
@@ -43,16 +46,17 @@ import java.util.Map;
  * r.model().close();   // frees the model and its data arrays
  * }</pre>
  *
- * <p>Sections and keys (BasicTS names): {@code DESCRIPTION}, {@code RUN_DIR}, {@code ENV {SEED}},
- * {@code MODEL {NAME | CLASS, PARAM}}, {@code DATA {NAME, PARAM, BATCH_SIZE}}, {@code METRICS},
- * {@code TRAIN {NUM_ITERATIONS | NUM_EPOCHS, OPTIM {TYPE, PARAM}, LR_SCHEDULER {TYPE, PARAM},
- * CLIP_GRAD_PARAM, LOSS, EARLY_STOPPING_PATIENCE, EARLY_STOPPING_MIN_DELTA, RESTORE_BEST,
- * CKPT_SAVE_STRATEGY, CKPT_KEEP_LAST, ACCUMULATE_GRAD, NON_FINITE, LOG_INTERVAL, FINETUNE_FROM,
- * FINETUNE_STRICT}}, {@code VAL {INTERVAL, MONITOR}}, {@code TEST {INTERVAL}}. Relative data and
- * checkpoint paths are read against the config file's folder, a relative {@code RUN_DIR} against
- * the working directory. On normalised series ({@code co2}, {@code sunspots}, {@code series_csv})
- * the metrics {@code mae}, {@code rmse} and {@code mape} are reported in the data's units (ppm for
- * CO2) through the split's {@link SplitData#scaler() scaler}; the loss stays in normalised units.
+ * <p>Sections and keys (BasicTS names): {@code DESCRIPTION}, {@code RUN_DIR}, {@code ENV {SEED,
+ * DEVICES | GPU_NUM}}, {@code MODEL {NAME | CLASS, PARAM}}, {@code DATA {NAME, PARAM, BATCH_SIZE}},
+ * {@code METRICS}, {@code TRAIN {NUM_ITERATIONS | NUM_EPOCHS, OPTIM {TYPE, PARAM}, LR_SCHEDULER
+ * {TYPE, PARAM}, CLIP_GRAD_PARAM, LOSS, EARLY_STOPPING_PATIENCE, EARLY_STOPPING_MIN_DELTA,
+ * RESTORE_BEST, CKPT_SAVE_STRATEGY, CKPT_KEEP_LAST, ACCUMULATE_GRAD, NON_FINITE, LOG_INTERVAL,
+ * FINETUNE_FROM, FINETUNE_STRICT}}, {@code VAL {INTERVAL, MONITOR}}, {@code TEST {INTERVAL}}.
+ * Relative data and checkpoint paths are read against the config file's folder, a relative {@code
+ * RUN_DIR} against the working directory. On normalised series ({@code co2}, {@code sunspots},
+ * {@code series_csv}) the metrics {@code mae}, {@code rmse} and {@code mape} are reported in the
+ * data's units (ppm for CO2) through the split's {@link SplitData#scaler() scaler}; the loss stays
+ * in normalised units.
  */
 public final class RunConfig {
 
@@ -87,6 +91,7 @@ public final class RunConfig {
   private final Path runDir;
   private final boolean runDirGiven;
   private final long seed;
+  private final List<Device> devices;
   private final SplitData data;
   private final int batchSize;
   private final ModelFactory modelFactory;
@@ -201,10 +206,14 @@ public final class RunConfig {
     resolved.put("RUN_DIR", runDir.toString());
 
     Params env = section(top, "ENV", false);
-    env.requireOnly("SEED");
+    env.requireOnly("SEED", "DEVICES", "GPU_NUM");
     seed = env.optionalLong("SEED", 42);
     env.check("SEED", seed, seed >= 0 && seed <= Integer.MAX_VALUE, "in [0, 2147483647]");
     sectionOf("ENV").put("SEED", seed);
+    devices = devices(env);
+    if (env.has("DEVICES") && !devices.isEmpty()) {
+      sectionOf("ENV").put("DEVICES", new ArrayList<>(Devices.names(devices)));
+    }
 
     // DATA: loaded now (small, on the heap) so that the model can be checked against it
     Params dataSection = section(top, "DATA", true);
@@ -516,6 +525,9 @@ public final class RunConfig {
     if (accumulate > 1) {
       r.accumulate(accumulate);
     }
+    if (!devices.isEmpty()) {
+      r.devices(devices);
+    }
     if (nonFinite != NonFinitePolicy.STOP) {
       r.nonFinite(nonFinite);
     }
@@ -601,6 +613,15 @@ public final class RunConfig {
    */
   public long seed() {
     return seed;
+  }
+
+  /**
+   * Returns the devices chosen by {@code ENV.DEVICES} or {@code ENV.GPU_NUM}.
+   *
+   * @return the devices, or an empty list for the default ({@code auto}, or neither key given)
+   */
+  public List<Device> devices() {
+    return devices;
   }
 
   /**
@@ -727,6 +748,24 @@ public final class RunConfig {
       out.add(n);
     }
     return out;
+  }
+
+  /** Reads ENV.DEVICES (RunKit) or ENV.GPU_NUM (BasicTS), checked against the engine's GPUs. */
+  private static List<Device> devices(Params env) {
+    boolean named = env.has("DEVICES");
+    boolean counted = env.has("GPU_NUM");
+    if (named && counted) {
+      throw new IllegalArgumentException(
+          "ENV gives both DEVICES and GPU_NUM; keep one (DEVICES: [gpu0, gpu1] or GPU_NUM: 2)");
+    }
+    Engine engine = Engine.getInstance();
+    if (counted) {
+      return Devices.gpus(env.requiredLong("GPU_NUM"), env.path("GPU_NUM"), engine);
+    }
+    if (named) {
+      return Devices.parse(env.optionalRaw("DEVICES"), env.path("DEVICES"), engine);
+    }
+    return List.of();
   }
 
   private static long positive(Params p, String key, long max) {

@@ -215,6 +215,7 @@ public final class LrFinder {
             settings.accumulate(),
             NonFinitePolicy.STOP,
             settings.gradientClip(),
+            settings.devices(),
             List.copyOf(callbacks),
             recorder);
     RunOutcome outcome;

@@ -1,6 +1,8 @@
 package dev.runkit.run;
 
+import ai.djl.Device;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import tech.tablesaw.api.Table;
 
@@ -19,6 +21,8 @@ import tech.tablesaw.api.Table;
  * @param test the final test metrics (on the best parameters when validated), empty without test
  *     data
  * @param skippedSteps updates skipped because the loss was not finite
+ * @param devices the devices trained on, one replica each (empty when the run failed before
+ *     choosing them)
  */
 public record RunOutcome(
     Table history,
@@ -31,4 +35,5 @@ public record RunOutcome(
     long bestIteration,
     Path bestCheckpoint,
     Map<String, Double> test,
-    long skippedSteps) {}
+    long skippedSteps,
+    List<Device> devices) {}

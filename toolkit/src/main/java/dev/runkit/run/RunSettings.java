@@ -1,5 +1,6 @@
 package dev.runkit.run;
 
+import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.training.dataset.RandomAccessDataset;
@@ -39,6 +40,8 @@ import java.util.List;
  * @param accumulate micro-batches per update
  * @param nonFinite what to do when the loss becomes NaN or infinite
  * @param gradientClip clips the gradients before each update, or null
+ * @param devices the devices to train on, one replica each (the first holds the model's own
+ *     parameters); empty for {@link Devices#defaults the default}
  * @param callbacks the callbacks, in call order
  * @param progress the progress listener, or null for quiet
  */
@@ -67,5 +70,6 @@ public record RunSettings(
     int accumulate,
     NonFinitePolicy nonFinite,
     GradientClipping gradientClip,
+    List<Device> devices,
     List<Callback> callbacks,
     ProgressListener progress) {}

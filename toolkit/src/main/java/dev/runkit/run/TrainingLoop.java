@@ -55,6 +55,11 @@ import tech.tablesaw.api.Table;
  * (and the intermediate arrays attached to it) is closed one iteration late, and the loss is summed
  * on the device and read back only when it is reported.
  *
+ * <p>With several devices ({@link RunSettings#devices()}) each batch is split over {@link Replicas}
+ * and their gradients are summed onto the model's own parameters (replica 0), which are clipped,
+ * updated, then copied to the other replicas; validation, test, metrics and checkpoints use replica
+ * 0 alone. With one device none of that runs: the step is the one described above.
+ *
  * <p>Bad input found before the first step is thrown ({@link IllegalArgumentException}); once the
  * first step has run, nothing is thrown: a failure ends the run with {@link StopReason#FAILED}.
  */
@@ -78,6 +83,8 @@ public final class TrainingLoop implements RunContext {
   private NDManager manager;
   private ParameterStore parameterStore;
   private Device device;
+  private List<Device> devices;
+  private Replicas replicas;
   private int batchSize;
   private long total;
   private long logEvery;
@@ -151,8 +158,10 @@ public final class TrainingLoop implements RunContext {
     if (block == null) {
       throw new IllegalArgumentException("the model has no block; call model.setBlock(...) first");
     }
-    manager = s.model().getNDManager().newSubManager();
-    device = manager.getDevice();
+    Device modelDevice = s.model().getNDManager().getDevice();
+    devices = s.devices().isEmpty() ? Devices.defaults(modelDevice, engine) : s.devices();
+    device = devices.get(0);
+    manager = s.model().getNDManager().newSubManager(device);
     parameterStore = new ParameterStore(manager, false);
     batchSize = s.batchSize() > 0 ? s.batchSize() : datasetBatchSize(s.train());
     if (batchSize <= 0) {
@@ -203,6 +212,16 @@ public final class TrainingLoop implements RunContext {
     if (resume.isPresent()) {
       restore(resume.get());
     }
+    if (devices.size() > 1) {
+      // copied last, so that the replicas start from fine-tuned or resumed parameters
+      replicas = new Replicas(block, parameterStore, gradients, devices, manager);
+      LOG.info(
+          "training on {} ({} replicas, data parallel)", Devices.names(devices), devices.size());
+    } else {
+      // the logger writes to stderr, which a notebook shows in every cell: one device is the
+      // ordinary case and is said by RunResult.devices() and the command line's summary
+      LOG.debug("training on {}", Devices.names(devices));
+    }
   }
 
   private static int datasetBatchSize(RandomAccessDataset dataset) {
@@ -224,12 +243,18 @@ public final class TrainingLoop implements RunContext {
       Batch first = firstBatch(s.train(), probe, "training");
       NDList data = onDevice(first.getData());
       NDList labels = onDevice(first.getLabels());
+      NDManager owner = s.model().getNDManager();
       if (!block.isInitialized()) {
         // the seed fixes the initial weights as well as the data order
         engine.setRandomSeed((int) s.seed());
         Shape[] shapes = data.stream().map(NDArray::getShape).toArray(Shape[]::new);
-        block.initialize(s.model().getNDManager(), DataType.FLOAT32, shapes);
+        // the parameters live as long as the model, on the run's first device
+        block.initialize(
+            device.equals(owner.getDevice()) ? owner : owner.newSubManager(device),
+            DataType.FLOAT32,
+            shapes);
       }
+      checkParametersOnFirstDevice();
       tryForward("training", data, labels);
       if (s.validation() != null) {
         Batch v = firstBatch(s.validation(), probe, "validation");
@@ -239,6 +264,26 @@ public final class TrainingLoop implements RunContext {
         Batch t = firstBatch(s.test(), probe, "test");
         tryForward("test", onDevice(t.getData()), onDevice(t.getLabels()));
       }
+    }
+  }
+
+  /** The first device holds the model's own parameters (replica 0), so they must live there. */
+  private void checkParametersOnFirstDevice() {
+    if (block.getParameters().isEmpty()) {
+      return;
+    }
+    Device at = block.getParameters().valueAt(0).getArray().getDevice();
+    if (!at.equals(device)) {
+      throw new IllegalArgumentException(
+          "the model's parameters are on "
+              + at
+              + ", but the run's devices "
+              + Devices.names(devices)
+              + " start with "
+              + device
+              + "; the first device holds the model's own parameters: list "
+              + Devices.names(List.of(at)).get(0)
+              + " first");
     }
   }
 
@@ -427,7 +472,8 @@ public final class TrainingLoop implements RunContext {
             bestIteration,
             bestCheckpoint,
             test,
-            skipped);
+            skipped,
+            devices == null ? List.of() : devices);
     release();
     return outcome;
   }
@@ -438,14 +484,22 @@ public final class TrainingLoop implements RunContext {
     for (int k = 0; k < s.accumulate(); k++) {
       Batch batch = stream.next();
       current.add(batch);
-      NDList data = onDevice(batch.getData());
-      NDList labels = onDevice(batch.getLabels());
-      NDList predictions;
+      NDList labels = null;
+      NDList predictions = null;
       NDArray loss;
-      try (GradientCollector collector = engine.newGradientCollector()) {
-        predictions = block.forward(parameterStore, data, true);
-        loss = s.loss().evaluate(labels, predictions);
-        collector.backward(loss);
+      List<Replicas.Slice> slices = null;
+      if (replicas == null) {
+        NDList data = onDevice(batch.getData());
+        labels = onDevice(batch.getLabels());
+        try (GradientCollector collector = engine.newGradientCollector()) {
+          predictions = block.forward(parameterStore, data, true);
+          loss = s.loss().evaluate(labels, predictions);
+          collector.backward(loss);
+        }
+      } else {
+        // replica 0's gradients then hold the whole batch's, as if one device had run it
+        slices = new ArrayList<>(replicas.size());
+        loss = replicas.forwardBackward(batch, block, s.loss(), engine, slices);
       }
       if (s.nonFinite() == NonFinitePolicy.SKIP) {
         // the one per-step host read, asked for by choosing SKIP; gradients too, since a NaN
@@ -456,10 +510,19 @@ public final class TrainingLoop implements RunContext {
       }
       if (finite) {
         lossMeter.addMean(loss, 1);
-        for (int m = 0; m < metricMeters.size(); m++) {
-          metricMeters
-              .get(m)
-              .add(s.metrics().get(m).contribution(labels, predictions), batch.getSize());
+        if (slices == null) {
+          for (int m = 0; m < metricMeters.size(); m++) {
+            metricMeters
+                .get(m)
+                .add(s.metrics().get(m).contribution(labels, predictions), batch.getSize());
+          }
+        } else {
+          for (Replicas.Slice slice : slices) {
+            for (int m = 0; m < metricMeters.size(); m++) {
+              NDList c = s.metrics().get(m).contribution(slice.labels(), slice.predictions());
+              metricMeters.get(m).add(replicas.toFirst(c, batch.getManager()), slice.rows());
+            }
+          }
         }
       }
       if (s.accumulate() > 1) {
@@ -491,6 +554,9 @@ public final class TrainingLoop implements RunContext {
       }
       for (int i = 0; i < weights.size(); i++) {
         optimizer.update(names.get(i), weights.get(i), grads.get(i));
+      }
+      if (replicas != null) {
+        replicas.broadcast();
       }
     } else {
       skipped++;

@@ -1,5 +1,6 @@
 package dev.runkit.bench;
 
+import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -35,6 +36,7 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,10 +50,11 @@ import java.util.Map;
  * OMP_NUM_THREADS} setting, all in one run.
  *
  * <p>Run as in BENCHMARKS.md, section Runner: {@code java -cp CLASSPATH
- * dev.runkit.bench.RunnerBenchmark [steps] [rounds] [threads] [model]}, defaults 468 (one pass), 3,
- * {@code 1,2} (the OMP_NUM_THREADS settings to compare, comma-separated) and {@code mlp} ({@code
- * cnn}: a small CNN on the same data as 1 x 28 x 28 images). Each round runs every variant once,
- * interleaved; the output gives best and median rounds and the median of per-round ratios.
+ * dev.runkit.bench.RunnerBenchmark [steps] [rounds] [threads] [model] [dp]}, defaults 468 (one
+ * pass), 3, {@code 1,2} (the OMP_NUM_THREADS settings to compare, comma-separated) and {@code mlp}
+ * ({@code cnn}: a small CNN on the same data as 1 x 28 x 28 images); {@code dp} adds the Runner on
+ * two data-parallel replicas on the CPU. Each round runs every variant once, interleaved; the
+ * output gives best and median rounds and the median of per-round ratios.
  */
 public final class RunnerBenchmark {
 
@@ -60,6 +63,10 @@ public final class RunnerBenchmark {
   // small enough that random labels on uniform inputs never diverge over a pass
   private static final float LR = 0.002f;
   private static final String[] VARIANTS = {"plain", "tuned", "runner", "runner-rk"};
+  // with "dp": the Runner again on two replicas on the one CPU (devices cpu, cpu), to show what
+  // the data-parallel split, reduce and broadcast cost where they cannot gain anything
+  private static final String[] WITH_DP = {"plain", "tuned", "runner", "runner-rk", "runner-dp2"};
+  private static boolean dp;
 
   private RunnerBenchmark() {}
 
@@ -72,6 +79,7 @@ public final class RunnerBenchmark {
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("--child")) {
       cnn = args.length > 3 && args[3].equals("cnn");
+      dp = args.length > 4 && args[4].equals("dp");
       child(Integer.parseInt(args[1]), Integer.parseInt(args[2]));
       return;
     }
@@ -80,6 +88,7 @@ public final class RunnerBenchmark {
     Map<String, Map<String, Double>> results = new LinkedHashMap<>();
     String[] threadSettings = (args.length > 2 ? args[2] : "1,2").split(",");
     String model = args.length > 3 ? args[3] : "mlp";
+    dp = args.length > 4 && args[4].equals("dp");
     for (String threads : threadSettings) {
       ProcessBuilder pb =
           new ProcessBuilder(
@@ -91,7 +100,8 @@ public final class RunnerBenchmark {
               "--child",
               String.valueOf(steps),
               String.valueOf(rounds),
-              model);
+              model,
+              dp ? "dp" : "");
       pb.environment().put("OMP_NUM_THREADS", threads);
       pb.redirectErrorStream(true);
       Process p = pb.start();
@@ -124,6 +134,13 @@ public final class RunnerBenchmark {
           medianRatio(all, "runner", "tuned"),
           medianRatio(all, "runner-rk", "tuned"),
           medianRatio(all, "tuned", "plain"));
+      if (dp) {
+        System.out.printf(
+            Locale.ROOT,
+            "OMP_NUM_THREADS=%s median per-round ratio: Runner on [cpu, cpu] / Runner %.3f%n",
+            threads,
+            medianRatio(all, "runner-dp2", "runner"));
+      }
     }
     System.out.println();
     System.out.println(
@@ -190,12 +207,13 @@ public final class RunnerBenchmark {
               .setSampling(BATCH, true, true)
               .build();
       for (int round = 0; round < rounds; round++) {
-        for (String v : VARIANTS) {
+        for (String v : dp ? WITH_DP : VARIANTS) {
           double speed =
               switch (v) {
                 case "plain" -> plain(data, steps);
                 case "tuned" -> tuned(data, steps);
                 case "runner" -> runner(data, steps, sgd());
+                case "runner-dp2" -> runner(data, steps, sgd(), 2);
                 default -> runner(data, steps, Optimizers.sgd().lr(LR).momentum(0.9).build());
               };
           System.out.printf(Locale.ROOT, "RESULT %s %.1f round %d%n", v, speed, round);
@@ -360,6 +378,11 @@ public final class RunnerBenchmark {
    * end of the fit.
    */
   private static double runner(ArrayDataset data, int steps, Optimizer optimizer) {
+    return runner(data, steps, optimizer, 1);
+  }
+
+  /** The Runner on {@code replicas} data-parallel replicas, all on the CPU. */
+  private static double runner(ArrayDataset data, int steps, Optimizer optimizer, int replicas) {
     long[] t = new long[2];
     Callback clock =
         new Callback() {
@@ -380,6 +403,7 @@ public final class RunnerBenchmark {
             .loss(Loss.softmaxCrossEntropyLoss())
             .data(data)
             .optimizer(optimizer)
+            .devices(Collections.nCopies(replicas, Device.cpu()))
             .iterations(WARMUP + steps)
             .callbacks(clock)
             .quiet()

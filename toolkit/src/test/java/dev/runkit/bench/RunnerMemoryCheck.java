@@ -1,5 +1,6 @@
 package dev.runkit.bench;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.loss.Loss;
@@ -13,6 +14,7 @@ import dev.runkit.run.RunContext;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.Locale;
 
 /**
@@ -20,7 +22,8 @@ import java.util.Locale;
  * progress report every 1,000), printing the Java heap in use and the process's resident memory
  * (Java heap + native, from {@code /proc/self/status}) every 2,000 iterations. Both must stay flat.
  *
- * <p>Run like {@link RunnerBenchmark}, with main class {@code dev.runkit.bench.RunnerMemoryCheck}.
+ * <p>Run like {@link RunnerBenchmark}, with main class {@code dev.runkit.bench.RunnerMemoryCheck};
+ * a second argument trains on that many data-parallel replicas on the CPU.
  */
 public final class RunnerMemoryCheck {
 
@@ -29,10 +32,11 @@ public final class RunnerMemoryCheck {
   /**
    * Runs the check.
    *
-   * @param args {@code [iterations]}, default 20,000
+   * @param args {@code [iterations] [replicas]}, defaults 20,000 and 1
    */
   public static void main(String[] args) {
     long iterations = args.length > 0 ? Long.parseLong(args[0]) : 20_000;
+    int replicas = args.length > 1 ? Integer.parseInt(args[1]) : 1;
     Callback probe =
         new Callback() {
           @Override
@@ -57,6 +61,7 @@ public final class RunnerMemoryCheck {
               .data(split[0], split[1])
               .optimizer(Optimizers.sgd().lr(0.01).momentum(0.9))
               .metrics(Metrics.accuracy())
+              .devices(Collections.nCopies(replicas, Device.cpu()))
               .iterations(iterations)
               .validateEvery(1_000)
               .logEvery(1_000)

@@ -68,6 +68,7 @@ class CommandsTest {
     assertThat(run.resolve("checkpoints")).isDirectoryContaining("glob:**/ckpt-*.rkc");
     assertThat(out.toString(StandardCharsets.UTF_8))
         .contains("COMPLETED after 20 iterations")
+        .containsPattern("devices: \\[(cpu|gpu0[^\\]]*)\\]\n")
         .contains("validation accuracy");
     for (String png : List.of("curves.png", "metrics.png")) {
       byte[] bytes = Files.readAllBytes(run.resolve(png));
