@@ -35,6 +35,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Trains a model in one fluent statement: the iteration runner of RunKit.
@@ -54,6 +55,11 @@ import java.util.Set;
  * #fit()} before the first step. A Runner is single-use: build, fit, read the result.
  */
 public final class Runner {
+
+  // A model made by with(Block) owns the block's parameters, and DJL closes a model that becomes
+  // unreachable (BaseModel.finalize): a caller who keeps the block but not the RunResult would see
+  // its parameters freed at a random moment. So such models stay reachable until they are closed.
+  private static final Set<Model> HELD = ConcurrentHashMap.newKeySet();
 
   private final Model model;
   private final Set<String> set = new HashSet<>();
@@ -110,7 +116,9 @@ public final class Runner {
 
   /**
    * Starts a run on a block, wrapped in a new model on the engine's default device (a GPU when DJL
-   * sees one).
+   * sees one). The model ({@link RunResult#model()}) owns the parameters it initializes; it is kept
+   * open, so the block stays usable after the result is dropped, until {@code
+   * result.model().close()} frees it.
    *
    * @param block the network
    * @return the runner
@@ -119,7 +127,15 @@ public final class Runner {
     Objects.requireNonNull(block, "block");
     Model model = Model.newInstance("runkit");
     model.setBlock(block);
+    HELD.removeIf(m -> !m.getNDManager().isOpen());
+    HELD.add(model);
     return new Runner(model);
+  }
+
+  /** The models made by {@link #with(Block)} that are still open (for tests). */
+  static Set<Model> heldModels() {
+    HELD.removeIf(m -> !m.getNDManager().isOpen());
+    return Set.copyOf(HELD);
   }
 
   private void once(String name) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
 import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.loss.Loss;
 import dev.runkit.run.Fixtures;
@@ -31,6 +32,43 @@ class RunnerTest {
   @AfterEach
   void tearDown() {
     manager.close();
+  }
+
+  @Test
+  void withBlock_resultDropped_blockParametersOutliveGarbageCollection() throws Exception {
+    // the model Runner.with(block) makes owns the parameters, and DJL closes an unreachable model
+    // when it is finalized: a caller keeping only the block must not find its parameters freed
+    Block block = Fixtures.mlp(16, 10);
+    Runner.with(block)
+        .loss(Loss.softmaxCrossEntropyLoss())
+        .data(train)
+        .optimizer(Fixtures.sgd(0.05f))
+        .iterations(3)
+        .quiet()
+        .fit();
+    for (int i = 0; i < 5; i++) {
+      System.gc();
+      System.runFinalization();
+      Thread.sleep(20);
+    }
+    for (var p : block.getParameters()) {
+      assertThat(p.getValue().getArray().toFloatArray()).as(p.getKey()).isNotEmpty();
+    }
+  }
+
+  @Test
+  void withBlock_modelClosed_isNoLongerHeld() {
+    RunResult r =
+        Runner.with(Fixtures.mlp(10))
+            .loss(Loss.softmaxCrossEntropyLoss())
+            .data(train)
+            .optimizer(Fixtures.sgd(0.05f))
+            .iterations(1)
+            .quiet()
+            .fit();
+    assertThat(Runner.heldModels()).contains(r.model());
+    r.model().close();
+    assertThat(Runner.heldModels()).doesNotContain(r.model());
   }
 
   @Test
