@@ -83,6 +83,7 @@ public final class TrainingLoop implements RunContext {
   private long logEvery;
   private long validateEvery;
   private BatchStream stream;
+  private GeneratorReplay generator;
 
   private final List<String> names = new ArrayList<>();
   private final List<NDArray> weights = new ArrayList<>();
@@ -103,6 +104,7 @@ public final class TrainingLoop implements RunContext {
   private long intervalStartIteration;
   private long lastValidated = -1;
   private long lastCheckpoint = -1;
+  private long scheduledDone = -1;
   private long lastLogged;
   private PendingLog pendingLog;
 
@@ -199,9 +201,12 @@ public final class TrainingLoop implements RunContext {
       Checkpoint ckpt = Checkpoint.read(s.fineTuneFrom());
       restoreParameters(ckpt, s.fineTuneStrict(), s.fineTuneFrom());
     }
+    generator = new GeneratorReplay(engine, s.seed(), block);
     Optional<Path> resume = resumeFile();
     if (resume.isPresent()) {
       restore(resume.get());
+    } else {
+      generator.reseed(0, stream.epoch(), stream.batchInEpoch());
     }
   }
 
@@ -518,28 +523,44 @@ public final class TrainingLoop implements RunContext {
     if (iteration % logEvery == 0 || last) {
       holdTraining();
     }
-    boolean validating = s.validation() != null && (iteration % validateEvery == 0 || last);
-    // at the last iteration the test at the end (on the best parameters) takes the place of this
-    boolean testing =
-        s.test() != null && s.testEvery() > 0 && iteration % s.testEvery() == 0 && !last;
+    boolean validating = validationPoint(iteration);
+    boolean testing = testPoint(iteration);
     boolean saving = scheduledCheckpoint(iteration);
     if (validating || testing || saving || last || stopReason != null) {
       // these wait for the device anyway; the report comes first so the history keeps its order
       completeLog();
     }
     if (stopReason != null) {
+      // finish() does this iteration's scheduled work
       return;
     }
-    if (validating) {
-      validate();
+    scheduledWork();
+  }
+
+  /** Validates, tests, checkpoints and seeds the generator where the schedule says. */
+  private void scheduledWork() {
+    scheduledDone = iteration;
+    if (validationPoint(iteration)) {
+      validate(true);
     }
-    if (testing) {
+    if (testPoint(iteration)) {
       evaluate(s.test(), TEST);
     }
-    if (saving) {
-      checkpoint();
-      reseedRandom();
+    if (scheduledCheckpoint(iteration)) {
+      checkpoint(CheckpointKind.PERIODIC);
     }
+    if (seedsAt(iteration)) {
+      generator.reseed(iteration, stream.epoch(), stream.batchInEpoch());
+    }
+  }
+
+  /** At the last iteration the test at the end (on the best parameters) takes this one's place. */
+  private boolean testPoint(long it) {
+    return s.test() != null && s.testEvery() > 0 && it % s.testEvery() == 0 && it != total;
+  }
+
+  private boolean validationPoint(long it) {
+    return s.validation() != null && (it % validateEvery == 0 || it == total);
   }
 
   /** Tells whether the schedule writes a checkpoint after an iteration (not counting the end). */
@@ -548,30 +569,55 @@ public final class TrainingLoop implements RunContext {
     if (c == null) {
       return false;
     }
-    boolean validating = s.validation() != null && (it % validateEvery == 0 || it == total);
-    return (c.every() > 0 && it % c.every() == 0) || (validating && c.atValidation());
+    return (c.every() > 0 && it % c.every() == 0) || (validationPoint(it) && c.atValidation());
   }
 
   /**
-   * Seeds MXNet's generator (dropout masks) from the run's seed and the iteration, at every
-   * scheduled checkpoint and on resuming from one: its state cannot be saved, so this is what makes
-   * a resumed run draw what the uninterrupted one drew. Seeding waits for the engine, which a
-   * checkpoint does anyway; doing it every iteration cost ~30% of the speed.
+   * Tells whether MXNet's generator is seeded after an iteration (see {@link GeneratorReplay}): at
+   * scheduled checkpoints and validations, which wait for the engine anyway; seeding every
+   * iteration instead cost ~30% of the speed.
    */
-  private void reseedRandom() {
-    long z = s.seed() * 0x9E3779B97F4A7C15L + iteration;
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    engine.setRandomSeed((int) ((z ^ (z >>> 31)) & 0x7FFFFFFF));
+  private boolean seedsAt(long it) {
+    return s.checkpoints() != null && (scheduledCheckpoint(it) || validationPoint(it));
   }
 
+  /** One training-mode forward pass whose results are dropped: replays the generator's draws. */
+  private void replayForward(Batch batch) {
+    NDList data = onDevice(batch.getData());
+    NDList labels = onDevice(batch.getLabels());
+    // MXNet's dropout draws only in training mode, which a gradient collector switches on
+    try (GradientCollector collector = engine.newGradientCollector()) {
+      s.loss().evaluate(labels, block.forward(parameterStore, data, true));
+    }
+  }
+
+  /**
+   * Ends the run. A run stopped between its scheduled points writes its last checkpoint before the
+   * extra training report and validation it makes for the user: the checkpoint then holds what the
+   * uninterrupted run held there (meters, best value, early-stopping count, history), so resuming
+   * from it is exact, and the extra validation is only reported (it moves neither the best
+   * parameters nor early stopping nor a plateau schedule).
+   */
   private void finish() {
     completeLog();
-    if (iteration > lastLogged && stopReason != StopReason.NON_FINITE) {
+    if (stopReason == StopReason.NON_FINITE) {
+      return;
+    }
+    boolean finite = paramsFinite();
+    if (finite) {
+      if (scheduledDone != iteration) {
+        // a stop in this iteration cut its scheduled work short
+        scheduledWork();
+      }
+      if (s.checkpoints() != null && lastCheckpoint != iteration) {
+        checkpoint(CheckpointKind.FINAL);
+      }
+    }
+    if (iteration > lastLogged) {
       holdTraining();
       completeLog();
     }
-    if (stopReason != StopReason.NON_FINITE && !paramsFinite()) {
+    if (!finite) {
       stop(
           StopReason.NON_FINITE,
           "model parameters became NaN or infinite by iteration " + iteration + " (loss finite)");
@@ -579,11 +625,8 @@ public final class TrainingLoop implements RunContext {
     if (stopReason == StopReason.NON_FINITE) {
       return;
     }
-    if (s.validation() != null && lastValidated != iteration) {
-      validate();
-    }
-    if (s.checkpoints() != null && lastCheckpoint != iteration) {
-      checkpoint();
+    if (finite && s.validation() != null && lastValidated != iteration) {
+      validate(false);
     }
     if (s.earlyStopping() != null && s.earlyStopping().restoresBest() && bestWeights != null) {
       copy(bestWeights, weights);
@@ -711,9 +754,19 @@ public final class TrainingLoop implements RunContext {
     return values;
   }
 
-  private void validate() {
+  /**
+   * Validates; an unscheduled validation (at a stop between scheduled points) is only reported, so
+   * that a run resumed from the stop's checkpoint tracks what the uninterrupted run tracked.
+   */
+  private void validate(boolean scheduled) {
     lastValidated = iteration;
     Map<String, Double> values = evaluate(s.validation(), VALIDATION);
+    if (!scheduled) {
+      for (Callback c : callbacks) {
+        c.onValidationEnd(this, values);
+      }
+      return;
+    }
     double value = values.get(monitor.metric());
     if (optimizer instanceof ScheduledOptimizer so && so.schedule() instanceof MetricSchedule ms) {
       ms.observe(value);
@@ -759,6 +812,9 @@ public final class TrainingLoop implements RunContext {
       Path file = s.checkpoints().directory().resolve(Checkpoints.BEST);
       snapshot().write(file);
       bestCheckpoint = file;
+      for (Callback cb : callbacks) {
+        cb.onCheckpoint(this, file, CheckpointKind.BEST);
+      }
     }
   }
 
@@ -822,7 +878,7 @@ public final class TrainingLoop implements RunContext {
     }
   }
 
-  private void checkpoint() {
+  private void checkpoint(CheckpointKind kind) {
     completeLog();
     lastCheckpoint = iteration;
     if (!paramsFinite()) {
@@ -837,7 +893,7 @@ public final class TrainingLoop implements RunContext {
     Path file = c.fileAt(iteration);
     snapshot().write(file);
     for (Callback cb : callbacks) {
-      cb.onCheckpoint(this, file);
+      cb.onCheckpoint(this, file, kind);
     }
     prune(c);
   }
@@ -890,6 +946,7 @@ public final class TrainingLoop implements RunContext {
     scalars.put("skipped", (double) skipped);
     scalars.put("lastValidated", (double) lastValidated);
     scalars.put("lastLogged", (double) lastLogged);
+    generator.save(scalars, iteration, seedsAt(iteration), stream.epoch(), stream.batchInEpoch());
     if (optimizer instanceof ScheduledOptimizer so && so.schedule() instanceof MetricSchedule ms) {
       ms.state().forEach((k, v) -> scalars.put("schedule." + k, v));
     }
@@ -972,6 +1029,8 @@ public final class TrainingLoop implements RunContext {
     restoreParameters(c, true, file);
     OptimizerStates.restore(optimizer, c.optimizer(), file);
     iteration = c.iteration();
+    // every checkpoint is written after its iteration's scheduled work
+    scheduledDone = iteration;
     elapsedBefore = c.elapsed();
     stream.seek(c.epoch(), c.batchInEpoch());
     Map<String, Double> sc = c.scalars();
@@ -1003,9 +1062,8 @@ public final class TrainingLoop implements RunContext {
       cb.restore(c.callbacks().getOrDefault(cb.name(), Map.of()));
     }
     history.restore(c.history());
-    if (scheduledCheckpoint(iteration)) {
-      reseedRandom();
-    }
+    generator.resume(
+        sc, iteration, seedsAt(iteration), stream, s.accumulate(), this::replayForward);
     for (History.Row r : c.history()) {
       latest.put(r.phase() + "/" + r.metric(), r.value());
     }

@@ -74,8 +74,8 @@ class CallbackTest {
     }
 
     @Override
-    public void onCheckpoint(RunContext c, Path file) {
-      events.add("checkpoint " + file.getFileName());
+    public void onCheckpoint(RunContext c, Path file, CheckpointKind kind) {
+      events.add("checkpoint " + kind + " " + file.getFileName() + "@" + c.iteration());
     }
 
     @Override
@@ -103,7 +103,7 @@ class CallbackTest {
         .containsSubsequence(
             "validation@10[loss]",
             "validation@20[loss]",
-            "checkpoint ckpt-000000020.rkc",
+            "checkpoint PERIODIC ckpt-000000020.rkc@20",
             "end COMPLETED");
     assertThat(rec.events.get(rec.events.size() - 1)).isEqualTo("end COMPLETED");
   }
