@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.LongStream;
@@ -84,6 +85,7 @@ public final class TrainingLoop implements RunContext {
   private long validateEvery;
   private BatchStream stream;
   private GeneratorReplay generator;
+  private Set<Long> savePoints = Set.of();
 
   private final List<String> names = new ArrayList<>();
   private final List<NDArray> weights = new ArrayList<>();
@@ -176,6 +178,9 @@ public final class TrainingLoop implements RunContext {
             ? s.validateEvery()
             : s.validation() != null ? Math.max(1, (total + 9) / 10) : 0;
 
+    if (s.checkpoints() != null) {
+      savePoints = s.checkpoints().iterations(stream.batchesPerEpoch(), s.accumulate(), total);
+    }
     checkModelFitsData();
     collectParameters();
     List<String> measured = new ArrayList<>(List.of("loss"));
@@ -569,7 +574,9 @@ public final class TrainingLoop implements RunContext {
     if (c == null) {
       return false;
     }
-    return (c.every() > 0 && it % c.every() == 0) || (validationPoint(it) && c.atValidation());
+    return (c.every() > 0 && it % c.every() == 0)
+        || (validationPoint(it) && c.atValidation())
+        || savePoints.contains(it);
   }
 
   /**
@@ -902,7 +909,7 @@ public final class TrainingLoop implements RunContext {
     List<Long> saved = periodic(c.directory());
     for (int i = 0; i < saved.size() - c.keepLast(); i++) {
       long it = saved.get(i);
-      if (c.keepEvery() > 0 && it % c.keepEvery() == 0) {
+      if ((c.keepEvery() > 0 && it % c.keepEvery() == 0) || savePoints.contains(it)) {
         continue;
       }
       try {
