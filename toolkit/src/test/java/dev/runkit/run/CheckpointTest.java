@@ -79,6 +79,37 @@ class CheckpointTest {
   }
 
   @Test
+  void fit_atAndAtEpochs_writeThereAndKeepThose() {
+    // 1,437 rows / 64 = 22 batches per pass: pass 2 ends at iteration 44
+    runner(
+            Fixtures.mlp(16, 10),
+            60,
+            Checkpoints.to(dir).atValidation(false).keepLast(1).at(7).atEpochs(2))
+        .fit();
+    assertThat(TrainingLoop.periodic(dir)).containsExactly(7L, 44L, 60L);
+  }
+
+  @Test
+  void fit_atEpochsPastTheRun_throwsBeforeFirstStep() {
+    Runner r = runner(Fixtures.mlp(16, 10), 60, Checkpoints.to(dir).atEpochs(1, 5));
+    assertThatThrownBy(r::fit)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "checkpoints.atEpochs [1, 5] goes past the run's end: pass 5 ends at iteration 110"
+                + " (22 batches per pass), the run has 60");
+    assertThat(dir).isEmptyDirectory();
+  }
+
+  @Test
+  void at_notAscending_throwsNamingTheValue() {
+    assertThatThrownBy(() -> Checkpoints.to(dir).at(5, 5))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("checkpoints.at must be ascending values >= 1, got [5, 5] (at index 1: 5)");
+    assertThatThrownBy(() -> Checkpoints.to(dir).atEpochs(0))
+        .hasMessage("checkpoints.atEpochs must be ascending values >= 1, got [0] (at index 0: 0)");
+  }
+
+  @Test
   void resume_corruptLatest_throwsBeforeFirstStepAndTouchesNothing() throws Exception {
     runner(Fixtures.mlp(16, 10), 40, Checkpoints.to(dir).every(20)).fit();
     Path latest = dir.resolve("ckpt-000000040.rkc");
