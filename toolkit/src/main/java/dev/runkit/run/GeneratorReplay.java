@@ -80,11 +80,6 @@ final class GeneratorReplay {
     }
   }
 
-  /** Says whether the model draws, so that resuming replays its forward passes. */
-  boolean replays() {
-    return draws;
-  }
-
   /**
    * Seeds the generator at a point every run with this seed and schedule reaches.
    *
@@ -157,6 +152,7 @@ final class GeneratorReplay {
       return 0;
     }
     long batches = (at - since) * accumulate;
+    long start = System.nanoTime();
     stream.seek(epoch, batchInEpoch);
     for (long b = 0; b < batches; b++) {
       try (Batch batch = stream.next()) {
@@ -180,10 +176,11 @@ final class GeneratorReplay {
     }
     stream.seek(endEpoch, endBatch);
     LOG.info(
-        "replayed {} forward passes (iterations {}..{}) to restore the random generator",
+        "replayed {} forward passes (iterations {}..{}) in {} ms to restore the random generator",
         batches,
         since + 1,
-        at);
+        at,
+        (System.nanoTime() - start) / 1_000_000);
     return batches;
   }
 }
