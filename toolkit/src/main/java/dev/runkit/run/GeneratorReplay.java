@@ -122,7 +122,6 @@ final class GeneratorReplay {
    * @param seedsHere whether this run's schedule seeds after that iteration (used for checkpoints
    *     written before the seeding point was recorded)
    * @param stream the batch stream, positioned at the checkpoint
-   * @param accumulate micro-batches per iteration
    * @param forward runs one training-mode forward pass on a batch, without backward or update
    * @return the number of batches replayed
    */
@@ -131,7 +130,6 @@ final class GeneratorReplay {
       long at,
       boolean seedsHere,
       BatchStream stream,
-      int accumulate,
       Consumer<Batch> forward) {
     long endEpoch = stream.epoch();
     long endBatch = stream.batchInEpoch();
@@ -151,28 +149,15 @@ final class GeneratorReplay {
     if (!draws || since == at) {
       return 0;
     }
-    long batches = (at - since) * accumulate;
+    // counted from the two stream positions, so the count holds whatever the accumulation was
+    long perEpoch = stream.batchesPerEpoch();
+    long batches = (endEpoch - epoch) * perEpoch + endBatch - batchInEpoch;
     long start = System.nanoTime();
     stream.seek(epoch, batchInEpoch);
     for (long b = 0; b < batches; b++) {
       try (Batch batch = stream.next()) {
         forward.accept(batch);
       }
-    }
-    if (stream.epoch() != endEpoch || stream.batchInEpoch() != endBatch) {
-      // the draws of each skipped-over iteration consume exactly `accumulate` batches; anything
-      // else means the checkpoint was not written by this loop
-      throw new IllegalStateException(
-          "generator replay from iteration "
-              + since
-              + " ended at batch "
-              + stream.batchInEpoch()
-              + " of epoch "
-              + stream.epoch()
-              + ", but the checkpoint is at batch "
-              + endBatch
-              + " of epoch "
-              + endEpoch);
     }
     stream.seek(endEpoch, endBatch);
     LOG.info(

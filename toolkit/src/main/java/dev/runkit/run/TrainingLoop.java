@@ -1069,26 +1069,59 @@ public final class TrainingLoop implements RunContext {
       cb.restore(c.callbacks().getOrDefault(cb.name(), Map.of()));
     }
     history.restore(c.history());
-    generator.resume(
-        sc, iteration, seedsAt(iteration), stream, s.accumulate(), this::replayForward);
+    generator.resume(sc, iteration, seedsAt(iteration), stream, this::replayForward);
     for (History.Row r : c.history()) {
       latest.put(r.phase() + "/" + r.metric(), r.value());
     }
-    if (s.checkpoints() != null) {
-      Path best = s.checkpoints().directory().resolve(Checkpoints.BEST);
-      if (bestIteration >= 0 && Files.exists(best)) {
-        Checkpoint b = Checkpoint.read(best);
-        bestWeights = new ArrayList<>();
-        for (int i = 0; i < weights.size(); i++) {
-          NDArray copy = weights.get(i).duplicate();
-          copy.attach(manager);
-          setValues(copy, b.parameters().get(names.get(i)));
-          bestWeights.add(copy);
-        }
-        bestCheckpoint = best;
+    Optional<Path> best = bestIteration >= 0 ? bestFile(file) : Optional.empty();
+    if (best.isPresent()) {
+      Checkpoint b = Checkpoint.read(best.get());
+      bestWeights = new ArrayList<>();
+      for (int i = 0; i < weights.size(); i++) {
+        NDArray copy = weights.get(i).duplicate();
+        copy.attach(manager);
+        setValues(copy, b.parameters().get(names.get(i)));
+        bestWeights.add(copy);
       }
+      bestCheckpoint = best.get();
+    } else if (bestIteration >= 0) {
+      LOG.warn(
+          "the parameters of the best validation (iteration {}) are in no checkpoint next to {};"
+              + " the test at the end and restoreBest use later ones unless validation improves",
+          bestIteration,
+          file);
     }
     LOG.info("resumed from {} at iteration {}", file, iteration);
+  }
+
+  /**
+   * Finds a checkpoint holding the best validation's parameters: {@code best.rkc} or the periodic
+   * checkpoint of that iteration, in this run's folder or next to the resumed file. Each is checked
+   * for that iteration, since a {@code best.rkc} written after the resumed checkpoint (by the run
+   * that went on from it) holds other parameters.
+   */
+  private Optional<Path> bestFile(Path resumed) {
+    List<Path> folders = new ArrayList<>();
+    if (s.checkpoints() != null) {
+      folders.add(s.checkpoints().directory().toAbsolutePath().normalize());
+    }
+    Path own = resumed.toAbsolutePath().normalize().getParent();
+    if (own != null && !folders.contains(own)) {
+      folders.add(own);
+    }
+    for (Path folder : folders) {
+      Path periodic = folder.resolve(String.format(Locale.ROOT, "ckpt-%09d.rkc", bestIteration));
+      for (Path f : List.of(folder.resolve(Checkpoints.BEST), periodic)) {
+        try {
+          if (Files.exists(f) && Checkpoint.read(f).iteration() == bestIteration) {
+            return Optional.of(f);
+          }
+        } catch (RuntimeException e) {
+          LOG.warn("cannot read {} while looking for the best parameters: {}", f, e.getMessage());
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   private void restoreParameters(Checkpoint c, boolean strict, Path file) {

@@ -215,4 +215,47 @@ class CheckpointTest {
     assertThat(b.history().removeColumns("elapsed").printAll())
         .isEqualTo(a.history().removeColumns("elapsed").printAll());
   }
+
+  @Test
+  void resume_pathIntoAnotherFolder_findsTheBestParametersForTheTestAtTheEnd() {
+    // the highest loss is the best here, so the best stays at the first validation (50) and the
+    // test at the end must run on those parameters, found next to the resumed file
+    RunResult a =
+        runner(Fixtures.mlp(16, 10), 60, Checkpoints.to(dir).every(20))
+            .monitor(Monitor.max("loss"))
+            .test(validation)
+            .fit();
+    assertThat(a.bestIteration()).isEqualTo(50);
+    RunResult b =
+        runner(Fixtures.mlp(16, 10), 60, Checkpoints.to(dir.resolve("again")).every(20))
+            .monitor(Monitor.max("loss"))
+            .test(validation)
+            .resume(dir.resolve("ckpt-000000060.rkc"))
+            .fit();
+    assertThat(b.bestIteration()).isEqualTo(50);
+    assertThat(b.bestCheckpoint()).contains(dir.resolve("best.rkc"));
+    assertThat(b.test().get("loss")).isCloseTo(a.test().get("loss"), within(1e-6));
+  }
+
+  @Test
+  void resume_bestFileWrittenAfterTheCheckpoint_isNotTakenForTheBest() {
+    RunResult a =
+        runner(Fixtures.mlp(16, 10), 60, Checkpoints.to(dir).every(10).keepLast(10))
+            .test(validation)
+            .fit();
+    assertThat(a.bestIteration()).isEqualTo(60);
+    // going back to 50: best.rkc holds iteration 60 now, the best at 50 is ckpt-50 itself
+    RunResult b =
+        runner(Fixtures.mlp(16, 10), 50, Checkpoints.to(dir).every(10).keepLast(10))
+            .test(validation)
+            .resume(dir.resolve("ckpt-000000050.rkc"))
+            .fit();
+    RunResult c =
+        runner(Fixtures.mlp(16, 10), 50, Checkpoints.to(dir.resolve("fresh")).every(10))
+            .test(validation)
+            .fit();
+    assertThat(b.bestIteration()).isEqualTo(50);
+    assertThat(b.bestCheckpoint()).contains(dir.resolve("ckpt-000000050.rkc"));
+    assertThat(b.test().get("loss")).isCloseTo(c.test().get("loss"), within(1e-6));
+  }
 }
