@@ -51,6 +51,11 @@ import java.util.Map;
  * FINETUNE_STRICT}}, {@code VAL {INTERVAL, MONITOR}}, {@code TEST {INTERVAL}}. Relative data and
  * checkpoint paths are read against the config file's folder, a relative {@code RUN_DIR} against
  * the working directory.
+ *
+ * <p>Intervals count iterations, as in an iteration runner. {@code CKPT_SAVE_STRATEGY} is an
+ * interval (a checkpoint every n iterations) or, as in BasicTS / EasyTorch, a list: a checkpoint at
+ * the end of each listed epoch when the run gives {@code NUM_EPOCHS}, at each listed iteration when
+ * it gives {@code NUM_ITERATIONS}; listed checkpoints are never pruned by {@code CKPT_KEEP_LAST}.
  */
 public final class RunConfig {
 
