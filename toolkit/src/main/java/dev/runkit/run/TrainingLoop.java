@@ -1091,6 +1091,9 @@ public final class TrainingLoop implements RunContext {
           bestIteration,
           file);
     }
+    if (s.checkpoints() != null) {
+      LaterCheckpoints.setAside(s.checkpoints(), iteration);
+    }
     LOG.info("resumed from {} at iteration {}", file, iteration);
   }
 

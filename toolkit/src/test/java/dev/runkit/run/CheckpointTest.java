@@ -258,4 +258,31 @@ class CheckpointTest {
     assertThat(b.bestCheckpoint()).contains(dir.resolve("ckpt-000000050.rkc"));
     assertThat(b.test().get("loss")).isCloseTo(c.test().get("loss"), within(1e-6));
   }
+
+  @Test
+  void resume_olderCheckpointInTheSameFolder_movesLaterOnesAsideAndKeepsItsOwn() {
+    runner(Fixtures.mlp(16, 10), 60, Checkpoints.to(dir).every(20).keepLast(3)).fit();
+    assertThat(TrainingLoop.periodic(dir)).containsExactly(40L, 50L, 60L);
+    RunResult b =
+        runner(Fixtures.mlp(16, 10), 60, Checkpoints.to(dir).every(20).keepLast(3))
+            .resume(dir.resolve("ckpt-000000040.rkc"))
+            .callbacks(
+                new Callback() {
+                  @Override
+                  public void onIterationEnd(RunContext c) {
+                    if (c.iteration() == 45) {
+                      c.requestStop("back later");
+                    }
+                  }
+                })
+            .fit();
+    assertThat(b.iterations()).isEqualTo(45);
+    // left in place, pruning would keep the three highest (50, 60 and 45 deleted at once) and
+    // resume() would take 60 of the abandoned continuation
+    assertThat(TrainingLoop.periodic(dir)).containsExactly(40L, 45L);
+    assertThat(TrainingLoop.periodic(dir.resolve("superseded-40"))).containsExactly(50L, 60L);
+    // the validations at 50 and 60 are past 40, so is their best
+    assertThat(dir.resolve("superseded-40").resolve("best.rkc")).exists();
+    assertThat(dir.resolve("best.rkc")).doesNotExist();
+  }
 }
