@@ -953,6 +953,8 @@ public final class TrainingLoop implements RunContext {
     scalars.put("skipped", (double) skipped);
     scalars.put("lastValidated", (double) lastValidated);
     scalars.put("lastLogged", (double) lastLogged);
+    scalars.put("train.rows", (double) s.train().size());
+    scalars.put("accumulate", (double) s.accumulate());
     generator.save(scalars, iteration, seedsAt(iteration), stream.epoch(), stream.batchInEpoch());
     if (optimizer instanceof ScheduledOptimizer so && so.schedule() instanceof MetricSchedule ms) {
       ms.state().forEach((k, v) -> scalars.put("schedule." + k, v));
@@ -1020,6 +1022,23 @@ public final class TrainingLoop implements RunContext {
               + s.seed()
               + " and batch size "
               + batchSize
+              + ". Resume needs the same (use fineTune(...) to start a new run from its weights)");
+    }
+    // the data position and the replay of the generator hold only for the same data and grouping
+    long rows = c.scalars().getOrDefault("train.rows", (double) s.train().size()).longValue();
+    int acc = c.scalars().getOrDefault("accumulate", (double) s.accumulate()).intValue();
+    if (rows != s.train().size() || acc != s.accumulate()) {
+      throw new IllegalArgumentException(
+          "checkpoint "
+              + file
+              + " was written by a run with "
+              + rows
+              + " training rows and accumulate "
+              + acc
+              + "; this run has "
+              + s.train().size()
+              + " and "
+              + s.accumulate()
               + ". Resume needs the same (use fineTune(...) to start a new run from its weights)");
     }
     if (c.iteration() > total) {

@@ -285,4 +285,18 @@ class CheckpointTest {
     assertThat(dir.resolve("superseded-40").resolve("best.rkc")).exists();
     assertThat(dir.resolve("best.rkc")).doesNotExist();
   }
+
+  @Test
+  void resume_otherAccumulation_throwsBeforeFirstStep() {
+    runner(Fixtures.mlp(16, 10), 20, Checkpoints.to(dir).every(20)).fit();
+    Runner r = runner(Fixtures.mlp(16, 10), 40, Checkpoints.to(dir).every(20)).accumulate(2);
+    assertThatThrownBy(r.resume()::fit)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "checkpoint "
+                + dir.resolve("ckpt-000000020.rkc")
+                + " was written by a run with 1437 training rows and accumulate 1; this run has"
+                + " 1437 and 2. Resume needs the same (use fineTune(...) to start a new run from"
+                + " its weights)");
+  }
 }
