@@ -1132,7 +1132,7 @@ public final class TrainingLoop implements RunContext {
       folders.add(own);
     }
     for (Path folder : folders) {
-      Path periodic = folder.resolve(String.format(Locale.ROOT, "ckpt-%09d.rkc", bestIteration));
+      Path periodic = Checkpoints.to(folder).fileAt(bestIteration);
       for (Path f : List.of(folder.resolve(Checkpoints.BEST), periodic)) {
         try {
           if (Files.exists(f) && Checkpoint.read(f).iteration() == bestIteration) {
