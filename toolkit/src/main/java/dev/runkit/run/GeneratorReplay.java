@@ -26,7 +26,11 @@ import org.slf4j.LoggerFactory;
  * shorter of the checkpoint and the validation interval (from the start of the run when it has
  * neither), paid once per resume. A model with no {@link Dropout}, no recurrent block with dropout
  * and no block class from outside DJL's {@code ai.djl.nn} packages (which could draw in its own
- * code) draws nothing, and is not replayed; a {@code LambdaBlock} is assumed not to draw.
+ * code) draws nothing, and is not replayed; a {@code LambdaBlock} is assumed not to draw. A
+ * recurrent block with a drop rate counts as drawing, although MXNet 1.9.1's CPU operator (the
+ * {@code mxnet-native-mkl} build) ignores that rate: its training output equals its inference
+ * output, so such a model resumes exactly anyway and its replay is wasted work; with cuDNN it
+ * draws.
  */
 final class GeneratorReplay {
 
