@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * code) draws nothing, and is not replayed; a {@code LambdaBlock} is assumed not to draw. A
  * recurrent block with a drop rate counts as drawing, although MXNet 1.9.1's CPU operator (the
  * {@code mxnet-native-mkl} build) ignores that rate: its training output equals its inference
- * output, so such a model resumes exactly anyway and its replay is wasted work; with cuDNN it
- * draws.
+ * output, so such a model resumes exactly anyway and its replay is wasted work (a GPU build may
+ * apply the rate). Only the run's own forward pass is replayed: a callback, loss or metric that
+ * draws from MXNet's generator during training is not.
  */
 final class GeneratorReplay {
 
