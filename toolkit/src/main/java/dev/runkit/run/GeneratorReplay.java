@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * recurrent block with a drop rate counts as drawing, although MXNet 1.9.1's CPU operator (the
  * {@code mxnet-native-mkl} build) ignores that rate: its training output equals its inference
  * output, so such a model resumes exactly anyway and its replay is wasted work (a GPU build may
- * apply the rate). Only the run's own forward pass is replayed: a callback, loss or metric that
- * draws from MXNet's generator during training is not.
+ * apply the rate). The forward pass and the loss are replayed; a callback or metric that draws from
+ * MXNet's generator during training is not.
  */
 final class GeneratorReplay {
 
