@@ -582,10 +582,14 @@ public final class TrainingLoop implements RunContext {
   /**
    * Tells whether MXNet's generator is seeded after an iteration (see {@link GeneratorReplay}): at
    * scheduled checkpoints and validations, which wait for the engine anyway; seeding every
-   * iteration instead cost ~30% of the speed.
+   * iteration instead cost ~30% of the speed. Never after the last iteration, which is a seeding
+   * point only because it is the end: a run resumed from there with more iterations replays from
+   * the point before, as a longer run seeds.
    */
   private boolean seedsAt(long it) {
-    return s.checkpoints() != null && (scheduledCheckpoint(it) || validationPoint(it));
+    return s.checkpoints() != null
+        && it != total
+        && (scheduledCheckpoint(it) || validationPoint(it));
   }
 
   /** One training-mode forward pass whose results are dropped: replays the generator's draws. */

@@ -109,6 +109,54 @@ class DropoutResumeTest {
   }
 
   @Test
+  void resume_finishedDropoutRunWithMoreIterations_endsLikeTheLongerRun() {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      RunResult whole = longer(uninterrupted, manager, 100);
+      RunResult shorter = longer(interrupted, manager, 60);
+      assertThat(shorter.iterations()).isEqualTo(60);
+      shorter.model().close();
+      RunResult resumed = longer(interrupted, manager, 100);
+      assertThat(resumed.iterations()).isEqualTo(100);
+      Map<String, float[]> a = ResumeChild.parameters(whole.model().getBlock());
+      Map<String, float[]> b = ResumeChild.parameters(resumed.model().getBlock());
+      for (String name : a.keySet()) {
+        assertThat(b.get(name)).as(name).containsExactly(a.get(name), within(1e-6f));
+      }
+      // the shorter run validated at its end (60), the longer one did not: only those rows differ
+      assertThat(training(resumed.history())).isEqualTo(training(whole.history()));
+      whole.model().close();
+      resumed.model().close();
+    }
+  }
+
+  private static String training(Table history) {
+    return history
+        .where(history.stringColumn("phase").isEqualTo("train"))
+        .removeColumns("elapsed")
+        .printAll();
+  }
+
+  /**
+   * Validates every 50 and at the end, so the end of the shorter run (60) is a validation and
+   * checkpoint the longer run does not have: the generator must not be seeded there.
+   */
+  private static RunResult longer(Path dir, NDManager manager, long iterations) {
+    ArrayDataset[] split = Fixtures.digits(manager, 64);
+    return Runner.with(Mlp.outputs(10).hidden(64).dropout(0.5).build())
+        .loss(Loss.softmaxCrossEntropyLoss())
+        .data(split[0], split[1])
+        .validateEvery(50)
+        .optimizer(Optimizers.sgd().lr(0.05).momentum(0.9))
+        .iterations(iterations)
+        .logEvery(5)
+        .seed(5)
+        .checkpoints(Checkpoints.to(dir).every(25))
+        .resume()
+        .quiet()
+        .fit();
+  }
+
+  @Test
   void draws_plainMlp_false() {
     assertThat(GeneratorReplay.draws(Fixtures.mlp(16, 10))).isFalse();
     assertThat(GeneratorReplay.draws(Mlp.outputs(10).hidden(8).build())).isFalse();
