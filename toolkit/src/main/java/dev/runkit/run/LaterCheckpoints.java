@@ -11,9 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Moves aside the checkpoints that an earlier continuation wrote past the point a run resumes from,
- * so that they are neither pruned in place of the new run's checkpoints (pruning keeps the highest
- * iterations) nor picked up by a later {@code resume()} as the latest.
+ * Moves aside the checkpoints that an earlier continuation wrote past the point a run resumes from
+ * (for a fresh run: all of them), so that they are neither pruned in place of the new run's
+ * checkpoints (pruning keeps the highest iterations) nor picked up by a later {@code resume()} as
+ * the latest.
  */
 final class LaterCheckpoints {
 
@@ -26,11 +27,12 @@ final class LaterCheckpoints {
    * into a new sub-folder {@code superseded-<iteration>[-k]} of the checkpoint folder.
    *
    * @param checkpoints the run's checkpoint settings
-   * @param resumedAt the iteration the run resumes from
+   * @param resumedAt the iteration the run resumes from (0 for a fresh run)
+   * @param keep a file the run reads (its fine-tuning source), left in place; may be null
    * @return the folder they were moved to, or null when there were none
    * @throws UncheckedIOException if a file cannot be moved
    */
-  static Path setAside(Checkpoints checkpoints, long resumedAt) {
+  static Path setAside(Checkpoints checkpoints, long resumedAt, Path keep) {
     Path dir = checkpoints.directory();
     List<Path> later = new ArrayList<>();
     for (long it : TrainingLoop.periodic(dir)) {
@@ -48,6 +50,10 @@ final class LaterCheckpoints {
         LOG.warn("cannot read {}: {}", best, e.getMessage());
       }
     }
+    if (keep != null) {
+      Path k = keep.toAbsolutePath().normalize();
+      later.removeIf(f -> f.toAbsolutePath().normalize().equals(k));
+    }
     if (later.isEmpty()) {
       return null;
     }
@@ -64,9 +70,8 @@ final class LaterCheckpoints {
       throw new UncheckedIOException("cannot move checkpoints aside into " + target, e);
     }
     LOG.warn(
-        "resuming from iteration {}: moved {} checkpoint(s) written later by another continuation"
-            + " to {}",
-        resumedAt,
+        "{}: moved {} checkpoint(s) written by another run to {}",
+        resumedAt == 0 ? "starting afresh" : "resuming from iteration " + resumedAt,
         later.size(),
         target);
     return target;

@@ -212,6 +212,9 @@ public final class TrainingLoop implements RunContext {
       restore(resume.get());
     } else {
       generator.reseed(0, stream.epoch(), stream.batchInEpoch());
+      if (s.checkpoints() != null) {
+        LaterCheckpoints.setAside(s.checkpoints(), 0, s.fineTuneFrom());
+      }
     }
   }
 
@@ -1115,7 +1118,7 @@ public final class TrainingLoop implements RunContext {
           file);
     }
     if (s.checkpoints() != null) {
-      LaterCheckpoints.setAside(s.checkpoints(), iteration);
+      LaterCheckpoints.setAside(s.checkpoints(), iteration, file);
     }
     LOG.info("resumed from {} at iteration {}", file, iteration);
   }

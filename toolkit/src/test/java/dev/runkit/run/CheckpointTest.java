@@ -299,4 +299,14 @@ class CheckpointTest {
                 + " 1437 and 2. Resume needs the same (use fineTune(...) to start a new run from"
                 + " its weights)");
   }
+
+  @Test
+  void fit_freshRunIntoAFolderWithCheckpoints_movesThemAside() {
+    runner(Fixtures.mlp(16, 10), 40, Checkpoints.to(dir).every(20)).fit();
+    RunResult again = runner(Fixtures.mlp(16, 10), 30, Checkpoints.to(dir).every(20)).fit();
+    assertThat(again.iterations()).isEqualTo(30);
+    // left in place, 40 of the first run would be the latest for resume()
+    assertThat(TrainingLoop.periodic(dir)).containsExactly(20L, 30L);
+    assertThat(TrainingLoop.periodic(dir.resolve("superseded-0"))).containsExactly(20L, 40L);
+  }
 }
