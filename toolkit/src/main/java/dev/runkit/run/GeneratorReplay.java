@@ -68,7 +68,8 @@ final class GeneratorReplay {
     if (block instanceof RecurrentBlock r) {
       return dropRate(r) != 0;
     }
-    if (!block.getClass().getPackageName().startsWith("ai.djl.nn")) {
+    String pkg = block.getClass().getPackageName();
+    if (!pkg.equals("ai.djl.nn") && !pkg.startsWith("ai.djl.nn.")) {
       return true;
     }
     return block.getChildren().values().stream().anyMatch(GeneratorReplay::draws);
