@@ -160,9 +160,21 @@ final class GeneratorReplay {
     long batches = (endEpoch - epoch) * perEpoch + endBatch - batchInEpoch;
     long start = System.nanoTime();
     stream.seek(epoch, batchInEpoch);
-    for (long b = 0; b < batches; b++) {
-      try (Batch batch = stream.next()) {
+    // each batch is closed one pass late: closing waits for its arrays, and the engine should
+    // not run dry while the next batch is read
+    Batch previous = null;
+    try {
+      for (long b = 0; b < batches; b++) {
+        Batch batch = stream.next();
         forward.accept(batch);
+        if (previous != null) {
+          previous.close();
+        }
+        previous = batch;
+      }
+    } finally {
+      if (previous != null) {
+        previous.close();
       }
     }
     stream.seek(endEpoch, endBatch);
