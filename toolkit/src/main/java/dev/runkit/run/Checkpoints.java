@@ -19,7 +19,15 @@ import java.util.TreeSet;
  *
  * <p>Files are {@code ckpt-000000500.rkc} (one per saved iteration) and {@code best.rkc} (the best
  * validation so far); each is written atomically (temporary file, fsync, rename) with a checksum,
- * so a crash never leaves a half-written checkpoint in place of a good one.
+ * so a crash never leaves a half-written checkpoint in place of a good one. A fresh run moves the
+ * checkpoints already in the folder to its sub-folder {@code superseded-0}, so two runs never mix.
+ *
+ * <p>Resuming is exact from any checkpoint, for dropout models too: MXNet's random generator cannot
+ * be saved, so the runner seeds it from (seed, iteration) at the start, at every scheduled
+ * checkpoint and at every scheduled validation, and resuming from a checkpoint written in between
+ * (a requested stop, the end of a run) seeds at the last such point and replays the training
+ * forward passes since then, at most one checkpoint or validation interval of them (from the start
+ * when there is neither).
  *
  * @param directory the folder holding the checkpoints
  * @param every write every this many iterations (0: only at validation and the end)
