@@ -124,6 +124,8 @@ final class GeneratorReplay {
    * since, leaving the stream where it was.
    *
    * @param scalars the checkpoint's scalars
+   * @param rule this run's settings that decide its seeding points; when the checkpoint's differ,
+   *     the masks drawn after the next seeding point differ from the uninterrupted run's (warned)
    * @param at the checkpoint's iteration
    * @param seedsHere whether this run's schedule seeds after that iteration (used for checkpoints
    *     written before the seeding point was recorded)
@@ -133,6 +135,7 @@ final class GeneratorReplay {
    */
   long resume(
       Map<String, Double> scalars,
+      Map<String, Double> rule,
       long at,
       boolean seedsHere,
       BatchStream stream,
@@ -149,6 +152,14 @@ final class GeneratorReplay {
             at);
       }
       return 0;
+    }
+    if (draws
+        && rule.entrySet().stream().anyMatch(e -> !e.getValue().equals(scalars.get(e.getKey())))) {
+      LOG.warn(
+          "this run checkpoints or validates on another schedule than the run that wrote the"
+              + " checkpoint at iteration {}: MXNet's generator is seeded at other iterations, so"
+              + " dropout masks differ from the uninterrupted run's after the next seeding point",
+          at);
     }
     long since = from.longValue();
     reseed(since, scalars.get(EPOCH).longValue(), scalars.get(BATCH).longValue());

@@ -595,6 +595,20 @@ public final class TrainingLoop implements RunContext {
         && (scheduledCheckpoint(it) || validationPoint(it));
   }
 
+  /** The settings {@link #seedsAt} follows, saved so that a resume that changes them is told. */
+  private Map<String, Double> seedingRule() {
+    Checkpoints c = s.checkpoints();
+    return Map.of(
+        "rng.rule.every",
+        c == null ? -1.0 : c.every(),
+        "rng.rule.atValidation",
+        c != null && c.atValidation() ? 1.0 : 0.0,
+        "rng.rule.points",
+        (double) savePoints.hashCode(),
+        "rng.rule.validateEvery",
+        (double) validateEvery);
+  }
+
   /** One training-mode forward pass whose results are dropped: replays the generator's draws. */
   private void replayForward(Batch batch) {
     NDList data = onDevice(batch.getData());
@@ -963,6 +977,7 @@ public final class TrainingLoop implements RunContext {
     scalars.put("train.rows", (double) s.train().size());
     scalars.put("accumulate", (double) s.accumulate());
     generator.save(scalars, iteration, seedsAt(iteration), stream.epoch(), stream.batchInEpoch());
+    scalars.putAll(seedingRule());
     if (optimizer instanceof ScheduledOptimizer so && so.schedule() instanceof MetricSchedule ms) {
       ms.state().forEach((k, v) -> scalars.put("schedule." + k, v));
     }
@@ -1095,7 +1110,7 @@ public final class TrainingLoop implements RunContext {
       cb.restore(c.callbacks().getOrDefault(cb.name(), Map.of()));
     }
     history.restore(c.history());
-    generator.resume(sc, iteration, seedsAt(iteration), stream, this::replayForward);
+    generator.resume(sc, seedingRule(), iteration, seedsAt(iteration), stream, this::replayForward);
     for (History.Row r : c.history()) {
       latest.put(r.phase() + "/" + r.metric(), r.value());
     }
