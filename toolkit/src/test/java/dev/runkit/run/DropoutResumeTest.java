@@ -15,6 +15,9 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.loss.Loss;
 import ai.djl.util.PairList;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.runkit.RunResult;
 import dev.runkit.Runner;
 import dev.runkit.model.Mlp;
@@ -25,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.slf4j.LoggerFactory;
 import tech.tablesaw.api.Table;
 
 /**
@@ -154,6 +158,37 @@ class DropoutResumeTest {
         .resume()
         .quiet()
         .fit();
+  }
+
+  @Test
+  void resume_onAnotherCheckpointSchedule_warnsThatMasksWillDiffer() {
+    Callback stop =
+        new Callback() {
+          @Override
+          public void onIterationEnd(RunContext context) {
+            if (context.iteration() == 37) {
+              context.requestStop("interrupted for the test");
+            }
+          }
+        };
+    Logger log = (Logger) LoggerFactory.getLogger(GeneratorReplay.class);
+    ListAppender<ILoggingEvent> seen = new ListAppender<>();
+    seen.start();
+    log.addAppender(seen);
+    try (NDManager manager = NDManager.newBaseManager()) {
+      fit(interrupted, manager, 1, 20, stop).model().close();
+      assertThat(seen.list).isEmpty();
+      fit(interrupted, manager, 1, 25).model().close();
+    } finally {
+      log.detachAppender(seen);
+    }
+    assertThat(seen.list)
+        .extracting(ILoggingEvent::getFormattedMessage)
+        .contains(
+            "this run checkpoints or validates on another schedule than the run that wrote the"
+                + " checkpoint at iteration 37: MXNet's generator is seeded at other iterations,"
+                + " so dropout masks differ from the uninterrupted run's after the next seeding"
+                + " point");
   }
 
   @Test
