@@ -104,7 +104,9 @@ public final class Runner {
 
   /**
    * Starts a run on a block, wrapped in a new model on the engine's default device (a GPU when DJL
-   * sees one).
+   * sees one). Keep the {@link RunResult} (or its model) while the block is in use, and close the
+   * model when done: DJL closes the arrays of a model it finds unclosed when the garbage collector
+   * finalizes it, the block's parameters among them.
    *
    * @param block the network
    * @return the runner
