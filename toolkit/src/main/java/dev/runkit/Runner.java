@@ -461,7 +461,9 @@ public final class Runner {
 
   /**
    * Resumes from the newest checkpoint in the checkpoint folder when there is one (else starts
-   * fresh), continuing exactly where that run stopped.
+   * fresh), continuing exactly where that run stopped: it needs the same seed, batch size, training
+   * data and accumulation, and is exact for dropout models too (MXNet's generator is re-seeded and
+   * replayed, see {@link Checkpoints}).
    *
    * @return this runner
    */
@@ -472,7 +474,10 @@ public final class Runner {
   }
 
   /**
-   * Resumes from a checkpoint file, continuing exactly where that run stopped.
+   * Resumes from a checkpoint file, continuing exactly where that run stopped. Checkpoints in the
+   * checkpoint folder that are past that file's iteration (written by a continuation now abandoned)
+   * are moved to its sub-folder {@code superseded-<iteration>}, so they are not pruned in place of
+   * this run's nor taken by a later {@link #resume()}.
    *
    * @param checkpoint the file
    * @return this runner

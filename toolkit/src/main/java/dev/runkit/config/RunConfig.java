@@ -57,6 +57,11 @@ import java.util.Map;
  * {@code series_csv}) the metrics {@code mae}, {@code rmse} and {@code mape} are reported in the
  * data's units (ppm for CO2) through the split's {@link SplitData#scaler() scaler}; the loss stays
  * in normalised units.
+ *
+ * <p>Intervals count iterations, as in an iteration runner. {@code CKPT_SAVE_STRATEGY} is an
+ * interval (a checkpoint every n iterations) or, as in BasicTS / EasyTorch, a list: a checkpoint at
+ * the end of each listed epoch when the run gives {@code NUM_EPOCHS}, at each listed iteration when
+ * it gives {@code NUM_ITERATIONS}; listed checkpoints are never pruned by {@code CKPT_KEEP_LAST}.
  */
 public final class RunConfig {
 
@@ -112,6 +117,7 @@ public final class RunConfig {
   private final double minDelta;
   private final boolean restoreBest;
   private final long checkpointEvery;
+  private final List<Long> checkpointsAt;
   private final int keepLast;
   private final int accumulate;
   private final NonFinitePolicy nonFinite;
@@ -345,8 +351,16 @@ public final class RunConfig {
           "TRAIN.EARLY_STOPPING_MIN_DELTA and TRAIN.RESTORE_BEST need"
               + " TRAIN.EARLY_STOPPING_PATIENCE");
     }
-    checkpointEvery =
-        train.has("CKPT_SAVE_STRATEGY") ? positive(train, "CKPT_SAVE_STRATEGY", Long.MAX_VALUE) : 0;
+    if (train.optionalRaw("CKPT_SAVE_STRATEGY") instanceof List<?>) {
+      checkpointEvery = 0;
+      checkpointsAt = savePoints(train, hasEpochs ? epochs : iterations, hasEpochs);
+    } else {
+      checkpointEvery =
+          train.has("CKPT_SAVE_STRATEGY")
+              ? positive(train, "CKPT_SAVE_STRATEGY", Long.MAX_VALUE)
+              : 0;
+      checkpointsAt = List.of();
+    }
     keepLast = train.has("CKPT_KEEP_LAST") ? (int) positive(train, "CKPT_KEEP_LAST", 10_000) : 3;
     accumulate = train.has("ACCUMULATE_GRAD") ? (int) positive(train, "ACCUMULATE_GRAD", 4096) : 1;
     nonFinite =
@@ -537,7 +551,14 @@ public final class RunConfig {
       r.fineTune(fineTuneFrom, fineTuneStrict);
     }
     Checkpoints c = Checkpoints.to(checkpointDir()).keepLast(keepLast);
-    r.checkpoints(checkpointEvery > 0 ? c.every(checkpointEvery) : c);
+    if (checkpointEvery > 0) {
+      c = c.every(checkpointEvery);
+    }
+    long[] at = checkpointsAt.stream().mapToLong(Long::longValue).toArray();
+    if (at.length > 0) {
+      c = epochs > 0 ? c.atEpochs(at) : c.at(at);
+    }
+    r.checkpoints(c);
     return r;
   }
 
@@ -766,6 +787,35 @@ public final class RunConfig {
       return Devices.parse(env.optionalRaw("DEVICES"), env.path("DEVICES"), engine);
     }
     return List.of();
+  }
+
+  /**
+   * Reads {@code CKPT_SAVE_STRATEGY} given as a list (BasicTS / EasyTorch: save, and keep, the
+   * checkpoints of these epochs): passes when the run counts epochs, iterations when it counts
+   * iterations.
+   */
+  private static List<Long> savePoints(Params train, long length, boolean epochs) {
+    String key = "CKPT_SAVE_STRATEGY";
+    String unit = epochs ? "NUM_EPOCHS" : "NUM_ITERATIONS";
+    List<Long> given = train.requiredLongList(key);
+    for (int i = 0; i < given.size(); i++) {
+      long v = given.get(i);
+      String allowed =
+          "an "
+              + (epochs ? "epoch" : "iteration")
+              + " in [1, "
+              + length
+              + "] ("
+              + unit
+              + ")"
+              + (i > 0 ? " above the one before (" + given.get(i - 1) + ")" : "");
+      train.check(
+          key + "[" + i + "]",
+          v,
+          v >= 1 && v <= length && (i == 0 || v > given.get(i - 1)),
+          allowed);
+    }
+    return given;
   }
 
   private static long positive(Params p, String key, long max) {

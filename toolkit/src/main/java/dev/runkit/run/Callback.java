@@ -51,12 +51,13 @@ public interface Callback {
   default void onValidationEnd(RunContext context, Map<String, Double> metrics) {}
 
   /**
-   * Called after a checkpoint has been written.
+   * Called after each checkpoint has been written: periodic, final and best ones alike.
    *
    * @param context the run
    * @param file the checkpoint file
+   * @param kind why it was written
    */
-  default void onCheckpoint(RunContext context, Path file) {}
+  default void onCheckpoint(RunContext context, Path file, CheckpointKind kind) {}
 
   /**
    * Called once when the run ends, however it ends.

@@ -1,7 +1,12 @@
 package dev.runkit.run;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /**
  * Where and when a run writes checkpoints, and which it keeps. Immutable; each setter returns new
@@ -9,11 +14,20 @@ import java.util.Objects;
  *
  * <pre>{@code
  * Checkpoints.to(Path.of("runs/digits")).every(500).keepLast(3).keepEvery(2_000)
+ * Checkpoints.to(Path.of("runs/co2")).atEpochs(10, 50, 100)   // BasicTS CKPT_SAVE_STRATEGY: [10, 50, 100]
  * }</pre>
  *
  * <p>Files are {@code ckpt-000000500.rkc} (one per saved iteration) and {@code best.rkc} (the best
  * validation so far); each is written atomically (temporary file, fsync, rename) with a checksum,
- * so a crash never leaves a half-written checkpoint in place of a good one.
+ * so a crash never leaves a half-written checkpoint in place of a good one. A fresh run moves the
+ * checkpoints already in the folder to its sub-folder {@code superseded-0}, so two runs never mix.
+ *
+ * <p>Resuming is exact from any checkpoint, for dropout models too: MXNet's random generator cannot
+ * be saved, so the runner seeds it from (seed, iteration) at the start, at every scheduled
+ * checkpoint and at every scheduled validation, and resuming from a checkpoint written in between
+ * (a requested stop, the end of a run) seeds at the last such point and replays the training
+ * forward passes since then, at most one checkpoint or validation interval of them (from the start
+ * when there is neither).
  *
  * @param directory the folder holding the checkpoints
  * @param every write every this many iterations (0: only at validation and the end)
@@ -21,6 +35,10 @@ import java.util.Objects;
  * @param keepLast keep the newest this many periodic checkpoints
  * @param keepEvery also keep those whose iteration is a multiple of this (0: none)
  * @param keepBest keep {@code best.rkc}
+ * @param at also write at these iterations, and keep those (ascending)
+ * @param atEpochs also write at the end of these passes over the training data, and keep those
+ *     (ascending; the iteration of the end of pass {@code e} is {@code e * batchesPerPass /
+ *     accumulate}, as for {@code epochs(n)})
  */
 public record Checkpoints(
     Path directory,
@@ -28,7 +46,9 @@ public record Checkpoints(
     boolean atValidation,
     int keepLast,
     long keepEvery,
-    boolean keepBest) {
+    boolean keepBest,
+    List<Long> at,
+    List<Long> atEpochs) {
 
   /** The file name of the best checkpoint. */
   public static final String BEST = "best.rkc";
@@ -36,9 +56,12 @@ public record Checkpoints(
   /**
    * Checks the values.
    *
-   * @throws IllegalArgumentException for negative intervals or keepLast below 1
+   * @throws IllegalArgumentException for negative intervals, keepLast below 1, or a list of points
+   *     that is not ascending or holds a value below 1
    */
   public Checkpoints {
+    at = points("at", at);
+    atEpochs = points("atEpochs", atEpochs);
     Objects.requireNonNull(directory, "directory");
     if (every < 0) {
       throw new IllegalArgumentException("checkpoints.every must be >= 0, got " + every);
@@ -59,7 +82,68 @@ public record Checkpoints(
    * @return the settings
    */
   public static Checkpoints to(Path directory) {
-    return new Checkpoints(directory, 0, true, 3, 0, true);
+    return new Checkpoints(directory, 0, true, 3, 0, true, List.of(), List.of());
+  }
+
+  private static List<Long> points(String what, List<Long> given) {
+    Objects.requireNonNull(given, what);
+    for (int i = 0; i < given.size(); i++) {
+      long v = given.get(i);
+      if (v < 1 || (i > 0 && v <= given.get(i - 1))) {
+        throw new IllegalArgumentException(
+            "checkpoints."
+                + what
+                + " must be ascending values >= 1, got "
+                + given
+                + " (at index "
+                + i
+                + ": "
+                + v
+                + ")");
+      }
+    }
+    return List.copyOf(given);
+  }
+
+  private static List<Long> listOf(long[] values) {
+    List<Long> out = new ArrayList<>(values.length);
+    for (long v : values) {
+      out.add(v);
+    }
+    return out;
+  }
+
+  /**
+   * Also writes a checkpoint at each of these iterations and keeps it (not pruned by {@link
+   * #keepLast(int)}).
+   *
+   * @param iterations ascending iterations, each {@code >= 1}
+   * @return new settings
+   * @throws IllegalArgumentException if they are not ascending or one is below 1
+   */
+  public Checkpoints at(long... iterations) {
+    return new Checkpoints(
+        directory,
+        every,
+        atValidation,
+        keepLast,
+        keepEvery,
+        keepBest,
+        listOf(iterations),
+        atEpochs);
+  }
+
+  /**
+   * Also writes a checkpoint at the end of each of these passes over the training data and keeps
+   * it: BasicTS's {@code CKPT_SAVE_STRATEGY} given as a list of epochs.
+   *
+   * @param epochs ascending pass numbers, each {@code >= 1}
+   * @return new settings
+   * @throws IllegalArgumentException if they are not ascending or one is below 1
+   */
+  public Checkpoints atEpochs(long... epochs) {
+    return new Checkpoints(
+        directory, every, atValidation, keepLast, keepEvery, keepBest, at, listOf(epochs));
   }
 
   /**
@@ -73,7 +157,7 @@ public record Checkpoints(
     if (n < 1) {
       throw new IllegalArgumentException("checkpoints.every must be >= 1, got " + n);
     }
-    return new Checkpoints(directory, n, atValidation, keepLast, keepEvery, keepBest);
+    return new Checkpoints(directory, n, atValidation, keepLast, keepEvery, keepBest, at, atEpochs);
   }
 
   /**
@@ -83,7 +167,7 @@ public record Checkpoints(
    * @return new settings
    */
   public Checkpoints atValidation(boolean yes) {
-    return new Checkpoints(directory, every, yes, keepLast, keepEvery, keepBest);
+    return new Checkpoints(directory, every, yes, keepLast, keepEvery, keepBest, at, atEpochs);
   }
 
   /**
@@ -93,7 +177,7 @@ public record Checkpoints(
    * @return new settings
    */
   public Checkpoints keepLast(int k) {
-    return new Checkpoints(directory, every, atValidation, k, keepEvery, keepBest);
+    return new Checkpoints(directory, every, atValidation, k, keepEvery, keepBest, at, atEpochs);
   }
 
   /**
@@ -107,7 +191,7 @@ public record Checkpoints(
     if (m < 1) {
       throw new IllegalArgumentException("checkpoints.keepEvery must be >= 1, got " + m);
     }
-    return new Checkpoints(directory, every, atValidation, keepLast, m, keepBest);
+    return new Checkpoints(directory, every, atValidation, keepLast, m, keepBest, at, atEpochs);
   }
 
   /**
@@ -117,7 +201,44 @@ public record Checkpoints(
    * @return new settings
    */
   public Checkpoints keepBest(boolean yes) {
-    return new Checkpoints(directory, every, atValidation, keepLast, keepEvery, yes);
+    return new Checkpoints(directory, every, atValidation, keepLast, keepEvery, yes, at, atEpochs);
+  }
+
+  /**
+   * Returns the iterations of {@link #at} and {@link #atEpochs} for a run.
+   *
+   * @param batchesPerPass batches in one pass over the training data
+   * @param accumulate micro-batches per iteration
+   * @param total the run's iterations
+   * @return the iterations, ascending
+   * @throws IllegalArgumentException if one lies past the run's end
+   */
+  SortedSet<Long> iterations(long batchesPerPass, int accumulate, long total) {
+    SortedSet<Long> out = new TreeSet<>(at);
+    if (!at.isEmpty() && at.get(at.size() - 1) > total) {
+      throw new IllegalArgumentException(
+          "checkpoints.at " + at + " goes past the run's " + total + " iterations");
+    }
+    for (long epoch : atEpochs) {
+      long it = Math.max(1, epoch * batchesPerPass / accumulate);
+      if (it > total) {
+        throw new IllegalArgumentException(
+            "checkpoints.atEpochs "
+                + atEpochs
+                + " goes past the run's end: pass "
+                + epoch
+                + " ends at iteration "
+                + it
+                + " ("
+                + batchesPerPass
+                + " batches per pass"
+                + (accumulate > 1 ? ", " + accumulate + " per iteration" : "")
+                + "), the run has "
+                + total);
+      }
+      out.add(it);
+    }
+    return Collections.unmodifiableSortedSet(out);
   }
 
   /**

@@ -125,6 +125,26 @@ final class Replicas {
    * @return the batch's mean loss on the first device
    */
   NDArray forwardBackward(Batch batch, Block block, Loss loss, Engine engine, List<Slice> slices) {
+    return pass(batch, block, loss, engine, slices);
+  }
+
+  /**
+   * Runs the training-mode forward passes of one batch over the replicas, sliced as {@link
+   * #forwardBackward} slices it, without backward: replays the random draws (dropout masks) the
+   * step made, which depend on the slices' shapes.
+   *
+   * @param batch the batch (on any device)
+   * @param block the network
+   * @param loss the loss
+   * @param engine makes the gradient collectors (training mode)
+   */
+  void replayForward(Batch batch, Block block, Loss loss, Engine engine) {
+    pass(batch, block, loss, engine, null);
+  }
+
+  /** One pass over the slices; with {@code slices == null} forward only (a replay). */
+  private NDArray pass(Batch batch, Block block, Loss loss, Engine engine, List<Slice> slices) {
+    boolean train = slices != null;
     NDManager scratch = batch.getManager();
     NDList data = batch.getData();
     NDList labels = batch.getLabels();
@@ -147,7 +167,12 @@ final class Replicas {
         // a slice's mean loss times its share of the rows: the slices' gradients then add up to
         // the gradient of the whole batch's mean loss
         weighted = loss.evaluate(y, predictions).mul((double) (to - from) / rows);
-        collector.backward(weighted);
+        if (train) {
+          collector.backward(weighted);
+        }
+      }
+      if (!train) {
+        continue;
       }
       slices.add(new Slice(y, predictions, to - from));
       NDArray first = toFirst(weighted, scratch);

@@ -47,7 +47,10 @@ public interface RunContext {
 
   /**
    * Asks the run to stop after the current iteration; the result reports {@link
-   * StopReason#REQUESTED} and this reason.
+   * StopReason#REQUESTED} and this reason. The run finishes that iteration's scheduled work, writes
+   * its last checkpoint (which a resumed run continues from exactly), then reports the training
+   * meters and validates once more for the result; that last validation moves neither the best
+   * parameters nor early stopping.
    *
    * @param reason why, in words
    */

@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.LongStream;
@@ -90,6 +91,9 @@ public final class TrainingLoop implements RunContext {
   private long logEvery;
   private long validateEvery;
   private BatchStream stream;
+  private GeneratorReplay generator;
+  private Runnable pendingReplay;
+  private Set<Long> savePoints = Set.of();
 
   private final List<String> names = new ArrayList<>();
   private final List<NDArray> weights = new ArrayList<>();
@@ -110,6 +114,7 @@ public final class TrainingLoop implements RunContext {
   private long intervalStartIteration;
   private long lastValidated = -1;
   private long lastCheckpoint = -1;
+  private long scheduledDone = -1;
   private long lastLogged;
   private PendingLog pendingLog;
 
@@ -183,6 +188,9 @@ public final class TrainingLoop implements RunContext {
             ? s.validateEvery()
             : s.validation() != null ? Math.max(1, (total + 9) / 10) : 0;
 
+    if (s.checkpoints() != null) {
+      savePoints = s.checkpoints().iterations(stream.batchesPerEpoch(), s.accumulate(), total);
+    }
     checkModelFitsData();
     collectParameters();
     List<String> measured = new ArrayList<>(List.of("loss"));
@@ -208,9 +216,15 @@ public final class TrainingLoop implements RunContext {
       Checkpoint ckpt = Checkpoint.read(s.fineTuneFrom());
       restoreParameters(ckpt, s.fineTuneStrict(), s.fineTuneFrom());
     }
+    generator = new GeneratorReplay(engine, s.seed(), block);
     Optional<Path> resume = resumeFile();
     if (resume.isPresent()) {
       restore(resume.get());
+    } else {
+      generator.reseed(0, stream.epoch(), stream.batchInEpoch());
+      if (s.checkpoints() != null) {
+        LaterCheckpoints.setAside(s.checkpoints(), 0, s.fineTuneFrom());
+      }
     }
     if (devices.size() > 1) {
       // copied last, so that the replicas start from fine-tuned or resumed parameters
@@ -221,6 +235,10 @@ public final class TrainingLoop implements RunContext {
       // the logger writes to stderr, which a notebook shows in every cell: one device is the
       // ordinary case and is said by RunResult.devices() and the command line's summary
       LOG.debug("training on {}", Devices.names(devices));
+    }
+    if (pendingReplay != null) {
+      pendingReplay.run();
+      pendingReplay = null;
     }
   }
 
@@ -584,28 +602,44 @@ public final class TrainingLoop implements RunContext {
     if (iteration % logEvery == 0 || last) {
       holdTraining();
     }
-    boolean validating = s.validation() != null && (iteration % validateEvery == 0 || last);
-    // at the last iteration the test at the end (on the best parameters) takes the place of this
-    boolean testing =
-        s.test() != null && s.testEvery() > 0 && iteration % s.testEvery() == 0 && !last;
+    boolean validating = validationPoint(iteration);
+    boolean testing = testPoint(iteration);
     boolean saving = scheduledCheckpoint(iteration);
     if (validating || testing || saving || last || stopReason != null) {
       // these wait for the device anyway; the report comes first so the history keeps its order
       completeLog();
     }
     if (stopReason != null) {
+      // finish() does this iteration's scheduled work
       return;
     }
-    if (validating) {
-      validate();
+    scheduledWork();
+  }
+
+  /** Validates, tests, checkpoints and seeds the generator where the schedule says. */
+  private void scheduledWork() {
+    scheduledDone = iteration;
+    if (validationPoint(iteration)) {
+      validate(true);
     }
-    if (testing) {
+    if (testPoint(iteration)) {
       evaluate(s.test(), TEST);
     }
-    if (saving) {
-      checkpoint();
-      reseedRandom();
+    if (scheduledCheckpoint(iteration)) {
+      checkpoint(CheckpointKind.PERIODIC);
     }
+    if (seedsAt(iteration)) {
+      generator.reseed(iteration, stream.epoch(), stream.batchInEpoch());
+    }
+  }
+
+  /** At the last iteration the test at the end (on the best parameters) takes this one's place. */
+  private boolean testPoint(long it) {
+    return s.test() != null && s.testEvery() > 0 && it % s.testEvery() == 0 && it != total;
+  }
+
+  private boolean validationPoint(long it) {
+    return s.validation() != null && (it % validateEvery == 0 || it == total);
   }
 
   /** Tells whether the schedule writes a checkpoint after an iteration (not counting the end). */
@@ -614,30 +648,79 @@ public final class TrainingLoop implements RunContext {
     if (c == null) {
       return false;
     }
-    boolean validating = s.validation() != null && (it % validateEvery == 0 || it == total);
-    return (c.every() > 0 && it % c.every() == 0) || (validating && c.atValidation());
+    return (c.every() > 0 && it % c.every() == 0)
+        || (validationPoint(it) && c.atValidation())
+        || savePoints.contains(it);
   }
 
   /**
-   * Seeds MXNet's generator (dropout masks) from the run's seed and the iteration, at every
-   * scheduled checkpoint and on resuming from one: its state cannot be saved, so this is what makes
-   * a resumed run draw what the uninterrupted one drew. Seeding waits for the engine, which a
-   * checkpoint does anyway; doing it every iteration cost ~30% of the speed.
+   * Tells whether MXNet's generator is seeded after an iteration (see {@link GeneratorReplay}): at
+   * scheduled checkpoints and validations, which wait for the engine anyway; seeding every
+   * iteration instead cost ~30% of the speed. Never after the last iteration, which is a seeding
+   * point only because it is the end: a run resumed from there with more iterations replays from
+   * the point before, as a longer run seeds.
    */
-  private void reseedRandom() {
-    long z = s.seed() * 0x9E3779B97F4A7C15L + iteration;
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    engine.setRandomSeed((int) ((z ^ (z >>> 31)) & 0x7FFFFFFF));
+  private boolean seedsAt(long it) {
+    return s.checkpoints() != null
+        && it != total
+        && (scheduledCheckpoint(it) || validationPoint(it));
   }
 
+  /** The settings {@link #seedsAt} follows, saved so that a resume that changes them is told. */
+  private Map<String, Double> seedingRule() {
+    Checkpoints c = s.checkpoints();
+    return Map.of(
+        "rng.rule.every",
+        c == null ? -1.0 : c.every(),
+        "rng.rule.atValidation",
+        c != null && c.atValidation() ? 1.0 : 0.0,
+        "rng.rule.points",
+        (double) savePoints.hashCode(),
+        "rng.rule.validateEvery",
+        (double) validateEvery);
+  }
+
+  /** One training-mode forward pass whose results are dropped: replays the generator's draws. */
+  private void replayForward(Batch batch) {
+    if (replicas != null) {
+      replicas.replayForward(batch, block, s.loss(), engine);
+      return;
+    }
+    NDList data = onDevice(batch.getData());
+    NDList labels = onDevice(batch.getLabels());
+    // MXNet's dropout draws only in training mode, which a gradient collector switches on
+    try (GradientCollector collector = engine.newGradientCollector()) {
+      s.loss().evaluate(labels, block.forward(parameterStore, data, true));
+    }
+  }
+
+  /**
+   * Ends the run. A run stopped between its scheduled points writes its last checkpoint before the
+   * extra training report and validation it makes for the user: the checkpoint then holds what the
+   * uninterrupted run held there (meters, best value, early-stopping count, history), so resuming
+   * from it is exact, and the extra validation is only reported (it moves neither the best
+   * parameters nor early stopping nor a plateau schedule).
+   */
   private void finish() {
     completeLog();
-    if (iteration > lastLogged && stopReason != StopReason.NON_FINITE) {
+    if (stopReason == StopReason.NON_FINITE) {
+      return;
+    }
+    boolean finite = paramsFinite();
+    if (finite) {
+      if (scheduledDone != iteration) {
+        // a stop in this iteration cut its scheduled work short
+        scheduledWork();
+      }
+      if (s.checkpoints() != null && lastCheckpoint != iteration) {
+        checkpoint(CheckpointKind.FINAL);
+      }
+    }
+    if (iteration > lastLogged) {
       holdTraining();
       completeLog();
     }
-    if (stopReason != StopReason.NON_FINITE && !paramsFinite()) {
+    if (!finite) {
       stop(
           StopReason.NON_FINITE,
           "model parameters became NaN or infinite by iteration " + iteration + " (loss finite)");
@@ -645,11 +728,8 @@ public final class TrainingLoop implements RunContext {
     if (stopReason == StopReason.NON_FINITE) {
       return;
     }
-    if (s.validation() != null && lastValidated != iteration) {
-      validate();
-    }
-    if (s.checkpoints() != null && lastCheckpoint != iteration) {
-      checkpoint();
+    if (finite && s.validation() != null && lastValidated != iteration) {
+      validate(false);
     }
     if (s.earlyStopping() != null && s.earlyStopping().restoresBest() && bestWeights != null) {
       copy(bestWeights, weights);
@@ -777,9 +857,19 @@ public final class TrainingLoop implements RunContext {
     return values;
   }
 
-  private void validate() {
+  /**
+   * Validates; an unscheduled validation (at a stop between scheduled points) is only reported, so
+   * that a run resumed from the stop's checkpoint tracks what the uninterrupted run tracked.
+   */
+  private void validate(boolean scheduled) {
     lastValidated = iteration;
     Map<String, Double> values = evaluate(s.validation(), VALIDATION);
+    if (!scheduled) {
+      for (Callback c : callbacks) {
+        c.onValidationEnd(this, values);
+      }
+      return;
+    }
     double value = values.get(monitor.metric());
     if (optimizer instanceof ScheduledOptimizer so && so.schedule() instanceof MetricSchedule ms) {
       ms.observe(value);
@@ -825,6 +915,9 @@ public final class TrainingLoop implements RunContext {
       Path file = s.checkpoints().directory().resolve(Checkpoints.BEST);
       snapshot().write(file);
       bestCheckpoint = file;
+      for (Callback cb : callbacks) {
+        cb.onCheckpoint(this, file, CheckpointKind.BEST);
+      }
     }
   }
 
@@ -888,7 +981,7 @@ public final class TrainingLoop implements RunContext {
     }
   }
 
-  private void checkpoint() {
+  private void checkpoint(CheckpointKind kind) {
     completeLog();
     lastCheckpoint = iteration;
     if (!paramsFinite()) {
@@ -903,7 +996,7 @@ public final class TrainingLoop implements RunContext {
     Path file = c.fileAt(iteration);
     snapshot().write(file);
     for (Callback cb : callbacks) {
-      cb.onCheckpoint(this, file);
+      cb.onCheckpoint(this, file, kind);
     }
     prune(c);
   }
@@ -912,7 +1005,7 @@ public final class TrainingLoop implements RunContext {
     List<Long> saved = periodic(c.directory());
     for (int i = 0; i < saved.size() - c.keepLast(); i++) {
       long it = saved.get(i);
-      if (c.keepEvery() > 0 && it % c.keepEvery() == 0) {
+      if ((c.keepEvery() > 0 && it % c.keepEvery() == 0) || savePoints.contains(it)) {
         continue;
       }
       try {
@@ -956,6 +1049,10 @@ public final class TrainingLoop implements RunContext {
     scalars.put("skipped", (double) skipped);
     scalars.put("lastValidated", (double) lastValidated);
     scalars.put("lastLogged", (double) lastLogged);
+    scalars.put("train.rows", (double) s.train().size());
+    scalars.put("accumulate", (double) s.accumulate());
+    generator.save(scalars, iteration, seedsAt(iteration), stream.epoch(), stream.batchInEpoch());
+    scalars.putAll(seedingRule());
     if (optimizer instanceof ScheduledOptimizer so && so.schedule() instanceof MetricSchedule ms) {
       ms.state().forEach((k, v) -> scalars.put("schedule." + k, v));
     }
@@ -1024,6 +1121,23 @@ public final class TrainingLoop implements RunContext {
               + batchSize
               + ". Resume needs the same (use fineTune(...) to start a new run from its weights)");
     }
+    // the data position and the replay of the generator hold only for the same data and grouping
+    long rows = c.scalars().getOrDefault("train.rows", (double) s.train().size()).longValue();
+    int acc = c.scalars().getOrDefault("accumulate", (double) s.accumulate()).intValue();
+    if (rows != s.train().size() || acc != s.accumulate()) {
+      throw new IllegalArgumentException(
+          "checkpoint "
+              + file
+              + " was written by a run with "
+              + rows
+              + " training rows and accumulate "
+              + acc
+              + "; this run has "
+              + s.train().size()
+              + " and "
+              + s.accumulate()
+              + ". Resume needs the same (use fineTune(...) to start a new run from its weights)");
+    }
     if (c.iteration() > total) {
       throw new IllegalArgumentException(
           "checkpoint "
@@ -1038,6 +1152,8 @@ public final class TrainingLoop implements RunContext {
     restoreParameters(c, true, file);
     OptimizerStates.restore(optimizer, c.optimizer(), file);
     iteration = c.iteration();
+    // every checkpoint is written after its iteration's scheduled work
+    scheduledDone = iteration;
     elapsedBefore = c.elapsed();
     stream.seek(c.epoch(), c.batchInEpoch());
     Map<String, Double> sc = c.scalars();
@@ -1069,27 +1185,66 @@ public final class TrainingLoop implements RunContext {
       cb.restore(c.callbacks().getOrDefault(cb.name(), Map.of()));
     }
     history.restore(c.history());
-    if (scheduledCheckpoint(iteration)) {
-      reseedRandom();
-    }
+    // replayed once the replicas exist: with several, the step draws its masks slice by slice
+    pendingReplay =
+        () ->
+            generator.resume(
+                sc, seedingRule(), iteration, seedsAt(iteration), stream, this::replayForward);
     for (History.Row r : c.history()) {
       latest.put(r.phase() + "/" + r.metric(), r.value());
     }
-    if (s.checkpoints() != null) {
-      Path best = s.checkpoints().directory().resolve(Checkpoints.BEST);
-      if (bestIteration >= 0 && Files.exists(best)) {
-        Checkpoint b = Checkpoint.read(best);
-        bestWeights = new ArrayList<>();
-        for (int i = 0; i < weights.size(); i++) {
-          NDArray copy = weights.get(i).duplicate();
-          copy.attach(manager);
-          setValues(copy, b.parameters().get(names.get(i)));
-          bestWeights.add(copy);
-        }
-        bestCheckpoint = best;
+    Optional<Path> best = bestIteration >= 0 ? bestFile(file) : Optional.empty();
+    if (best.isPresent()) {
+      Checkpoint b = Checkpoint.read(best.get());
+      bestWeights = new ArrayList<>();
+      for (int i = 0; i < weights.size(); i++) {
+        NDArray copy = weights.get(i).duplicate();
+        copy.attach(manager);
+        setValues(copy, b.parameters().get(names.get(i)));
+        bestWeights.add(copy);
       }
+      bestCheckpoint = best.get();
+    } else if (bestIteration >= 0) {
+      LOG.warn(
+          "the parameters of the best validation (iteration {}) are in no checkpoint next to {};"
+              + " the test at the end and restoreBest use later ones unless validation improves",
+          bestIteration,
+          file);
+    }
+    if (s.checkpoints() != null) {
+      LaterCheckpoints.setAside(s.checkpoints(), iteration, file);
     }
     LOG.info("resumed from {} at iteration {}", file, iteration);
+  }
+
+  /**
+   * Finds a checkpoint holding the best validation's parameters: {@code best.rkc} or the periodic
+   * checkpoint of that iteration, in this run's folder or next to the resumed file. Each is checked
+   * for that iteration, since a {@code best.rkc} written after the resumed checkpoint (by the run
+   * that went on from it) holds other parameters.
+   */
+  private Optional<Path> bestFile(Path resumed) {
+    List<Path> folders = new ArrayList<>();
+    if (s.checkpoints() != null) {
+      folders.add(s.checkpoints().directory().toAbsolutePath().normalize());
+    }
+    Path own = resumed.toAbsolutePath().normalize().getParent();
+    if (own != null && !folders.contains(own)) {
+      folders.add(own);
+    }
+    for (Path folder : folders) {
+      Path periodic = Checkpoints.to(folder).fileAt(bestIteration);
+      for (Path f : List.of(folder.resolve(Checkpoints.BEST), periodic)) {
+        try {
+          if (Files.exists(f) && Checkpoint.read(f).iteration() == bestIteration) {
+            return Optional.of(f);
+          }
+        } catch (RuntimeException e) {
+          LOG.warn("cannot read {} while looking for the best parameters: {}", f, e.getMessage());
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   private void restoreParameters(Checkpoint c, boolean strict, Path file) {

@@ -209,4 +209,42 @@ class ConfigRunTest {
     assertThat(r.iterations()).isEqualTo(2 * (120 / 16)).isEqualTo(c.totalIterations());
     r.model().close();
   }
+
+  private List<String> checkpointFiles(RunConfig c) throws java.io.IOException {
+    try (var files = Files.list(c.checkpointDir())) {
+      return files.map(f -> f.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @Test
+  void saveStrategyListWithEpochs_writesAndKeepsThoseEpochs() throws java.io.IOException {
+    // 120 / 16 = 7 batches per pass: passes 1 and 3 end at iterations 7 and 21
+    RunConfig c =
+        load(
+            "iris-csv.yaml",
+            "TRAIN.NUM_EPOCHS=4",
+            "TRAIN.CKPT_SAVE_STRATEGY=[1, 3]",
+            "TRAIN.CKPT_KEEP_LAST=1");
+    RunResult r = c.runner(manager).quiet().fit();
+    assertThat(r.iterations()).isEqualTo(28);
+    assertThat(checkpointFiles(c))
+        .containsExactly(
+            "best.rkc", "ckpt-000000007.rkc", "ckpt-000000021.rkc", "ckpt-000000028.rkc");
+    r.model().close();
+  }
+
+  @Test
+  void saveStrategyListWithIterations_writesAndKeepsThoseIterations() throws java.io.IOException {
+    RunConfig c =
+        load(
+            "iris-csv.yaml",
+            "TRAIN.NUM_EPOCHS=null",
+            "TRAIN.NUM_ITERATIONS=12",
+            "TRAIN.CKPT_SAVE_STRATEGY=[5]",
+            "TRAIN.CKPT_KEEP_LAST=1");
+    RunResult r = c.runner(manager).quiet().fit();
+    assertThat(checkpointFiles(c))
+        .containsExactly("best.rkc", "ckpt-000000005.rkc", "ckpt-000000012.rkc");
+    r.model().close();
+  }
 }

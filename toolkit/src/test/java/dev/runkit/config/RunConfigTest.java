@@ -406,4 +406,42 @@ class RunConfigTest {
       throw new java.io.UncheckedIOException(e);
     }
   }
+
+  private static String trainWithSaveStrategy(String length, String strategy) {
+    return "TRAIN: {"
+        + length
+        + ", OPTIM: {TYPE: SGD, PARAM: {lr: 0.1}}, CKPT_SAVE_STRATEGY: "
+        + strategy
+        + "}\n";
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "NUM_ITERATIONS: 10 | [0, 5] | TRAIN.CKPT_SAVE_STRATEGY[0] must be an iteration in [1, 10]"
+            + " (NUM_ITERATIONS), got 0",
+        "NUM_ITERATIONS: 10 | [5, 11] | TRAIN.CKPT_SAVE_STRATEGY[1] must be an iteration in [1,"
+            + " 10] (NUM_ITERATIONS) above the one before (5), got 11",
+        "NUM_EPOCHS: 4 | [3, 2] | TRAIN.CKPT_SAVE_STRATEGY[1] must be an epoch in [1, 4]"
+            + " (NUM_EPOCHS) above the one before (3), got 2",
+        "NUM_EPOCHS: 4 | [1, 5] | TRAIN.CKPT_SAVE_STRATEGY[1] must be an epoch in [1, 4]"
+            + " (NUM_EPOCHS) above the one before (1), got 5",
+        "NUM_EPOCHS: 4 | [1, two] | TRAIN.CKPT_SAVE_STRATEGY[1] must be an integer, got \"two\""
+            + " (String)",
+        "NUM_EPOCHS: 4 | [] | TRAIN.CKPT_SAVE_STRATEGY must be a non-empty list, got []"
+      })
+  void load_saveStrategyListOutOfRange_namesIndexValueAndRange(
+      String length, String strategy, String message) {
+    assertThatThrownBy(() -> fromYaml(MODEL + DATA + trainWithSaveStrategy(length, strategy)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(message);
+  }
+
+  @Test
+  void load_saveStrategyList_isAccepted() {
+    RunConfig c = fromYaml(MODEL + DATA + trainWithSaveStrategy("NUM_EPOCHS: 4", "[1, 4]"));
+    assertThat(((Map<?, ?>) c.resolved().get("TRAIN")).get("CKPT_SAVE_STRATEGY"))
+        .isEqualTo(List.of(1, 4));
+  }
 }

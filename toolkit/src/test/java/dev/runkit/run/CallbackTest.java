@@ -74,8 +74,8 @@ class CallbackTest {
     }
 
     @Override
-    public void onCheckpoint(RunContext c, Path file) {
-      events.add("checkpoint " + file.getFileName());
+    public void onCheckpoint(RunContext c, Path file, CheckpointKind kind) {
+      events.add("checkpoint " + kind + " " + file.getFileName() + "@" + c.iteration());
     }
 
     @Override
@@ -103,9 +103,30 @@ class CallbackTest {
         .containsSubsequence(
             "validation@10[loss]",
             "validation@20[loss]",
-            "checkpoint ckpt-000000020.rkc",
+            "checkpoint PERIODIC ckpt-000000020.rkc@20",
             "end COMPLETED");
     assertThat(rec.events.get(rec.events.size() - 1)).isEqualTo("end COMPLETED");
+  }
+
+  @Test
+  void onCheckpoint_everyKind_calledForEachFileWritten() {
+    Recorder rec = new Recorder();
+    RunResult r =
+        runner(Fixtures.mlp(10), 25)
+            .checkpoints(Checkpoints.to(dir).atValidation(false).every(10))
+            .callbacks(rec)
+            .fit();
+    List<String> saved = rec.events.stream().filter(e -> e.startsWith("checkpoint")).toList();
+    // the best is written at the validation, the periodic one after it
+    assertThat(saved)
+        .startsWith("checkpoint BEST best.rkc@10", "checkpoint PERIODIC ckpt-000000010.rkc@10")
+        .contains("checkpoint PERIODIC ckpt-000000020.rkc@20")
+        .endsWith("checkpoint FINAL ckpt-000000025.rkc@25");
+    assertThat(saved.stream().filter(e -> e.startsWith("checkpoint BEST")))
+        .hasSizeBetween(1, 3)
+        .last()
+        .isEqualTo("checkpoint BEST best.rkc@" + r.bestIteration());
+    assertThat(saved).hasSize(3 + (int) saved.stream().filter(e -> e.contains("BEST")).count());
   }
 
   @Test

@@ -79,6 +79,37 @@ class CheckpointTest {
   }
 
   @Test
+  void fit_atAndAtEpochs_writeThereAndKeepThose() {
+    // 1,437 rows / 64 = 22 batches per pass: pass 2 ends at iteration 44
+    runner(
+            Fixtures.mlp(16, 10),
+            60,
+            Checkpoints.to(dir).atValidation(false).keepLast(1).at(7).atEpochs(2))
+        .fit();
+    assertThat(TrainingLoop.periodic(dir)).containsExactly(7L, 44L, 60L);
+  }
+
+  @Test
+  void fit_atEpochsPastTheRun_throwsBeforeFirstStep() {
+    Runner r = runner(Fixtures.mlp(16, 10), 60, Checkpoints.to(dir).atEpochs(1, 5));
+    assertThatThrownBy(r::fit)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "checkpoints.atEpochs [1, 5] goes past the run's end: pass 5 ends at iteration 110"
+                + " (22 batches per pass), the run has 60");
+    assertThat(dir).isEmptyDirectory();
+  }
+
+  @Test
+  void at_notAscending_throwsNamingTheValue() {
+    assertThatThrownBy(() -> Checkpoints.to(dir).at(5, 5))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("checkpoints.at must be ascending values >= 1, got [5, 5] (at index 1: 5)");
+    assertThatThrownBy(() -> Checkpoints.to(dir).atEpochs(0))
+        .hasMessage("checkpoints.atEpochs must be ascending values >= 1, got [0] (at index 0: 0)");
+  }
+
+  @Test
   void resume_corruptLatest_throwsBeforeFirstStepAndTouchesNothing() throws Exception {
     runner(Fixtures.mlp(16, 10), 40, Checkpoints.to(dir).every(20)).fit();
     Path latest = dir.resolve("ckpt-000000040.rkc");
@@ -183,5 +214,99 @@ class CheckpointTest {
     }
     assertThat(b.history().removeColumns("elapsed").printAll())
         .isEqualTo(a.history().removeColumns("elapsed").printAll());
+  }
+
+  @Test
+  void resume_pathIntoAnotherFolder_findsTheBestParametersForTheTestAtTheEnd() {
+    // the highest loss is the best here, so the best stays at the first validation (50) and the
+    // test at the end must run on those parameters, found next to the resumed file
+    RunResult a =
+        runner(Fixtures.mlp(16, 10), 60, Checkpoints.to(dir).every(20))
+            .monitor(Monitor.max("loss"))
+            .test(validation)
+            .fit();
+    assertThat(a.bestIteration()).isEqualTo(50);
+    RunResult b =
+        runner(Fixtures.mlp(16, 10), 60, Checkpoints.to(dir.resolve("again")).every(20))
+            .monitor(Monitor.max("loss"))
+            .test(validation)
+            .resume(dir.resolve("ckpt-000000060.rkc"))
+            .fit();
+    assertThat(b.bestIteration()).isEqualTo(50);
+    assertThat(b.bestCheckpoint()).contains(dir.resolve("best.rkc"));
+    assertThat(b.test().get("loss")).isCloseTo(a.test().get("loss"), within(1e-6));
+  }
+
+  @Test
+  void resume_bestFileWrittenAfterTheCheckpoint_isNotTakenForTheBest() {
+    RunResult a =
+        runner(Fixtures.mlp(16, 10), 60, Checkpoints.to(dir).every(10).keepLast(10))
+            .test(validation)
+            .fit();
+    assertThat(a.bestIteration()).isEqualTo(60);
+    // going back to 50: best.rkc holds iteration 60 now, the best at 50 is ckpt-50 itself
+    RunResult b =
+        runner(Fixtures.mlp(16, 10), 50, Checkpoints.to(dir).every(10).keepLast(10))
+            .test(validation)
+            .resume(dir.resolve("ckpt-000000050.rkc"))
+            .fit();
+    RunResult c =
+        runner(Fixtures.mlp(16, 10), 50, Checkpoints.to(dir.resolve("fresh")).every(10))
+            .test(validation)
+            .fit();
+    assertThat(b.bestIteration()).isEqualTo(50);
+    assertThat(b.bestCheckpoint()).contains(dir.resolve("ckpt-000000050.rkc"));
+    assertThat(b.test().get("loss")).isCloseTo(c.test().get("loss"), within(1e-6));
+  }
+
+  @Test
+  void resume_olderCheckpointInTheSameFolder_movesLaterOnesAsideAndKeepsItsOwn() {
+    runner(Fixtures.mlp(16, 10), 60, Checkpoints.to(dir).every(20).keepLast(3)).fit();
+    assertThat(TrainingLoop.periodic(dir)).containsExactly(40L, 50L, 60L);
+    RunResult b =
+        runner(Fixtures.mlp(16, 10), 60, Checkpoints.to(dir).every(20).keepLast(3))
+            .resume(dir.resolve("ckpt-000000040.rkc"))
+            .callbacks(
+                new Callback() {
+                  @Override
+                  public void onIterationEnd(RunContext c) {
+                    if (c.iteration() == 45) {
+                      c.requestStop("back later");
+                    }
+                  }
+                })
+            .fit();
+    assertThat(b.iterations()).isEqualTo(45);
+    // left in place, pruning would keep the three highest (50, 60 and 45 deleted at once) and
+    // resume() would take 60 of the abandoned continuation
+    assertThat(TrainingLoop.periodic(dir)).containsExactly(40L, 45L);
+    assertThat(TrainingLoop.periodic(dir.resolve("superseded-40"))).containsExactly(50L, 60L);
+    // the validations at 50 and 60 are past 40, so is their best
+    assertThat(dir.resolve("superseded-40").resolve("best.rkc")).exists();
+    assertThat(dir.resolve("best.rkc")).doesNotExist();
+  }
+
+  @Test
+  void resume_otherAccumulation_throwsBeforeFirstStep() {
+    runner(Fixtures.mlp(16, 10), 20, Checkpoints.to(dir).every(20)).fit();
+    Runner r = runner(Fixtures.mlp(16, 10), 40, Checkpoints.to(dir).every(20)).accumulate(2);
+    assertThatThrownBy(r.resume()::fit)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "checkpoint "
+                + dir.resolve("ckpt-000000020.rkc")
+                + " was written by a run with 1437 training rows and accumulate 1; this run has"
+                + " 1437 and 2. Resume needs the same (use fineTune(...) to start a new run from"
+                + " its weights)");
+  }
+
+  @Test
+  void fit_freshRunIntoAFolderWithCheckpoints_movesThemAside() {
+    runner(Fixtures.mlp(16, 10), 40, Checkpoints.to(dir).every(20)).fit();
+    RunResult again = runner(Fixtures.mlp(16, 10), 30, Checkpoints.to(dir).every(20)).fit();
+    assertThat(again.iterations()).isEqualTo(30);
+    // left in place, 40 of the first run would be the latest for resume()
+    assertThat(TrainingLoop.periodic(dir)).containsExactly(20L, 30L);
+    assertThat(TrainingLoop.periodic(dir.resolve("superseded-0"))).containsExactly(20L, 40L);
   }
 }

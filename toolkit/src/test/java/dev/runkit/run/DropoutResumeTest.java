@@ -3,21 +3,40 @@ package dev.runkit.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.recurrent.LSTM;
+import ai.djl.training.ParameterStore;
 import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.loss.Loss;
+import ai.djl.util.PairList;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.runkit.RunResult;
 import dev.runkit.Runner;
 import dev.runkit.model.Mlp;
 import dev.runkit.optim.Optimizers;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.slf4j.LoggerFactory;
+import tech.tablesaw.api.Table;
 
 /**
  * Exact resume of a model with dropout, whose masks come from MXNet's generator: the runner seeds
- * it from (seed, iteration) at every scheduled checkpoint and on resuming from one.
+ * it from (seed, iteration) at fixed points, and resuming from any checkpoint seeds at the last
+ * such point and replays the forward passes since ({@link GeneratorReplay}).
  */
 class DropoutResumeTest {
 
@@ -26,21 +45,39 @@ class DropoutResumeTest {
 
   @Test
   void resume_dropoutModelStoppedAtACheckpoint_endsLikeUninterruptedRun() {
-    Callback stopAt50 =
+    assertResumeExact(50, 1, 25, 1);
+  }
+
+  /** With two replicas the masks are drawn slice by slice, and the replay must draw them so too. */
+  @Test
+  void resume_dropoutModelOnTwoReplicasStoppedBetweenCheckpoints_endsLikeUninterruptedRun() {
+    assertResumeExact(37, 1, 20, 2);
+  }
+
+  /** 37 lies between checkpoints (every 20), 7 before the first one, 50 is a validation. */
+  @ParameterizedTest
+  @CsvSource({"37, 1", "37, 2", "7, 1", "50, 2"})
+  void resume_dropoutModelStoppedBetweenCheckpoints_endsLikeUninterruptedRun(
+      int stopAt, int accumulate) {
+    assertResumeExact(stopAt, accumulate, 20, 1);
+  }
+
+  private void assertResumeExact(int stopAt, int accumulate, int every, int replicas) {
+    Callback stop =
         new Callback() {
           @Override
           public void onIterationEnd(RunContext context) {
-            if (context.iteration() == 50) {
+            if (context.iteration() == stopAt) {
               context.requestStop("interrupted for the test");
             }
           }
         };
     try (NDManager manager = NDManager.newBaseManager()) {
-      RunResult whole = fit(uninterrupted, manager);
-      RunResult stopped = fit(interrupted, manager, stopAt50);
-      assertThat(stopped.iterations()).isEqualTo(50);
+      RunResult whole = fit(uninterrupted, manager, accumulate, every, replicas);
+      RunResult stopped = fit(interrupted, manager, accumulate, every, replicas, stop);
+      assertThat(stopped.iterations()).isEqualTo(stopAt);
       stopped.model().close();
-      RunResult resumed = fit(interrupted, manager);
+      RunResult resumed = fit(interrupted, manager, accumulate, every, replicas);
 
       assertThat(resumed.iterations()).isEqualTo(100);
       Map<String, float[]> a = ResumeChild.parameters(whole.model().getBlock());
@@ -53,12 +90,20 @@ class DropoutResumeTest {
           assertThat(y[i]).as(name + "[" + i + "]").isCloseTo(x[i], within(1e-6f));
         }
       }
+      Table h1 = whole.history().removeColumns("elapsed");
+      Table h2 = resumed.history().removeColumns("elapsed");
+      assertThat(h2.rowCount()).isEqualTo(h1.rowCount());
+      for (int r = 0; r < h1.rowCount(); r++) {
+        assertThat(h2.row(r).toString()).as("history row " + r).isEqualTo(h1.row(r).toString());
+      }
+      assertThat(resumed.bestIteration()).isEqualTo(whole.bestIteration());
       whole.model().close();
       resumed.model().close();
     }
   }
 
-  private static RunResult fit(Path dir, NDManager manager, Callback... extra) {
+  private static RunResult fit(
+      Path dir, NDManager manager, int accumulate, int every, int replicas, Callback... extra) {
     ArrayDataset[] split = Fixtures.digits(manager, 64);
     return Runner.with(Mlp.outputs(10).hidden(64).dropout(0.5).build())
         .loss(Loss.softmaxCrossEntropyLoss())
@@ -66,11 +111,136 @@ class DropoutResumeTest {
         .optimizer(Optimizers.sgd().lr(0.05).momentum(0.9))
         .iterations(100)
         .validateEvery(50)
+        .accumulate(accumulate)
+        .devices(Collections.nCopies(replicas, Device.cpu()))
         .seed(5)
-        .checkpoints(Checkpoints.to(dir).every(25))
+        .checkpoints(Checkpoints.to(dir).every(every))
         .resume()
         .callbacks(extra)
         .quiet()
         .fit();
+  }
+
+  @Test
+  void resume_finishedDropoutRunWithMoreIterations_endsLikeTheLongerRun() {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      RunResult whole = longer(uninterrupted, manager, 100);
+      RunResult shorter = longer(interrupted, manager, 60);
+      assertThat(shorter.iterations()).isEqualTo(60);
+      shorter.model().close();
+      RunResult resumed = longer(interrupted, manager, 100);
+      assertThat(resumed.iterations()).isEqualTo(100);
+      Map<String, float[]> a = ResumeChild.parameters(whole.model().getBlock());
+      Map<String, float[]> b = ResumeChild.parameters(resumed.model().getBlock());
+      for (String name : a.keySet()) {
+        assertThat(b.get(name)).as(name).containsExactly(a.get(name), within(1e-6f));
+      }
+      // the shorter run validated at its end (60), the longer one did not: only those rows differ
+      assertThat(training(resumed.history())).isEqualTo(training(whole.history()));
+      whole.model().close();
+      resumed.model().close();
+    }
+  }
+
+  private static String training(Table history) {
+    return history
+        .where(history.stringColumn("phase").isEqualTo("train"))
+        .removeColumns("elapsed")
+        .printAll();
+  }
+
+  /**
+   * Validates every 50 and at the end, so the end of the shorter run (60) is a validation and
+   * checkpoint the longer run does not have: the generator must not be seeded there.
+   */
+  private static RunResult longer(Path dir, NDManager manager, long iterations) {
+    ArrayDataset[] split = Fixtures.digits(manager, 64);
+    return Runner.with(Mlp.outputs(10).hidden(64).dropout(0.5).build())
+        .loss(Loss.softmaxCrossEntropyLoss())
+        .data(split[0], split[1])
+        .validateEvery(50)
+        .optimizer(Optimizers.sgd().lr(0.05).momentum(0.9))
+        .iterations(iterations)
+        .logEvery(5)
+        .seed(5)
+        .checkpoints(Checkpoints.to(dir).every(25))
+        .resume()
+        .quiet()
+        .fit();
+  }
+
+  @Test
+  void resume_onAnotherCheckpointSchedule_warnsThatMasksWillDiffer() {
+    Callback stop =
+        new Callback() {
+          @Override
+          public void onIterationEnd(RunContext context) {
+            if (context.iteration() == 37) {
+              context.requestStop("interrupted for the test");
+            }
+          }
+        };
+    Logger log = (Logger) LoggerFactory.getLogger(GeneratorReplay.class);
+    ListAppender<ILoggingEvent> seen = new ListAppender<>();
+    seen.start();
+    log.addAppender(seen);
+    try (NDManager manager = NDManager.newBaseManager()) {
+      fit(interrupted, manager, 1, 20, 1, stop).model().close();
+      assertThat(seen.list).isEmpty();
+      fit(interrupted, manager, 1, 25, 1).model().close();
+    } finally {
+      log.detachAppender(seen);
+    }
+    assertThat(seen.list)
+        .extracting(ILoggingEvent::getFormattedMessage)
+        .contains(
+            "this run checkpoints or validates on another schedule than the run that wrote the"
+                + " checkpoint at iteration 37: MXNet's generator is seeded at other iterations,"
+                + " so dropout masks differ from the uninterrupted run's after the next seeding"
+                + " point");
+  }
+
+  @Test
+  void draws_plainMlp_false() {
+    assertThat(GeneratorReplay.draws(Fixtures.mlp(16, 10))).isFalse();
+    assertThat(GeneratorReplay.draws(Mlp.outputs(10).hidden(8).build())).isFalse();
+  }
+
+  @Test
+  void draws_dropoutInsideASequence_true() {
+    SequentialBlock block = new SequentialBlock();
+    block.add(Linear.builder().setUnits(8).build());
+    block.add(new SequentialBlock().add(Activation::relu).add(Dropout.builder().build()));
+    assertThat(GeneratorReplay.draws(block)).isTrue();
+  }
+
+  @Test
+  void draws_lstm_trueOnlyWithDropout() {
+    Block plain = LSTM.builder().setStateSize(4).setNumLayers(2).build();
+    Block dropped = LSTM.builder().setStateSize(4).setNumLayers(2).optDropRate(0.2f).build();
+    assertThat(GeneratorReplay.draws(plain)).isFalse();
+    assertThat(GeneratorReplay.draws(dropped)).isTrue();
+  }
+
+  @Test
+  void draws_blockFromOutsideDjl_trueSinceItsCodeMayDraw() {
+    Block custom =
+        new AbstractBlock() {
+          @Override
+          protected ai.djl.ndarray.NDList forwardInternal(
+              ParameterStore ps,
+              ai.djl.ndarray.NDList inputs,
+              boolean training,
+              PairList<String, Object> params) {
+            return inputs;
+          }
+
+          @Override
+          public ai.djl.ndarray.types.Shape[] getOutputShapes(
+              ai.djl.ndarray.types.Shape[] inputShapes) {
+            return inputShapes;
+          }
+        };
+    assertThat(GeneratorReplay.draws(new SequentialBlock().add(custom))).isTrue();
   }
 }

@@ -55,8 +55,10 @@ class TrainingStepTest {
     ArrayDataset train = Fixtures.digits(manager, 64)[0];
     Block big = Fixtures.mlp(16, 10);
     Block small = Fixtures.mlp(16, 10);
-    fit(big, train, 64, 1);
-    fit(small, train, 16, 4);
+    // the results are held (and their models closed) explicitly: DJL closes a model's arrays when
+    // the garbage collector finalizes it, which made this test fail now and then
+    RunResult bigRun = fit(big, train, 64, 1);
+    RunResult smallRun = fit(small, train, 16, 4);
     Map<String, float[]> a = ResumeChild.parameters(big);
     Map<String, float[]> b = ResumeChild.parameters(small);
     for (String name : a.keySet()) {
@@ -64,9 +66,12 @@ class TrainingStepTest {
     }
     // and it is not trivially equal: a plain run on batches of 16 ends elsewhere
     Block plain = Fixtures.mlp(16, 10);
-    fit(plain, train, 16, 1);
+    RunResult plainRun = fit(plain, train, 16, 1);
     assertThat(ResumeChild.parameters(plain).get(a.keySet().iterator().next()))
         .isNotEqualTo(a.get(a.keySet().iterator().next()));
+    for (RunResult r : List.of(bigRun, smallRun, plainRun)) {
+      r.model().close();
+    }
   }
 
   @Test
