@@ -11,6 +11,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -214,7 +215,7 @@ public final class Charts {
   /**
    * Puts the legend where it hides least: to the right of the plot for many series, else in the
    * inside corner the curves come nearest to least often (rising accuracy curves fill the top right
-   * corner, falling losses the bottom right).
+   * corner, falling losses the bottom right), each curve read against its own y axis.
    */
   static void placeLegend(XYChart chart) {
     List<XYSeries> shown = new ArrayList<>();
@@ -228,18 +229,22 @@ public final class Charts {
       return;
     }
     boolean logY = chart.getStyler().isYAxisLogarithmic();
+    // points as {x, y, y-axis group}; each group is scaled to its own axis (the learning rate on
+    // the right of a curves chart has its own range)
     List<double[]> points = new ArrayList<>();
     for (XYSeries s : shown) {
       double[] xs = s.getXData();
       double[] ys = s.getYData();
+      int group = s.getYAxisGroup();
+      boolean log = logY && group == 0;
       double[] previous = null;
       for (int i = 0; i < xs.length; i++) {
-        double y = logY ? (ys[i] > 0 ? Math.log10(ys[i]) : Double.NaN) : ys[i];
+        double y = log ? (ys[i] > 0 ? Math.log10(ys[i]) : Double.NaN) : ys[i];
         if (!Double.isFinite(y) || !Double.isFinite(xs[i])) {
           previous = null;
           continue;
         }
-        double[] point = {xs[i], y};
+        double[] point = {xs[i], y, group};
         if (previous != null) {
           // a few points along each segment: the lines between sparse points hide too
           for (int k = 1; k < 8; k++) {
@@ -247,7 +252,8 @@ public final class Charts {
             points.add(
                 new double[] {
                   previous[0] + t * (point[0] - previous[0]),
-                  previous[1] + t * (point[1] - previous[1])
+                  previous[1] + t * (point[1] - previous[1]),
+                  group
                 });
           }
         }
@@ -260,13 +266,15 @@ public final class Charts {
     }
     double x0 = Double.POSITIVE_INFINITY;
     double x1 = Double.NEGATIVE_INFINITY;
-    double y0 = Double.POSITIVE_INFINITY;
-    double y1 = Double.NEGATIVE_INFINITY;
+    Map<Integer, double[]> yRange = new HashMap<>();
     for (double[] p : points) {
       x0 = Math.min(x0, p[0]);
       x1 = Math.max(x1, p[0]);
-      y0 = Math.min(y0, p[1]);
-      y1 = Math.max(y1, p[1]);
+      double[] r =
+          yRange.computeIfAbsent(
+              (int) p[2], g -> new double[] {Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY});
+      r[0] = Math.min(r[0], p[1]);
+      r[1] = Math.max(r[1], p[1]);
     }
     // the legend's share of the plot: about a third of the width, a line of height per series
     double width = 0.35;
@@ -279,8 +287,9 @@ public final class Charts {
     };
     int[] covered = new int[corners.length];
     for (double[] p : points) {
+      double[] r = yRange.get((int) p[2]);
       double u = x1 > x0 ? (p[0] - x0) / (x1 - x0) : 0.5;
-      double v = y1 > y0 ? (p[1] - y0) / (y1 - y0) : 0.5;
+      double v = r[1] > r[0] ? (p[1] - r[0]) / (r[1] - r[0]) : 0.5;
       boolean right = u >= 1 - width;
       boolean left = u <= width;
       boolean top = v >= 1 - height;
@@ -546,6 +555,7 @@ public final class Charts {
     if (!problems.isEmpty()) {
       message(chart, String.join("\n", problems));
     }
+    placeLegend(chart);
     return finishAxes(chart);
   }
 

@@ -14,6 +14,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
 import tech.tablesaw.api.Table;
 
 class ChartsTest {
@@ -174,6 +175,17 @@ class ChartsTest {
     assertThat(chart.getSeriesMap().get("learning rate").getYAxisGroup()).isEqualTo(1);
     assertThat(chart.getSeriesMap().get("validation loss").getXData()).hasSize(10);
     assertThat(Charts.notes(chart)).isEmpty();
+  }
+
+  @Test
+  void curves_risingAccuracy_legendLeavesTheTopRightCornerFree() throws IOException {
+    // validation accuracy climbs into the top right corner; the learning rate, read against its
+    // own axis on the right, is a flat line through the middle: the bottom right is free
+    XYChart chart = Charts.curves(Fixtures.history(1_000, 100), "accuracy");
+
+    decode(Show.png(chart));
+
+    assertThat(chart.getStyler().getLegendPosition()).isEqualTo(Styler.LegendPosition.InsideSE);
   }
 
   @Test
