@@ -6,14 +6,12 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import dev.runkit.RunResult;
 import dev.runkit.Runner;
-import dev.runkit.data.LabeledData;
 import dev.runkit.optim.GradientClipping;
 import dev.runkit.optim.Optimizers;
 import java.lang.ref.Reference;
@@ -22,9 +20,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -38,19 +35,7 @@ class DataParallelTest {
   private static final float TOLERANCE = 1e-5f;
 
   @TempDir Path dir;
-  private NDManager manager;
-  private ArrayDataset[] digits;
-
-  @BeforeEach
-  void setUp() {
-    manager = NDManager.newBaseManager();
-    digits = Fixtures.digits(manager, 64);
-  }
-
-  @AfterEach
-  void tearDown() {
-    manager.close();
-  }
+  @RegisterExtension final DigitsSplit digits = new DigitsSplit(64);
 
   private static List<Device> cpus(int n) {
     return Collections.nCopies(n, Device.cpu());
@@ -68,7 +53,7 @@ class DataParallelTest {
   private Runner runner(Block block, Optimizer optimizer, int batchSize, int replicas) {
     return Runner.with(block)
         .loss(Loss.softmaxCrossEntropyLoss())
-        .data(digits[0], digits[1])
+        .data(digits.train(), digits.validation())
         .batchSize(batchSize)
         .optimizer(optimizer)
         .metrics(Metrics.accuracy())
@@ -155,12 +140,7 @@ class DataParallelTest {
 
   @Test
   void replicas_nonFiniteSkip_skipTheSameStepsAsOneDevice() {
-    LabeledData digits = LabeledData.digits().shuffled(7).rows(0, 1437);
-    float[] x = digits.features().clone();
-    for (int row : new int[] {5, 500, 1000}) {
-      x[row * 64 + 10] = Float.NaN;
-    }
-    ArrayDataset train = new LabeledData(x, digits.labels(), 64).toDataset(manager, 64);
+    ArrayDataset train = Fixtures.digitsWithNaN(digits.manager());
     RunResult[] results = new RunResult[2];
     for (int n = 1; n <= 2; n++) {
       results[n - 1] =
@@ -224,14 +204,14 @@ class DataParallelTest {
     LrFinderResult a =
         Runner.with(Fixtures.mlp(32, 10))
             .loss(Loss.softmaxCrossEntropyLoss())
-            .data(digits[0])
+            .data(digits.train())
             .optimizer(Optimizers.sgd().lr(0.1))
             .seed(3)
             .lrFinder(finder);
     LrFinderResult b =
         Runner.with(Fixtures.mlp(32, 10))
             .loss(Loss.softmaxCrossEntropyLoss())
-            .data(digits[0])
+            .data(digits.train())
             .optimizer(Optimizers.sgd().lr(0.1))
             .seed(3)
             .devices(cpus(2))
@@ -269,7 +249,7 @@ class DataParallelTest {
     RunResult r =
         Runner.with(Fixtures.mlp(10))
             .loss(Loss.softmaxCrossEntropyLoss())
-            .data(digits[0])
+            .data(digits.train())
             .optimizer(Optimizers.sgd().lr(0.1))
             .iterations(2)
             .quiet()
