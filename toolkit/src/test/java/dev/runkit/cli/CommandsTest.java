@@ -198,13 +198,12 @@ class CommandsTest {
                 "TRAIN.NUM_ITERATIONS=20",
                 "--quiet"))
         .isZero();
-    List<String> before = withoutElapsed(Files.readAllLines(run.resolve("history.csv")));
+    List<String> before = history(run);
 
-    int code =
-        new ResumeCommand().run(List.of(run.toString(), "--quiet"), stream(out), stream(err));
+    int code = resume(run);
 
     assertThat(code).as(err()).isZero();
-    List<String> after = withoutElapsed(Files.readAllLines(run.resolve("history.csv")));
+    List<String> after = history(run);
     assertThat(after.subList(0, before.size() - 1)).isEqualTo(before.subList(0, before.size() - 1));
   }
 
@@ -223,17 +222,15 @@ class CommandsTest {
                 "--quiet"))
         .as(err())
         .isZero();
-    List<String> uninterrupted = withoutElapsed(Files.readAllLines(run.resolve("history.csv")));
+    List<String> uninterrupted = history(run);
     // as if the run had been killed between iterations 20 and 40
     Files.delete(run.resolve("checkpoints/ckpt-000000040.rkc"));
     Files.delete(run.resolve("history.csv"));
 
-    int code =
-        new ResumeCommand().run(List.of(run.toString(), "--quiet"), stream(out), stream(err));
+    int code = resume(run);
 
     assertThat(code).as(err()).isZero();
-    assertThat(withoutElapsed(Files.readAllLines(run.resolve("history.csv"))))
-        .isEqualTo(uninterrupted);
+    assertThat(history(run)).isEqualTo(uninterrupted);
   }
 
   @Test
@@ -263,18 +260,16 @@ class CommandsTest {
                 "--quiet"))
         .as(err())
         .isZero();
-    List<String> uninterrupted = withoutElapsed(Files.readAllLines(second.resolve("history.csv")));
+    List<String> uninterrupted = history(second);
     // starting from trained weights, the first reported training loss is far below a fresh run's
     double fresh = firstTrainLoss(Files.readAllLines(first.resolve("history.csv")));
     assertThat(firstTrainLoss(uninterrupted)).isLessThan(fresh / 2);
     Files.delete(second.resolve("checkpoints/ckpt-000000040.rkc"));
 
-    int code =
-        new ResumeCommand().run(List.of(second.toString(), "--quiet"), stream(out), stream(err));
+    int code = resume(second);
 
     assertThat(code).as(err()).isZero();
-    assertThat(withoutElapsed(Files.readAllLines(second.resolve("history.csv"))))
-        .isEqualTo(uninterrupted);
+    assertThat(history(second)).isEqualTo(uninterrupted);
   }
 
   @Test
@@ -333,12 +328,18 @@ class CommandsTest {
     throw new AssertionError("no training loss in " + history);
   }
 
-  private static List<String> withoutElapsed(List<String> lines) {
+  /** A run's history.csv without its last column, the elapsed time. */
+  private static List<String> history(Path run) throws IOException {
     List<String> out = new ArrayList<>();
-    for (String l : lines) {
+    for (String l : Files.readAllLines(run.resolve("history.csv"))) {
       out.add(l.substring(0, l.lastIndexOf(',')));
     }
     return out;
+  }
+
+  /** Resumes a run quietly; returns the exit status. */
+  private int resume(Path run) {
+    return new ResumeCommand().run(List.of(run.toString(), "--quiet"), stream(out), stream(err));
   }
 
   /** Every file under a folder with the SHA-256 of its bytes and its modification time. */

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -93,16 +94,14 @@ class DataParallelTest {
     "djl-sgd, 45, 2"
   })
   void replicas_sameDataAndSeed_equalOneDevice(String name, int batchSize, int replicas) {
-    RunResult r1 =
-        runner(Fixtures.mlp(32, 10), optimizer(name).get(), batchSize, 1)
-            .iterations(30)
-            .logEvery(10)
-            .fit();
-    RunResult rn =
-        runner(Fixtures.mlp(32, 10), optimizer(name).get(), batchSize, replicas)
-            .iterations(30)
-            .logEvery(10)
-            .fit();
+    IntFunction<RunResult> run =
+        n ->
+            runner(Fixtures.mlp(32, 10), optimizer(name).get(), batchSize, n)
+                .iterations(30)
+                .logEvery(10)
+                .fit();
+    RunResult r1 = run.apply(1);
+    RunResult rn = run.apply(replicas);
     assertThat(rn.stopReason()).as(rn.message()).isEqualTo(StopReason.COMPLETED);
     assertThat(rn.devices()).isEqualTo(cpus(replicas));
     assertThat(r1.devices()).isEqualTo(cpus(1));
@@ -116,21 +115,16 @@ class DataParallelTest {
 
   @Test
   void replicas_accumulationAndClipping_equalOneDevice() {
-    Supplier<Optimizer> sgd = optimizer("sgd-momentum");
-    RunResult r1 =
-        runner(Fixtures.mlp(32, 10), sgd.get(), 33, 1)
-            .accumulate(3)
-            .gradientClip(GradientClipping.byNorm(0.5))
-            .iterations(20)
-            .logEvery(5)
-            .fit();
-    RunResult r2 =
-        runner(Fixtures.mlp(32, 10), sgd.get(), 33, 2)
-            .accumulate(3)
-            .gradientClip(GradientClipping.byNorm(0.5))
-            .iterations(20)
-            .logEvery(5)
-            .fit();
+    IntFunction<RunResult> run =
+        replicas ->
+            runner(Fixtures.mlp(32, 10), optimizer("sgd-momentum").get(), 33, replicas)
+                .accumulate(3)
+                .gradientClip(GradientClipping.byNorm(0.5))
+                .iterations(20)
+                .logEvery(5)
+                .fit();
+    RunResult r1 = run.apply(1);
+    RunResult r2 = run.apply(2);
     assertSameParameters(r1, r2, TOLERANCE);
     // clipping was active, so equality covers the clipped update too
     assertThat(r1.last("train", "grad_norm")).isGreaterThan(0.5);
