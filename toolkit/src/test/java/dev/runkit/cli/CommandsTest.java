@@ -41,6 +41,24 @@ class CommandsTest {
     return new TrainCommand().run(List.of(args), stream(out), stream(err));
   }
 
+  /** Trains digits-mlp.yaml quietly into a run folder, with more {@code --set} overrides. */
+  private int trainDigits(Path run, long iterations, String... sets) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                config("digits-mlp.yaml"),
+                "--set",
+                "RUN_DIR=" + run,
+                "--set",
+                "TRAIN.NUM_ITERATIONS=" + iterations));
+    for (String set : sets) {
+      args.add("--set");
+      args.add(set);
+    }
+    args.add("--quiet");
+    return train(args.toArray(String[]::new));
+  }
+
   private static PrintStream stream(ByteArrayOutputStream b) {
     return new PrintStream(b, true, StandardCharsets.UTF_8);
   }
@@ -122,15 +140,7 @@ class CommandsTest {
   @Test
   void train_intoExistingRun_exitsTwoAndLeavesItUntouched() {
     Path run = tmp.resolve("run");
-    assertThat(
-            train(
-                config("digits-mlp.yaml"),
-                "--set",
-                "RUN_DIR=" + run,
-                "--set",
-                "TRAIN.NUM_ITERATIONS=10",
-                "--quiet"))
-        .isZero();
+    assertThat(trainDigits(run, 10)).isZero();
     Map<String, String> before = snapshot(run);
 
     int good = train(config("digits-mlp.yaml"), "--set", "RUN_DIR=" + run, "--quiet");
@@ -189,15 +199,7 @@ class CommandsTest {
   @Test
   void resume_finishedRun_continuesFromLatestCheckpoint() throws IOException {
     Path run = tmp.resolve("run");
-    assertThat(
-            train(
-                config("digits-mlp.yaml"),
-                "--set",
-                "RUN_DIR=" + run,
-                "--set",
-                "TRAIN.NUM_ITERATIONS=20",
-                "--quiet"))
-        .isZero();
+    assertThat(trainDigits(run, 20)).isZero();
     List<String> before = history(run);
 
     int code = resume(run);
@@ -210,18 +212,7 @@ class CommandsTest {
   @Test
   void resume_fromEarlierCheckpoint_endsWithTheSameHistory() throws IOException {
     Path run = tmp.resolve("run");
-    assertThat(
-            train(
-                config("digits-mlp.yaml"),
-                "--set",
-                "RUN_DIR=" + run,
-                "--set",
-                "TRAIN.NUM_ITERATIONS=40",
-                "--set",
-                "TRAIN.CKPT_SAVE_STRATEGY=20",
-                "--quiet"))
-        .as(err())
-        .isZero();
+    assertThat(trainDigits(run, 40, "TRAIN.CKPT_SAVE_STRATEGY=20")).as(err()).isZero();
     List<String> uninterrupted = history(run);
     // as if the run had been killed between iterations 20 and 40
     Files.delete(run.resolve("checkpoints/ckpt-000000040.rkc"));
@@ -237,29 +228,9 @@ class CommandsTest {
   void train_fineTuneFromAnotherRun_thenResume_bothSucceed() throws IOException {
     Path first = tmp.resolve("first");
     Path second = tmp.resolve("second");
-    assertThat(
-            train(
-                config("digits-mlp.yaml"),
-                "--set",
-                "RUN_DIR=" + first,
-                "--set",
-                "TRAIN.NUM_ITERATIONS=20",
-                "--quiet"))
-        .as(err())
-        .isZero();
+    assertThat(trainDigits(first, 20)).as(err()).isZero();
     Path weights = first.resolve("checkpoints/ckpt-000000020.rkc");
-    assertThat(
-            train(
-                config("digits-mlp.yaml"),
-                "--set",
-                "RUN_DIR=" + second,
-                "--set",
-                "TRAIN.NUM_ITERATIONS=40",
-                "--set",
-                "TRAIN.FINETUNE_FROM=" + weights,
-                "--quiet"))
-        .as(err())
-        .isZero();
+    assertThat(trainDigits(second, 40, "TRAIN.FINETUNE_FROM=" + weights)).as(err()).isZero();
     List<String> uninterrupted = history(second);
     // starting from trained weights, the first reported training loss is far below a fresh run's
     double fresh = firstTrainLoss(Files.readAllLines(first.resolve("history.csv")));
