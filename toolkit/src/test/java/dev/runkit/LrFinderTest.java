@@ -4,46 +4,32 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.loss.Loss;
 import ai.djl.util.Pair;
 import dev.runkit.optim.Optimizers;
 import dev.runkit.optim.ScheduledOptimizer;
+import dev.runkit.run.DigitsSplit;
 import dev.runkit.run.Fixtures;
 import dev.runkit.run.LrFinder;
 import dev.runkit.run.LrFinderResult;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The LR range test on real MXNet: the digits MLP, parameters restored bit for bit. */
 class LrFinderTest {
 
-  private NDManager manager;
-  private ArrayDataset train;
-
-  @BeforeEach
-  void setUp() {
-    manager = NDManager.newBaseManager();
-    train = Fixtures.digits(manager, 32)[0];
-  }
-
-  @AfterEach
-  void tearDown() {
-    manager.close();
-  }
+  @RegisterExtension final DigitsSplit digits = new DigitsSplit(32);
 
   private Runner runner(Block block) {
     return Runner.with(block)
         .loss(Loss.softmaxCrossEntropyLoss())
-        .data(train)
+        .data(digits.train())
         .optimizer(Optimizers.sgd().lr(0.1).momentum(0.9));
   }
 
@@ -82,7 +68,7 @@ class LrFinderTest {
   void lrFinder_initializedModel_parametersBitwiseEqualAfterwards() {
     Block block = Fixtures.mlp(64, 10);
     Engine.getInstance().setRandomSeed(3);
-    block.initialize(manager, DataType.FLOAT32, new Shape(1, 64));
+    block.initialize(digits.manager(), DataType.FLOAT32, new Shape(1, 64));
     List<float[]> before = parameters(block);
 
     LrFinderResult r = runner(block).lrFinder(LrFinder.range(1e-3, 10).steps(30));
@@ -112,7 +98,7 @@ class LrFinderTest {
     Runner r =
         Runner.with(Fixtures.mlp(10))
             .loss(Loss.softmaxCrossEntropyLoss())
-            .data(train)
+            .data(digits.train())
             .optimizer(opt);
 
     r.lrFinder(LrFinder.range(1e-4, 1).steps(10));
@@ -125,7 +111,7 @@ class LrFinderTest {
     Runner r =
         Runner.with(Fixtures.mlp(10))
             .loss(Loss.softmaxCrossEntropyLoss())
-            .data(train)
+            .data(digits.train())
             .optimizer(Fixtures.sgd(0.1f));
     assertThatThrownBy(r::lrFinder)
         .isInstanceOf(IllegalArgumentException.class)
@@ -136,7 +122,7 @@ class LrFinderTest {
 
   @Test
   void lrFinder_noLoss_throws() {
-    assertThatThrownBy(() -> Runner.with(Fixtures.mlp(10)).data(train).lrFinder())
+    assertThatThrownBy(() -> Runner.with(Fixtures.mlp(10)).data(digits.train()).lrFinder())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("loss is required: call loss(...), e.g. Loss.softmaxCrossEntropyLoss()");
   }

@@ -3,36 +3,20 @@ package dev.runkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.loss.Loss;
+import dev.runkit.run.DigitsSplit;
 import dev.runkit.run.Fixtures;
 import dev.runkit.run.Metrics;
 import dev.runkit.run.StopReason;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tech.tablesaw.api.Table;
 
 class RunnerTest {
 
-  private NDManager manager;
-  private ArrayDataset train;
-  private ArrayDataset validation;
-
-  @BeforeEach
-  void setUp() {
-    manager = NDManager.newBaseManager();
-    ArrayDataset[] split = Fixtures.digits(manager, 32);
-    train = split[0];
-    validation = split[1];
-  }
-
-  @AfterEach
-  void tearDown() {
-    manager.close();
-  }
+  @RegisterExtension final DigitsSplit digits = new DigitsSplit(32);
 
   @Test
   void withBlock_resultDropped_blockParametersOutliveGarbageCollection() throws Exception {
@@ -41,7 +25,7 @@ class RunnerTest {
     Block block = Fixtures.mlp(16, 10);
     Runner.with(block)
         .loss(Loss.softmaxCrossEntropyLoss())
-        .data(train)
+        .data(digits.train())
         .optimizer(Fixtures.sgd(0.05f))
         .iterations(3)
         .quiet()
@@ -61,7 +45,7 @@ class RunnerTest {
     RunResult r =
         Runner.with(Fixtures.mlp(10))
             .loss(Loss.softmaxCrossEntropyLoss())
-            .data(train)
+            .data(digits.train())
             .optimizer(Fixtures.sgd(0.05f))
             .iterations(1)
             .quiet()
@@ -76,7 +60,7 @@ class RunnerTest {
     RunResult r =
         Runner.with(Fixtures.mlp(64, 10))
             .loss(Loss.softmaxCrossEntropyLoss())
-            .data(train, validation)
+            .data(digits.train(), digits.validation())
             .optimizer(Fixtures.sgd(0.05f))
             .metrics(Metrics.accuracy(), Metrics.topK(3))
             .iterations(600)
@@ -110,7 +94,7 @@ class RunnerTest {
     RunResult r =
         Runner.with(Fixtures.mlp(10))
             .loss(Loss.softmaxCrossEntropyLoss())
-            .data(train)
+            .data(digits.train())
             .optimizer(Fixtures.sgd(0.05f))
             .epochs(2)
             .quiet()
@@ -120,10 +104,10 @@ class RunnerTest {
 
   @Test
   void fit_dataWidthDiffersFromModel_throwsBeforeFirstStep() {
-    ArrayDataset narrow = dev.runkit.data.LabeledData.iris().toDataset(manager, 10);
+    ArrayDataset narrow = dev.runkit.data.LabeledData.iris().toDataset(digits.manager(), 10);
     assertThatThrownBy(
             () ->
-                Runner.with(trainedOn(train))
+                Runner.with(trainedOn(digits.train()))
                     .loss(Loss.softmaxCrossEntropyLoss())
                     .data(narrow)
                     .optimizer(Fixtures.sgd(0.05f))
@@ -176,7 +160,7 @@ class RunnerTest {
 
   @Test
   void fit_validateEveryWithoutValidationData_throws() {
-    assertThatThrownBy(() -> digitsRunner().data(train).validateEvery(10).fit())
+    assertThatThrownBy(() -> digitsRunner().data(digits.train()).validateEvery(10).fit())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("validateEvery(10) needs validation data: call data(train, validation)");
   }
@@ -186,7 +170,7 @@ class RunnerTest {
     assertThatThrownBy(
             () ->
                 digitsRunner()
-                    .data(train, validation)
+                    .data(digits.train(), digits.validation())
                     .metrics(Metrics.accuracy())
                     .monitor(dev.runkit.run.Monitor.max("acuracy"))
                     .fit())
@@ -217,7 +201,7 @@ class RunnerTest {
             () ->
                 Runner.with(Fixtures.mlp(10))
                     .loss(Loss.softmaxCrossEntropyLoss())
-                    .data(train)
+                    .data(digits.train())
                     .optimizer(Fixtures.sgd(0.1f))
                     .schedule(step -> 0.1)
                     .iterations(5)
@@ -230,7 +214,7 @@ class RunnerTest {
 
   @Test
   void fit_resumeWithoutCheckpoints_throws() {
-    assertThatThrownBy(() -> digitsRunner().data(train).resume().fit())
+    assertThatThrownBy(() -> digitsRunner().data(digits.train()).resume().fit())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
             "resume() looks in the checkpoint folder: call checkpoints(Checkpoints.to(dir)) too");
@@ -240,8 +224,8 @@ class RunnerTest {
   void fit_labelsDoNotFitOutput_throwsBeforeFirstStep() {
     ArrayDataset regression =
         new ArrayDataset.Builder()
-            .setData(manager.randomUniform(0, 1, new ai.djl.ndarray.types.Shape(20, 4)))
-            .optLabels(manager.randomUniform(0, 1, new ai.djl.ndarray.types.Shape(20, 3)))
+            .setData(digits.manager().randomUniform(0, 1, new ai.djl.ndarray.types.Shape(20, 4)))
+            .optLabels(digits.manager().randomUniform(0, 1, new ai.djl.ndarray.types.Shape(20, 3)))
             .setSampling(10, false)
             .build();
     assertThatThrownBy(
@@ -270,8 +254,9 @@ class RunnerTest {
     }
     ArrayDataset data =
         new ArrayDataset.Builder()
-            .setData(manager.create(iris.features(), new ai.djl.ndarray.types.Shape(150, 4)))
-            .optLabels(manager.create(y, new ai.djl.ndarray.types.Shape(150, 1)))
+            .setData(
+                digits.manager().create(iris.features(), new ai.djl.ndarray.types.Shape(150, 4)))
+            .optLabels(digits.manager().create(y, new ai.djl.ndarray.types.Shape(150, 1)))
             .setSampling(16, false)
             .build();
     RunResult r =
@@ -290,11 +275,11 @@ class RunnerTest {
 
   @Test
   void fit_testData_testedEveryMAndAtTheEndOnTheBestParameters() {
-    ArrayDataset[] split = Fixtures.digits(manager, 32);
+    ArrayDataset[] split = Fixtures.digits(digits.manager(), 32);
     RunResult r =
         Runner.with(Fixtures.mlp(32, 10))
             .loss(Loss.softmaxCrossEntropyLoss())
-            .data(train, validation)
+            .data(digits.train(), digits.validation())
             .test(split[1])
             .optimizer(dev.runkit.optim.Optimizers.sgd().lr(0.05).momentum(0.9))
             .metrics(Metrics.accuracy())

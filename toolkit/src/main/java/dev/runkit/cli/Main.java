@@ -68,15 +68,7 @@ public final class Main {
       err.println(usage());
       return 2;
     }
-    try {
-      return command.run(args.subList(1, args.size()), out, err);
-    } catch (IllegalArgumentException e) {
-      err.println("runkit " + verb + ": " + e.getMessage());
-      return 2;
-    } catch (Exception e) {
-      err.println("runkit " + verb + " failed: " + e);
-      return 1;
-    }
+    return Verbs.guard(verb, err, () -> command.run(args.subList(1, args.size()), out, err));
   }
 
   /**

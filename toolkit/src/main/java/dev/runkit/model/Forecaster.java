@@ -6,6 +6,7 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.recurrent.GRU;
 import ai.djl.nn.recurrent.LSTM;
+import ai.djl.nn.recurrent.RecurrentBlock;
 
 /**
  * A recurrent forecaster: an LSTM or GRU reads a window of shape {@code (window, channels)}; a
@@ -99,27 +100,19 @@ public final class Forecaster {
    */
   public SequentialBlock build() {
     SequentialBlock block = new SequentialBlock();
-    if (lstm) {
-      block.add(
-          LSTM.builder()
-              .setStateSize(hidden)
-              .setNumLayers(layers)
-              .optDropRate((float) dropout)
-              .optBatchFirst(true)
-              .optReturnState(false)
-              .build());
-    } else {
-      block.add(
-          GRU.builder()
-              .setStateSize(hidden)
-              .setNumLayers(layers)
-              .optDropRate((float) dropout)
-              .optBatchFirst(true)
-              .optReturnState(false)
-              .build());
-    }
+    block.add(lstm ? recurrent(LSTM.builder()).build() : recurrent(GRU.builder()).build());
     block.add(new LambdaBlock(x -> new NDList(x.head().get(":, -1, :")), "last_step"));
     block.add(Linear.builder().setUnits(horizon).build());
     return block;
+  }
+
+  /** The recurrent layer's settings, the same for LSTM and GRU. */
+  private <T extends RecurrentBlock.BaseBuilder<T>> T recurrent(T builder) {
+    return builder
+        .setStateSize(hidden)
+        .setNumLayers(layers)
+        .optDropRate((float) dropout)
+        .optBatchFirst(true)
+        .optReturnState(false);
   }
 }

@@ -90,17 +90,10 @@ final class Kernels {
     Field displayField = io.getClass().getField("display");
     Object displayer = displayField.get(io);
     Method update = findMethod(displayer.getClass(), "updateDisplay", String.class, data);
-    return new ReflectiveBridge(name) {
+    return new ReflectiveBridge(name, put, setId) {
       @Override
-      Object newData(Map<String, String> bundle, String id) throws ReflectiveOperationException {
-        Object dd = data.getConstructor().newInstance();
-        for (Map.Entry<String, String> e : bundle.entrySet()) {
-          put.invoke(dd, e.getKey(), e.getValue());
-        }
-        if (id != null) {
-          setId.invoke(dd, id);
-        }
-        return dd;
+      Object emptyData(Map<String, String> bundle) throws ReflectiveOperationException {
+        return data.getConstructor().newInstance();
       }
 
       @Override
@@ -134,17 +127,10 @@ final class Kernels {
     Method setId = data.getMethod("setDisplayId", String.class);
     Method display = findMethod(kernel.getClass(), "display", data);
     Method update = findMethod(kernel.getClass(), "updateDisplay", data);
-    return new ReflectiveBridge("rapaio-jupyter-kernel") {
+    return new ReflectiveBridge("rapaio-jupyter-kernel", put, setId) {
       @Override
-      Object newData(Map<String, String> bundle, String id) throws ReflectiveOperationException {
-        Object dd = withType.invoke(null, "text/plain", bundle.get("text/plain"));
-        for (Map.Entry<String, String> e : bundle.entrySet()) {
-          put.invoke(dd, e.getKey(), e.getValue());
-        }
-        if (id != null) {
-          setId.invoke(dd, id);
-        }
-        return dd;
+      Object emptyData(Map<String, String> bundle) throws ReflectiveOperationException {
+        return withType.invoke(null, "text/plain", bundle.get("text/plain"));
       }
 
       @Override
@@ -174,13 +160,30 @@ final class Kernels {
   /** A kernel reached by reflection: build the kernel's own DisplayData, then send it. */
   abstract static class ReflectiveBridge implements KernelBridge {
     private final String name;
+    private final Method put;
+    private final Method setId;
 
-    ReflectiveBridge(String name) {
+    /** The kernel's name, and its DisplayData's {@code putData} and {@code setDisplayId}. */
+    ReflectiveBridge(String name, Method put, Method setId) {
       this.name = name;
+      this.put = put;
+      this.setId = setId;
     }
 
-    abstract Object newData(Map<String, String> bundle, String id)
-        throws ReflectiveOperationException;
+    /** The kernel's own DisplayData, before the bundle's entries are put in. */
+    abstract Object emptyData(Map<String, String> bundle) throws ReflectiveOperationException;
+
+    private Object newData(Map<String, String> bundle, String id)
+        throws ReflectiveOperationException {
+      Object dd = emptyData(bundle);
+      for (Map.Entry<String, String> e : bundle.entrySet()) {
+        put.invoke(dd, e.getKey(), e.getValue());
+      }
+      if (id != null) {
+        setId.invoke(dd, id);
+      }
+      return dd;
+    }
 
     abstract void send(Object data) throws ReflectiveOperationException;
 

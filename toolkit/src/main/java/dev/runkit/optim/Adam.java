@@ -1,6 +1,8 @@
 package dev.runkit.optim;
 
 import ai.djl.ndarray.NDArray;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -68,59 +70,36 @@ final class Adam extends ScheduledOptimizer {
     NDArray m = slot.array("exp_avg", NDArray::zerosLike, weight);
     NDArray v = slot.array("exp_avg_sq", NDArray::zerosLike, weight);
     if (!amsgrad && Fused.available(weight, grad)) {
-      // MXNet forms 1 - beta in float32 from the float32 beta, PyTorch rounds 1 - beta to float32;
-      // the moments then differ by constant factors, folded back into lr and eps here.
-      double r1 = floatComplement(b1);
-      double r2 = floatComplement(beta2);
-      double lrK = lr * bc2Sqrt / bc1 / r1 * Math.sqrt(r2);
-      double epsK = eps * bc2Sqrt * Math.sqrt(r2);
       if (decoupled) {
         NDArray rescale = slot.scratch("rescale_grad", w -> w.getManager().create(1f), weight);
-        Fused.invoke(
+        fused(
             "_adamw_update",
             new NDArray[] {weight, grad, m, v, rescale},
-            weight,
-            Fused.params(
-                "lr",
-                lrK,
-                "beta1",
-                b1,
-                "beta2",
-                beta2,
-                "epsilon",
-                epsK,
-                "wd",
-                lr * wd,
-                "eta",
-                1.0,
-                "clip_gradient",
-                -1.0));
+            lr * bc2Sqrt / bc1,
+            b1,
+            beta2,
+            eps * bc2Sqrt,
+            "wd",
+            lr * wd,
+            "eta",
+            1.0);
       } else {
-        Fused.invoke(
+        fused(
             "adam_update",
             new NDArray[] {weight, grad, m, v},
-            weight,
-            Fused.params(
-                "lr",
-                lrK,
-                "beta1",
-                b1,
-                "beta2",
-                beta2,
-                "epsilon",
-                epsK,
-                "wd",
-                wd,
-                "rescale_grad",
-                1.0,
-                "clip_gradient",
-                -1.0));
+            lr * bc2Sqrt / bc1,
+            b1,
+            beta2,
+            eps * bc2Sqrt,
+            "wd",
+            wd,
+            "rescale_grad",
+            1.0);
       }
       return;
     }
     NDArray g = WeightDecay.apply(grad, weight, lr, wd, decoupled);
-    m.muli(b1).addi(g.mul(1 - b1));
-    v.muli(beta2).addi(g.square().muli(1 - beta2));
+    updateMoments(m, v, g, b1, beta2);
     NDArray second = v;
     if (amsgrad) {
       NDArray vmax = slot.array("max_exp_avg_sq", NDArray::zerosLike, weight);
@@ -129,6 +108,49 @@ final class Adam extends ScheduledOptimizer {
     }
     NDArray denom = second.sqrt().divi(bc2Sqrt).addi(eps);
     weight.subi(m.div(denom).muli(lr / bc1));
+  }
+
+  /**
+   * PyTorch's moment updates, in place: {@code m = b1 m + (1 - b1) g}, {@code v = b2 v + (1 - b2)
+   * g²}.
+   */
+  static void updateMoments(NDArray m, NDArray v, NDArray g, double b1, double b2) {
+    m.muli(b1).addi(g.mul(1 - b1));
+    v.muli(b2).addi(g.square().muli(1 - b2));
+  }
+
+  /**
+   * Runs MXNet's fused {@code adam_update} or {@code _adamw_update} (which do no bias correction)
+   * on the weight, the first input, given the step size and eps of PyTorch's update.
+   *
+   * @param op the operator
+   * @param inputs weight, gradient, first and second moment, then any extra operator inputs
+   * @param lr the step size, bias correction included
+   * @param b1 the first moment's decay
+   * @param b2 the second moment's decay
+   * @param eps the denominator's eps, bias correction included
+   * @param more the operator's other parameters, as name/value pairs (gradient clipping is off)
+   */
+  static void fused(
+      String op, NDArray[] inputs, double lr, double b1, double b2, double eps, Object... more) {
+    // MXNet forms 1 - beta in float32 from the float32 beta, PyTorch rounds 1 - beta to float32;
+    // the moments then differ by constant factors, folded back into lr and eps here.
+    double r1 = floatComplement(b1);
+    double r2 = floatComplement(b2);
+    List<Object> pairs =
+        new ArrayList<>(
+            List.of(
+                "lr",
+                lr / r1 * Math.sqrt(r2),
+                "beta1",
+                b1,
+                "beta2",
+                b2,
+                "epsilon",
+                eps * Math.sqrt(r2)));
+    pairs.addAll(Arrays.asList(more));
+    pairs.addAll(List.of("clip_gradient", -1.0));
+    Fused.invoke(op, inputs, inputs[0], Fused.params(pairs.toArray()));
   }
 
   /** Ratio of MXNet's float32 {@code 1 - (float) beta} to PyTorch's {@code (float) (1 - beta)}. */

@@ -70,26 +70,25 @@ public final class BuiltInOptimizers {
           "numUpdate:int",
           "updateCounts:java.util.Map<java.lang.String, java.lang.Integer>");
 
+  /** SGD and NAG: one momentum buffer (they differ only in how the update uses it). */
+  private static final Layout MOMENTUM =
+      Layout.of(List.of("momentumStates"), TRACKER, "momentum:float");
+
+  /** Adam and AdamW: both moments (AdamW differs only in where its weight decay goes). */
+  private static final Layout MOMENTS =
+      Layout.of(
+          List.of("means", "variances"), TRACKER, "beta1:float", "beta2:float", "epsilon:float");
+
   private static final Map<Class<?>, Layout> LAYOUTS =
       Map.of(
           Sgd.class,
-          Layout.of(List.of("momentumStates"), TRACKER, "momentum:float"),
+          MOMENTUM,
           Nag.class,
-          Layout.of(List.of("momentumStates"), TRACKER, "momentum:float"),
+          MOMENTUM,
           Adam.class,
-          Layout.of(
-              List.of("means", "variances"),
-              TRACKER,
-              "beta1:float",
-              "beta2:float",
-              "epsilon:float"),
+          MOMENTS,
           AdamW.class,
-          Layout.of(
-              List.of("means", "variances"),
-              TRACKER,
-              "beta1:float",
-              "beta2:float",
-              "epsilon:float"),
+          MOMENTS,
           Adagrad.class,
           Layout.of(List.of("history"), TRACKER, "epsilon:float"),
           RmsProp.class,

@@ -56,8 +56,7 @@ final class NAdam extends ScheduledOptimizer {
     double muProduct = slot.scalar("mu_product", 1.0) * mu;
     slot.putScalar("mu_product", muProduct);
     double muProductNext = muProduct * muNext;
-    m.muli(b1).addi(g.mul(1 - b1));
-    v.muli(beta2).addi(g.square().muli(1 - beta2));
+    Adam.updateMoments(m, v, g, b1, beta2);
     NDArray denom = v.div(bc2).sqrt().addi(eps);
     weight.subi(g.div(denom).muli(lr * (1 - mu) / (1 - muProduct)));
     weight.subi(m.div(denom).muli(lr * muNext / (1 - muProductNext)));

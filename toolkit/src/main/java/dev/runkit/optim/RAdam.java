@@ -48,36 +48,24 @@ final class RAdam extends ScheduledOptimizer {
       // with the rectification and corrections folded into lr (see Adam for the float32 factors)
       double rect =
           Math.sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT));
-      double lrK = lr * rect * Math.sqrt(bc2) / bc1;
-      double r1 = Adam.floatComplement(b1);
-      double r2 = Adam.floatComplement(beta2);
       if (decoupled && wd != 0) {
         weight.muli(1 - lr * wd);
       }
-      Fused.invoke(
+      Adam.fused(
           "adam_update",
           new NDArray[] {weight, grad, m, v},
-          weight,
-          Fused.params(
-              "lr",
-              lrK / r1 * Math.sqrt(r2),
-              "beta1",
-              b1,
-              "beta2",
-              beta2,
-              "epsilon",
-              eps * Math.sqrt(r2),
-              "wd",
-              decoupled ? 0.0 : wd,
-              "rescale_grad",
-              1.0,
-              "clip_gradient",
-              -1.0));
+          lr * rect * Math.sqrt(bc2) / bc1,
+          b1,
+          beta2,
+          eps,
+          "wd",
+          decoupled ? 0.0 : wd,
+          "rescale_grad",
+          1.0);
       return;
     }
     NDArray g = WeightDecay.apply(grad, weight, lr, wd, decoupled);
-    m.muli(b1).addi(g.mul(1 - b1));
-    v.muli(beta2).addi(g.square().muli(1 - beta2));
+    Adam.updateMoments(m, v, g, b1, beta2);
     if (rhoT > 5) {
       double rect =
           Math.sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT));

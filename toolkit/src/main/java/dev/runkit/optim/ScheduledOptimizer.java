@@ -378,14 +378,7 @@ public abstract class ScheduledOptimizer extends Optimizer implements AutoClosea
      * @return the array, owned by the slot
      */
     public NDArray array(String key, UnaryOperator<NDArray> init, NDArray weight) {
-      NDArray array = arrays.get(key);
-      if (array == null) {
-        array = init.apply(weight);
-        NDScope.unregister(array);
-        array.attach(manager);
-        arrays.put(key, array);
-      }
-      return array;
+      return owned(arrays, key, init, weight);
     }
 
     /**
@@ -397,12 +390,18 @@ public abstract class ScheduledOptimizer extends Optimizer implements AutoClosea
      * @return the array, owned by the slot
      */
     public NDArray scratch(String key, UnaryOperator<NDArray> init, NDArray weight) {
-      NDArray array = scratch.get(key);
+      return owned(scratch, key, init, weight);
+    }
+
+    private NDArray owned(
+        Map<String, NDArray> in, String key, UnaryOperator<NDArray> init, NDArray weight) {
+      NDArray array = in.get(key);
       if (array == null) {
+        // out of any NDScope and onto the slot's manager: it lives as long as the optimizer
         array = init.apply(weight);
         NDScope.unregister(array);
         array.attach(manager);
-        scratch.put(key, array);
+        in.put(key, array);
       }
       return array;
     }

@@ -41,6 +41,24 @@ class CommandsTest {
     return new TrainCommand().run(List.of(args), stream(out), stream(err));
   }
 
+  /** Trains digits-mlp.yaml quietly into a run folder, with more {@code --set} overrides. */
+  private int trainDigits(Path run, long iterations, String... sets) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                config("digits-mlp.yaml"),
+                "--set",
+                "RUN_DIR=" + run,
+                "--set",
+                "TRAIN.NUM_ITERATIONS=" + iterations));
+    for (String set : sets) {
+      args.add("--set");
+      args.add(set);
+    }
+    args.add("--quiet");
+    return train(args.toArray(String[]::new));
+  }
+
   private static PrintStream stream(ByteArrayOutputStream b) {
     return new PrintStream(b, true, StandardCharsets.UTF_8);
   }
@@ -122,15 +140,7 @@ class CommandsTest {
   @Test
   void train_intoExistingRun_exitsTwoAndLeavesItUntouched() {
     Path run = tmp.resolve("run");
-    assertThat(
-            train(
-                config("digits-mlp.yaml"),
-                "--set",
-                "RUN_DIR=" + run,
-                "--set",
-                "TRAIN.NUM_ITERATIONS=10",
-                "--quiet"))
-        .isZero();
+    assertThat(trainDigits(run, 10)).isZero();
     Map<String, String> before = snapshot(run);
 
     int good = train(config("digits-mlp.yaml"), "--set", "RUN_DIR=" + run, "--quiet");
@@ -189,92 +199,48 @@ class CommandsTest {
   @Test
   void resume_finishedRun_continuesFromLatestCheckpoint() throws IOException {
     Path run = tmp.resolve("run");
-    assertThat(
-            train(
-                config("digits-mlp.yaml"),
-                "--set",
-                "RUN_DIR=" + run,
-                "--set",
-                "TRAIN.NUM_ITERATIONS=20",
-                "--quiet"))
-        .isZero();
-    List<String> before = withoutElapsed(Files.readAllLines(run.resolve("history.csv")));
+    assertThat(trainDigits(run, 20)).isZero();
+    List<String> before = history(run);
 
-    int code =
-        new ResumeCommand().run(List.of(run.toString(), "--quiet"), stream(out), stream(err));
+    int code = resume(run);
 
     assertThat(code).as(err()).isZero();
-    List<String> after = withoutElapsed(Files.readAllLines(run.resolve("history.csv")));
+    List<String> after = history(run);
     assertThat(after.subList(0, before.size() - 1)).isEqualTo(before.subList(0, before.size() - 1));
   }
 
   @Test
   void resume_fromEarlierCheckpoint_endsWithTheSameHistory() throws IOException {
     Path run = tmp.resolve("run");
-    assertThat(
-            train(
-                config("digits-mlp.yaml"),
-                "--set",
-                "RUN_DIR=" + run,
-                "--set",
-                "TRAIN.NUM_ITERATIONS=40",
-                "--set",
-                "TRAIN.CKPT_SAVE_STRATEGY=20",
-                "--quiet"))
-        .as(err())
-        .isZero();
-    List<String> uninterrupted = withoutElapsed(Files.readAllLines(run.resolve("history.csv")));
+    assertThat(trainDigits(run, 40, "TRAIN.CKPT_SAVE_STRATEGY=20")).as(err()).isZero();
+    List<String> uninterrupted = history(run);
     // as if the run had been killed between iterations 20 and 40
     Files.delete(run.resolve("checkpoints/ckpt-000000040.rkc"));
     Files.delete(run.resolve("history.csv"));
 
-    int code =
-        new ResumeCommand().run(List.of(run.toString(), "--quiet"), stream(out), stream(err));
+    int code = resume(run);
 
     assertThat(code).as(err()).isZero();
-    assertThat(withoutElapsed(Files.readAllLines(run.resolve("history.csv"))))
-        .isEqualTo(uninterrupted);
+    assertThat(history(run)).isEqualTo(uninterrupted);
   }
 
   @Test
   void train_fineTuneFromAnotherRun_thenResume_bothSucceed() throws IOException {
     Path first = tmp.resolve("first");
     Path second = tmp.resolve("second");
-    assertThat(
-            train(
-                config("digits-mlp.yaml"),
-                "--set",
-                "RUN_DIR=" + first,
-                "--set",
-                "TRAIN.NUM_ITERATIONS=20",
-                "--quiet"))
-        .as(err())
-        .isZero();
+    assertThat(trainDigits(first, 20)).as(err()).isZero();
     Path weights = first.resolve("checkpoints/ckpt-000000020.rkc");
-    assertThat(
-            train(
-                config("digits-mlp.yaml"),
-                "--set",
-                "RUN_DIR=" + second,
-                "--set",
-                "TRAIN.NUM_ITERATIONS=40",
-                "--set",
-                "TRAIN.FINETUNE_FROM=" + weights,
-                "--quiet"))
-        .as(err())
-        .isZero();
-    List<String> uninterrupted = withoutElapsed(Files.readAllLines(second.resolve("history.csv")));
+    assertThat(trainDigits(second, 40, "TRAIN.FINETUNE_FROM=" + weights)).as(err()).isZero();
+    List<String> uninterrupted = history(second);
     // starting from trained weights, the first reported training loss is far below a fresh run's
     double fresh = firstTrainLoss(Files.readAllLines(first.resolve("history.csv")));
     assertThat(firstTrainLoss(uninterrupted)).isLessThan(fresh / 2);
     Files.delete(second.resolve("checkpoints/ckpt-000000040.rkc"));
 
-    int code =
-        new ResumeCommand().run(List.of(second.toString(), "--quiet"), stream(out), stream(err));
+    int code = resume(second);
 
     assertThat(code).as(err()).isZero();
-    assertThat(withoutElapsed(Files.readAllLines(second.resolve("history.csv"))))
-        .isEqualTo(uninterrupted);
+    assertThat(history(second)).isEqualTo(uninterrupted);
   }
 
   @Test
@@ -333,12 +299,18 @@ class CommandsTest {
     throw new AssertionError("no training loss in " + history);
   }
 
-  private static List<String> withoutElapsed(List<String> lines) {
+  /** A run's history.csv without its last column, the elapsed time. */
+  private static List<String> history(Path run) throws IOException {
     List<String> out = new ArrayList<>();
-    for (String l : lines) {
+    for (String l : Files.readAllLines(run.resolve("history.csv"))) {
       out.add(l.substring(0, l.lastIndexOf(',')));
     }
     return out;
+  }
+
+  /** Resumes a run quietly; returns the exit status. */
+  private int resume(Path run) {
+    return new ResumeCommand().run(List.of(run.toString(), "--quiet"), stream(out), stream(err));
   }
 
   /** Every file under a folder with the SHA-256 of its bytes and its modification time. */

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.loss.Loss;
 import ai.djl.translate.NoopTranslator;
@@ -21,6 +20,7 @@ import dev.runkit.model.Mlp;
 import dev.runkit.optim.GradientClipping;
 import dev.runkit.optim.Optimizers;
 import dev.runkit.run.Checkpoints;
+import dev.runkit.run.ManagerPerTest;
 import dev.runkit.run.Metrics;
 import dev.runkit.run.Monitor;
 import dev.runkit.run.StopReason;
@@ -28,9 +28,8 @@ import dev.runkit.schedule.Schedules;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import tech.tablesaw.api.Table;
 
@@ -38,17 +37,7 @@ import tech.tablesaw.api.Table;
 class ConfigRunTest {
 
   @TempDir Path tmp;
-  private NDManager manager;
-
-  @BeforeEach
-  void setUp() {
-    manager = NDManager.newBaseManager();
-  }
-
-  @AfterEach
-  void tearDown() {
-    manager.close();
-  }
+  @RegisterExtension final ManagerPerTest perTest = new ManagerPerTest();
 
   private RunConfig load(String file, String... overrides) {
     List<String> all = new java.util.ArrayList<>(List.of("RUN_DIR=" + tmp.resolve("run")));
@@ -58,7 +47,7 @@ class ConfigRunTest {
 
   @Test
   void configRun_equalsFluentRunWithSameSeed() {
-    RunResult fromConfig = load("digits-mlp.yaml").runner(manager).quiet().fit();
+    RunResult fromConfig = load("digits-mlp.yaml").runner(perTest.manager()).quiet().fit();
 
     SplitData d =
         SplitData.classification("digits", LabeledData.digits(), Ratio.of(0.7, 0.2, 0.1), 7);
@@ -96,7 +85,7 @@ class ConfigRunTest {
   @Test
   void parsedText_runnerWithoutManager_equalsTheFileRunWithAManager() throws Exception {
     Path file = RunConfigTest.configs().resolve("digits-mlp.yaml");
-    RunResult fromFile = load("digits-mlp.yaml").runner(manager).quiet().fit();
+    RunResult fromFile = load("digits-mlp.yaml").runner(perTest.manager()).quiet().fit();
     RunResult fromText =
         RunConfig.parse(Files.readString(file), List.of("RUN_DIR=" + tmp.resolve("text")))
             .runner()
@@ -119,7 +108,7 @@ class ConfigRunTest {
 
   @Test
   void co2LstmConfig_trainsWithMaskedLossAndTests() {
-    RunResult r = load("co2-lstm.yaml").runner(manager).quiet().fit();
+    RunResult r = load("co2-lstm.yaml").runner(perTest.manager()).quiet().fit();
     assertThat(r.stopReason()).as(r.message()).isEqualTo(StopReason.COMPLETED);
     assertThat(r.iterations()).isEqualTo(20);
     assertThat(r.last("train", "loss")).isFinite();
@@ -136,13 +125,13 @@ class ConfigRunTest {
     // the training part's CO2 level: about 330 ppm, spread about 10 ppm
     assertThat(scaler.mean()).isBetween(320.0, 345.0);
     assertThat(scaler.std()).isBetween(5.0, 20.0);
-    RunResult r = config.runner(manager).quiet().fit();
+    RunResult r = config.runner(perTest.manager()).quiet().fit();
     assertThat(r.stopReason()).as(r.message()).isEqualTo(StopReason.COMPLETED);
 
     // the last validation (iteration 200) used the final weights: recompute its errors in ppm
     Windows v = (Windows) data.validation();
     float[] predicted;
-    try (NDArray x = manager.create(v.inputs(), new Shape(v.size(), v.window(), 1));
+    try (NDArray x = perTest.manager().create(v.inputs(), new Shape(v.size(), v.window(), 1));
         Predictor<NDList, NDList> p = r.model().newPredictor(new NoopTranslator())) {
       predicted = p.predict(new NDList(x)).singletonOrThrow().toFloatArray();
     }
@@ -196,7 +185,7 @@ class ConfigRunTest {
   @Test
   void cnnConfig_writesCheckpointsIntoRunDir() {
     RunConfig c = load("digits-cnn.yaml");
-    RunResult r = c.runner(manager).quiet().fit();
+    RunResult r = c.runner(perTest.manager()).quiet().fit();
     assertThat(r.stopReason()).as(r.message()).isIn(StopReason.COMPLETED, StopReason.EARLY_STOPPED);
     assertThat(Files.exists(c.checkpointDir().resolve("ckpt-000000010.rkc"))).isTrue();
     r.model().close();
@@ -205,7 +194,7 @@ class ConfigRunTest {
   @Test
   void csvConfigWithEpochs_runsWholePasses() {
     RunConfig c = load("iris-csv.yaml");
-    RunResult r = c.runner(manager).quiet().fit();
+    RunResult r = c.runner(perTest.manager()).quiet().fit();
     assertThat(r.iterations()).isEqualTo(2 * (120 / 16)).isEqualTo(c.totalIterations());
     r.model().close();
   }
@@ -225,7 +214,7 @@ class ConfigRunTest {
             "TRAIN.NUM_EPOCHS=4",
             "TRAIN.CKPT_SAVE_STRATEGY=[1, 3]",
             "TRAIN.CKPT_KEEP_LAST=1");
-    RunResult r = c.runner(manager).quiet().fit();
+    RunResult r = c.runner(perTest.manager()).quiet().fit();
     assertThat(r.iterations()).isEqualTo(28);
     assertThat(checkpointFiles(c))
         .containsExactly(
@@ -242,7 +231,7 @@ class ConfigRunTest {
             "TRAIN.NUM_ITERATIONS=12",
             "TRAIN.CKPT_SAVE_STRATEGY=[5]",
             "TRAIN.CKPT_KEEP_LAST=1");
-    RunResult r = c.runner(manager).quiet().fit();
+    RunResult r = c.runner(perTest.manager()).quiet().fit();
     assertThat(checkpointFiles(c))
         .containsExactly("best.rkc", "ckpt-000000005.rkc", "ckpt-000000012.rkc");
     r.model().close();

@@ -53,65 +53,40 @@ final class Fixtures {
    * every} iterations.
    */
   static Table history(int iterations, int every) {
-    LongColumn iteration = LongColumn.create("iteration");
-    StringColumn phase = StringColumn.create("phase");
-    StringColumn metric = StringColumn.create("metric");
-    DoubleColumn value = DoubleColumn.create("value");
-    DoubleColumn lr = DoubleColumn.create("lr");
-    DoubleColumn elapsed = DoubleColumn.create("elapsed");
+    HistoryRows rows = new HistoryRows();
     for (int i = 1; i <= iterations; i++) {
-      add(iteration, phase, metric, value, lr, elapsed, i, "train", "loss", 2.0 / i, 0.1, i * 0.01);
+      rows.add(i, "train", "loss", 2.0 / i, 0.1, i * 0.01);
       if (i % every == 0) {
-        add(
-            iteration,
-            phase,
-            metric,
-            value,
-            lr,
-            elapsed,
-            i,
-            "validation",
-            "loss",
-            3.0 / i,
-            0.1,
-            i * 0.01);
-        add(
-            iteration,
-            phase,
-            metric,
-            value,
-            lr,
-            elapsed,
-            i,
-            "validation",
-            "accuracy",
-            1 - 1.0 / i,
-            0.1,
-            i * 0.01);
+        rows.add(i, "validation", "loss", 3.0 / i, 0.1, i * 0.01);
+        rows.add(i, "validation", "accuracy", 1 - 1.0 / i, 0.1, i * 0.01);
       }
     }
-    return Table.create("run", iteration, phase, metric, value, lr, elapsed);
+    return rows.table("run");
   }
 
-  static void add(
-      LongColumn iteration,
-      StringColumn phase,
-      StringColumn metric,
-      DoubleColumn value,
-      DoubleColumn lr,
-      DoubleColumn elapsed,
-      long i,
-      String p,
-      String m,
-      double v,
-      double l,
-      double e) {
-    iteration.append(i);
-    phase.append(p);
-    metric.append(m);
-    value.append(v);
-    lr.append(l);
-    elapsed.append(e);
+  /** A history in long format (the columns of {@code RunResult.history()}), built row by row. */
+  static final class HistoryRows {
+    private final LongColumn iteration = LongColumn.create("iteration");
+    private final StringColumn phase = StringColumn.create("phase");
+    private final StringColumn metric = StringColumn.create("metric");
+    private final DoubleColumn value = DoubleColumn.create("value");
+    private final DoubleColumn lr = DoubleColumn.create("lr");
+    private final DoubleColumn elapsed = DoubleColumn.create("elapsed");
+
+    /** Appends one row. */
+    void add(long i, String p, String m, double v, double l, double e) {
+      iteration.append(i);
+      phase.append(p);
+      metric.append(m);
+      value.append(v);
+      lr.append(l);
+      elapsed.append(e);
+    }
+
+    /** The rows so far as a table of that name. */
+    Table table(String name) {
+      return Table.create(name, iteration, phase, metric, value, lr, elapsed);
+    }
   }
 
   /**

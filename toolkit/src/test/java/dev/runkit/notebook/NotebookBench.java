@@ -169,28 +169,13 @@ public final class NotebookBench {
 
   /** A 10,000-iteration history in long format: train loss each iteration, validation every 100. */
   static Table history(int iterations) {
-    LongColumn iteration = LongColumn.create("iteration");
-    StringColumn phase = StringColumn.create("phase");
-    StringColumn metric = StringColumn.create("metric");
-    DoubleColumn value = DoubleColumn.create("value");
-    DoubleColumn lr = DoubleColumn.create("lr");
-    DoubleColumn elapsed = DoubleColumn.create("elapsed");
+    Fixtures.HistoryRows rows = new Fixtures.HistoryRows();
     for (int i = 1; i <= iterations; i++) {
-      iteration.append(i);
-      phase.append("train");
-      metric.append("loss");
-      value.append(2.0 / Math.sqrt(i));
-      lr.append(1e-3);
-      elapsed.append(i * 0.01);
+      rows.add(i, "train", "loss", 2.0 / Math.sqrt(i), 1e-3, i * 0.01);
       if (i % 100 == 0) {
-        iteration.append(i);
-        phase.append("validation");
-        metric.append("loss");
-        value.append(2.2 / Math.sqrt(i));
-        lr.append(1e-3);
-        elapsed.append(i * 0.01);
+        rows.add(i, "validation", "loss", 2.2 / Math.sqrt(i), 1e-3, i * 0.01);
       }
     }
-    return Table.create("history", iteration, phase, metric, value, lr, elapsed);
+    return rows.table("history");
   }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.optimizer.Adadelta;
 import ai.djl.training.optimizer.Adam;
@@ -14,6 +13,7 @@ import ai.djl.training.tracker.Tracker;
 import dev.runkit.optim.OptimizerState.HostArray;
 import dev.runkit.optim.OptimizerState.ParamState;
 import dev.runkit.run.Fixtures;
+import dev.runkit.run.ManagerPerTest;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -25,9 +25,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -36,20 +35,10 @@ class BuiltInOptimizersTest {
   private static final int BEFORE = 7;
   private static final int AFTER = 5;
 
-  private NDManager manager;
+  @RegisterExtension final ManagerPerTest perTest = new ManagerPerTest();
 
   static List<String> names() {
     return List.copyOf(Fixtures.djlOptimizers().keySet());
-  }
-
-  @BeforeEach
-  void setUp() {
-    manager = NDManager.newBaseManager();
-  }
-
-  @AfterEach
-  void tearDown() {
-    manager.close();
   }
 
   /** Two weights of different shapes, the same values in every call. */
@@ -57,8 +46,8 @@ class BuiltInOptimizersTest {
     Map<String, NDArray> w = new LinkedHashMap<>();
     w.put(
         "layer.weight",
-        manager.create(new float[] {0.5f, -1, 2, 0.25f, -0.75f, 1.5f}, new Shape(2, 3)));
-    w.put("layer.bias", manager.create(new float[] {0.1f, -0.2f}));
+        perTest.manager().create(new float[] {0.5f, -1, 2, 0.25f, -0.75f, 1.5f}, new Shape(2, 3)));
+    w.put("layer.bias", perTest.manager().create(new float[] {0.1f, -0.2f}));
     return w;
   }
 
@@ -319,8 +308,10 @@ class BuiltInOptimizersTest {
   void update_djlAdadeltaOnMxnet_closesTheWeight() {
     // DJL 0.36's MXNet adadeltaUpdate temp-attaches the weight twice (it is input and output) and
     // closes it with its scratch manager; when this fails DJL is fixed, and so can Runner be
-    NDArray w = manager.create(new float[] {1, 2});
-    Optimizer.adadelta().build().update("w", w, manager.create(new float[] {0.5f, -0.5f}));
+    NDArray w = perTest.manager().create(new float[] {1, 2});
+    Optimizer.adadelta()
+        .build()
+        .update("w", w, perTest.manager().create(new float[] {0.5f, -0.5f}));
     assertThat(w.isReleased()).isTrue();
   }
 

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
-import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Adam;
 import ai.djl.training.optimizer.Optimizer;
@@ -15,9 +13,8 @@ import dev.runkit.Runner;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -28,32 +25,17 @@ import org.junit.jupiter.params.provider.MethodSource;
 class BuiltInResumeTest {
 
   @TempDir Path dir;
-  private NDManager manager;
-  private ArrayDataset train;
-  private ArrayDataset validation;
+  @RegisterExtension final DigitsSplit digits = new DigitsSplit(64);
 
   /** DJL's built-ins that can train on MXNet (its Adadelta closes the weights: refused). */
   static List<String> names() {
     return Fixtures.djlOptimizers().keySet().stream().filter(n -> !n.equals("adadelta")).toList();
   }
 
-  @BeforeEach
-  void setUp() {
-    manager = NDManager.newBaseManager();
-    ArrayDataset[] split = Fixtures.digits(manager, 64);
-    train = split[0];
-    validation = split[1];
-  }
-
-  @AfterEach
-  void tearDown() {
-    manager.close();
-  }
-
   private Runner runner(Block block, Optimizer optimizer, Checkpoints checkpoints) {
     return Runner.with(block)
         .loss(Loss.softmaxCrossEntropyLoss())
-        .data(train, validation)
+        .data(digits.train(), digits.validation())
         .optimizer(optimizer)
         .iterations(60)
         .validateEvery(30)

@@ -3,9 +3,7 @@ package dev.runkit.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
-import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.loss.Loss;
 import dev.runkit.RunResult;
 import dev.runkit.Runner;
@@ -14,35 +12,19 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class CallbackTest {
 
   @TempDir Path dir;
-  private NDManager manager;
-  private ArrayDataset train;
-  private ArrayDataset validation;
-
-  @BeforeEach
-  void setUp() {
-    manager = NDManager.newBaseManager();
-    ArrayDataset[] split = Fixtures.digits(manager, 64);
-    train = split[0];
-    validation = split[1];
-  }
-
-  @AfterEach
-  void tearDown() {
-    manager.close();
-  }
+  @RegisterExtension final DigitsSplit digits = new DigitsSplit(64);
 
   private Runner runner(Block block, long iterations) {
     return Runner.with(block)
         .loss(Loss.softmaxCrossEntropyLoss())
-        .data(train, validation)
+        .data(digits.train(), digits.validation())
         .optimizer(Optimizers.sgd().lr(0.05).momentum(0.9))
         .iterations(iterations)
         .validateEvery(10)

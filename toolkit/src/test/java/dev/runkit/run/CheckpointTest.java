@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
-import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.loss.Loss;
 import dev.runkit.RunResult;
 import dev.runkit.Runner;
@@ -16,35 +14,19 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class CheckpointTest {
 
   @TempDir Path dir;
-  private NDManager manager;
-  private ArrayDataset train;
-  private ArrayDataset validation;
-
-  @BeforeEach
-  void setUp() {
-    manager = NDManager.newBaseManager();
-    ArrayDataset[] split = Fixtures.digits(manager, 64);
-    train = split[0];
-    validation = split[1];
-  }
-
-  @AfterEach
-  void tearDown() {
-    manager.close();
-  }
+  @RegisterExtension final DigitsSplit digits = new DigitsSplit(64);
 
   private Runner runner(Block block, long iterations, Checkpoints checkpoints) {
     return Runner.with(block)
         .loss(Loss.softmaxCrossEntropyLoss())
-        .data(train, validation)
+        .data(digits.train(), digits.validation())
         .optimizer(Optimizers.sgd().lr(0.05).momentum(0.9))
         .iterations(iterations)
         .validateEvery(50)
@@ -162,7 +144,7 @@ class CheckpointTest {
     RunResult r =
         Runner.with(other)
             .loss(Loss.softmaxCrossEntropyLoss())
-            .data(train)
+            .data(digits.train())
             .optimizer(Optimizers.sgd().lr(1e-9))
             .iterations(1)
             .fineTune(ckpt, false)
@@ -177,7 +159,7 @@ class CheckpointTest {
             () ->
                 Runner.with(Fixtures.mlp(16, 3))
                     .loss(Loss.softmaxCrossEntropyLoss())
-                    .data(train)
+                    .data(digits.train())
                     .optimizer(Optimizers.sgd().lr(1e-9))
                     .iterations(1)
                     .fineTune(ckpt, true)
@@ -223,13 +205,13 @@ class CheckpointTest {
     RunResult a =
         runner(Fixtures.mlp(16, 10), 60, Checkpoints.to(dir).every(20))
             .monitor(Monitor.max("loss"))
-            .test(validation)
+            .test(digits.validation())
             .fit();
     assertThat(a.bestIteration()).isEqualTo(50);
     RunResult b =
         runner(Fixtures.mlp(16, 10), 60, Checkpoints.to(dir.resolve("again")).every(20))
             .monitor(Monitor.max("loss"))
-            .test(validation)
+            .test(digits.validation())
             .resume(dir.resolve("ckpt-000000060.rkc"))
             .fit();
     assertThat(b.bestIteration()).isEqualTo(50);
@@ -241,18 +223,18 @@ class CheckpointTest {
   void resume_bestFileWrittenAfterTheCheckpoint_isNotTakenForTheBest() {
     RunResult a =
         runner(Fixtures.mlp(16, 10), 60, Checkpoints.to(dir).every(10).keepLast(10))
-            .test(validation)
+            .test(digits.validation())
             .fit();
     assertThat(a.bestIteration()).isEqualTo(60);
     // going back to 50: best.rkc holds iteration 60 now, the best at 50 is ckpt-50 itself
     RunResult b =
         runner(Fixtures.mlp(16, 10), 50, Checkpoints.to(dir).every(10).keepLast(10))
-            .test(validation)
+            .test(digits.validation())
             .resume(dir.resolve("ckpt-000000050.rkc"))
             .fit();
     RunResult c =
         runner(Fixtures.mlp(16, 10), 50, Checkpoints.to(dir.resolve("fresh")).every(10))
-            .test(validation)
+            .test(digits.validation())
             .fit();
     assertThat(b.bestIteration()).isEqualTo(50);
     assertThat(b.bestCheckpoint()).contains(dir.resolve("ckpt-000000050.rkc"));

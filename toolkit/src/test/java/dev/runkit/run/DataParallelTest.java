@@ -6,14 +6,12 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import dev.runkit.RunResult;
 import dev.runkit.Runner;
-import dev.runkit.data.LabeledData;
 import dev.runkit.optim.GradientClipping;
 import dev.runkit.optim.Optimizers;
 import java.lang.ref.Reference;
@@ -21,10 +19,10 @@ import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -38,19 +36,7 @@ class DataParallelTest {
   private static final float TOLERANCE = 1e-5f;
 
   @TempDir Path dir;
-  private NDManager manager;
-  private ArrayDataset[] digits;
-
-  @BeforeEach
-  void setUp() {
-    manager = NDManager.newBaseManager();
-    digits = Fixtures.digits(manager, 64);
-  }
-
-  @AfterEach
-  void tearDown() {
-    manager.close();
-  }
+  @RegisterExtension final DigitsSplit digits = new DigitsSplit(64);
 
   private static List<Device> cpus(int n) {
     return Collections.nCopies(n, Device.cpu());
@@ -68,7 +54,7 @@ class DataParallelTest {
   private Runner runner(Block block, Optimizer optimizer, int batchSize, int replicas) {
     return Runner.with(block)
         .loss(Loss.softmaxCrossEntropyLoss())
-        .data(digits[0], digits[1])
+        .data(digits.train(), digits.validation())
         .batchSize(batchSize)
         .optimizer(optimizer)
         .metrics(Metrics.accuracy())
@@ -108,16 +94,14 @@ class DataParallelTest {
     "djl-sgd, 45, 2"
   })
   void replicas_sameDataAndSeed_equalOneDevice(String name, int batchSize, int replicas) {
-    RunResult r1 =
-        runner(Fixtures.mlp(32, 10), optimizer(name).get(), batchSize, 1)
-            .iterations(30)
-            .logEvery(10)
-            .fit();
-    RunResult rn =
-        runner(Fixtures.mlp(32, 10), optimizer(name).get(), batchSize, replicas)
-            .iterations(30)
-            .logEvery(10)
-            .fit();
+    IntFunction<RunResult> run =
+        n ->
+            runner(Fixtures.mlp(32, 10), optimizer(name).get(), batchSize, n)
+                .iterations(30)
+                .logEvery(10)
+                .fit();
+    RunResult r1 = run.apply(1);
+    RunResult rn = run.apply(replicas);
     assertThat(rn.stopReason()).as(rn.message()).isEqualTo(StopReason.COMPLETED);
     assertThat(rn.devices()).isEqualTo(cpus(replicas));
     assertThat(r1.devices()).isEqualTo(cpus(1));
@@ -131,21 +115,16 @@ class DataParallelTest {
 
   @Test
   void replicas_accumulationAndClipping_equalOneDevice() {
-    Supplier<Optimizer> sgd = optimizer("sgd-momentum");
-    RunResult r1 =
-        runner(Fixtures.mlp(32, 10), sgd.get(), 33, 1)
-            .accumulate(3)
-            .gradientClip(GradientClipping.byNorm(0.5))
-            .iterations(20)
-            .logEvery(5)
-            .fit();
-    RunResult r2 =
-        runner(Fixtures.mlp(32, 10), sgd.get(), 33, 2)
-            .accumulate(3)
-            .gradientClip(GradientClipping.byNorm(0.5))
-            .iterations(20)
-            .logEvery(5)
-            .fit();
+    IntFunction<RunResult> run =
+        replicas ->
+            runner(Fixtures.mlp(32, 10), optimizer("sgd-momentum").get(), 33, replicas)
+                .accumulate(3)
+                .gradientClip(GradientClipping.byNorm(0.5))
+                .iterations(20)
+                .logEvery(5)
+                .fit();
+    RunResult r1 = run.apply(1);
+    RunResult r2 = run.apply(2);
     assertSameParameters(r1, r2, TOLERANCE);
     // clipping was active, so equality covers the clipped update too
     assertThat(r1.last("train", "grad_norm")).isGreaterThan(0.5);
@@ -155,12 +134,7 @@ class DataParallelTest {
 
   @Test
   void replicas_nonFiniteSkip_skipTheSameStepsAsOneDevice() {
-    LabeledData digits = LabeledData.digits().shuffled(7).rows(0, 1437);
-    float[] x = digits.features().clone();
-    for (int row : new int[] {5, 500, 1000}) {
-      x[row * 64 + 10] = Float.NaN;
-    }
-    ArrayDataset train = new LabeledData(x, digits.labels(), 64).toDataset(manager, 64);
+    ArrayDataset train = Fixtures.digitsWithNaN(digits.manager());
     RunResult[] results = new RunResult[2];
     for (int n = 1; n <= 2; n++) {
       results[n - 1] =
@@ -224,14 +198,14 @@ class DataParallelTest {
     LrFinderResult a =
         Runner.with(Fixtures.mlp(32, 10))
             .loss(Loss.softmaxCrossEntropyLoss())
-            .data(digits[0])
+            .data(digits.train())
             .optimizer(Optimizers.sgd().lr(0.1))
             .seed(3)
             .lrFinder(finder);
     LrFinderResult b =
         Runner.with(Fixtures.mlp(32, 10))
             .loss(Loss.softmaxCrossEntropyLoss())
-            .data(digits[0])
+            .data(digits.train())
             .optimizer(Optimizers.sgd().lr(0.1))
             .seed(3)
             .devices(cpus(2))
@@ -269,7 +243,7 @@ class DataParallelTest {
     RunResult r =
         Runner.with(Fixtures.mlp(10))
             .loss(Loss.softmaxCrossEntropyLoss())
-            .data(digits[0])
+            .data(digits.train())
             .optimizer(Optimizers.sgd().lr(0.1))
             .iterations(2)
             .quiet()

@@ -80,23 +80,7 @@ class DropoutResumeTest {
       RunResult resumed = fit(interrupted, manager, accumulate, every, replicas);
 
       assertThat(resumed.iterations()).isEqualTo(100);
-      Map<String, float[]> a = ResumeChild.parameters(whole.model().getBlock());
-      Map<String, float[]> b = ResumeChild.parameters(resumed.model().getBlock());
-      assertThat(b.keySet()).isEqualTo(a.keySet());
-      for (String name : a.keySet()) {
-        float[] x = a.get(name);
-        float[] y = b.get(name);
-        for (int i = 0; i < x.length; i++) {
-          assertThat(y[i]).as(name + "[" + i + "]").isCloseTo(x[i], within(1e-6f));
-        }
-      }
-      Table h1 = whole.history().removeColumns("elapsed");
-      Table h2 = resumed.history().removeColumns("elapsed");
-      assertThat(h2.rowCount()).isEqualTo(h1.rowCount());
-      for (int r = 0; r < h1.rowCount(); r++) {
-        assertThat(h2.row(r).toString()).as("history row " + r).isEqualTo(h1.row(r).toString());
-      }
-      assertThat(resumed.bestIteration()).isEqualTo(whole.bestIteration());
+      ResumeTest.assertEndsAlike(whole, resumed);
       whole.model().close();
       resumed.model().close();
     }

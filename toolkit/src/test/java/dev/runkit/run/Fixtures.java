@@ -39,6 +39,19 @@ public final class Fixtures {
   }
 
   /**
+   * The digits' training rows ({@link #digits}) in batches of 64, with one feature of rows 5, 500
+   * and 1,000 set to NaN: a run on them meets a non-finite loss in some batches of every pass.
+   */
+  public static ArrayDataset digitsWithNaN(NDManager manager) {
+    LabeledData train = LabeledData.digits().shuffled(7).rows(0, 1437);
+    float[] x = train.features().clone();
+    for (int row : new int[] {5, 500, 1000}) {
+      x[row * 64 + 10] = Float.NaN;
+    }
+    return new LabeledData(x, train.labels(), 64).toDataset(manager, 64);
+  }
+
+  /**
    * Every DJL built-in optimizer, by its factory's name, each with all of its state in use (SGD and
    * NAG with momentum, RMSprop centered with momentum) and weight decay.
    */

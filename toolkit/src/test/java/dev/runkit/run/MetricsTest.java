@@ -5,30 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class MetricsTest {
 
-  private NDManager manager;
-
-  @BeforeEach
-  void setUp() {
-    manager = NDManager.newBaseManager();
-  }
-
-  @AfterEach
-  void tearDown() {
-    manager.close();
-  }
+  @RegisterExtension final ManagerPerTest perTest = new ManagerPerTest();
 
   private double value(Metric metric, float[] labels, float[] predictions, Shape predShape) {
     NDList c =
         metric.contribution(
-            new NDList(manager.create(labels)), new NDList(manager.create(predictions, predShape)));
+            new NDList(perTest.manager().create(labels)),
+            new NDList(perTest.manager().create(predictions, predShape)));
     double count = c.size() > 1 ? c.get(1).getFloat() : labels.length;
     return metric.value(c.get(0).getFloat(), count);
   }

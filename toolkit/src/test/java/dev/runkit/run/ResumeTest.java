@@ -56,23 +56,7 @@ class ResumeTest {
 
       assertThat(resumed.stopReason()).as(resumed.message()).isEqualTo(StopReason.COMPLETED);
       assertThat(whole.stopReason()).isEqualTo(StopReason.COMPLETED);
-      Map<String, float[]> a = ResumeChild.parameters(whole.model().getBlock());
-      Map<String, float[]> b = ResumeChild.parameters(resumed.model().getBlock());
-      assertThat(b.keySet()).isEqualTo(a.keySet());
-      for (String name : a.keySet()) {
-        float[] x = a.get(name);
-        float[] y = b.get(name);
-        for (int i = 0; i < x.length; i++) {
-          assertThat(y[i]).as(name + "[" + i + "]").isCloseTo(x[i], within(1e-6f));
-        }
-      }
-      Table h1 = whole.history().removeColumns("elapsed");
-      Table h2 = resumed.history().removeColumns("elapsed");
-      assertThat(h2.rowCount()).isEqualTo(h1.rowCount());
-      for (int r = 0; r < h1.rowCount(); r++) {
-        assertThat(h2.row(r).toString()).isEqualTo(h1.row(r).toString());
-      }
-      assertThat(resumed.bestIteration()).isEqualTo(whole.bestIteration());
+      assertEndsAlike(whole, resumed);
       whole.model().close();
       resumed.model().close();
     }
@@ -81,5 +65,29 @@ class ResumeTest {
       assertThat(files.map(Path::toFile).map(File::getName))
           .allMatch(n -> n.endsWith(".rkc") || n.endsWith(".tmp") || n.equals("child.log"));
     }
+  }
+
+  /**
+   * Asserts that a resumed run ended like the uninterrupted one: every parameter element within
+   * 1e-6, the same history rows but for the elapsed time, and the same best iteration.
+   */
+  static void assertEndsAlike(RunResult whole, RunResult resumed) {
+    Map<String, float[]> a = ResumeChild.parameters(whole.model().getBlock());
+    Map<String, float[]> b = ResumeChild.parameters(resumed.model().getBlock());
+    assertThat(b.keySet()).isEqualTo(a.keySet());
+    for (String name : a.keySet()) {
+      float[] x = a.get(name);
+      float[] y = b.get(name);
+      for (int i = 0; i < x.length; i++) {
+        assertThat(y[i]).as(name + "[" + i + "]").isCloseTo(x[i], within(1e-6f));
+      }
+    }
+    Table h1 = whole.history().removeColumns("elapsed");
+    Table h2 = resumed.history().removeColumns("elapsed");
+    assertThat(h2.rowCount()).isEqualTo(h1.rowCount());
+    for (int r = 0; r < h1.rowCount(); r++) {
+      assertThat(h2.row(r).toString()).as("history row " + r).isEqualTo(h1.row(r).toString());
+    }
+    assertThat(resumed.bestIteration()).isEqualTo(whole.bestIteration());
   }
 }

@@ -3,39 +3,26 @@ package dev.runkit.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.loss.Loss;
 import dev.runkit.RunResult;
 import dev.runkit.Runner;
-import dev.runkit.data.LabeledData;
 import dev.runkit.optim.GradientClipping;
 import dev.runkit.optim.Optimizers;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import tech.tablesaw.api.Table;
 
 class TrainingStepTest {
 
   @TempDir Path dir;
-  private NDManager manager;
-
-  @BeforeEach
-  void setUp() {
-    manager = NDManager.newBaseManager();
-  }
-
-  @AfterEach
-  void tearDown() {
-    manager.close();
-  }
+  @RegisterExtension final DigitsSplit digits = new DigitsSplit(64);
 
   private RunResult fit(Block block, ArrayDataset train, int batchSize, int accumulate) {
     return Runner.with(block)
@@ -52,7 +39,7 @@ class TrainingStepTest {
 
   @Test
   void accumulate_fourMicroBatches_equalsOneBigBatchUpdate() {
-    ArrayDataset train = Fixtures.digits(manager, 64)[0];
+    ArrayDataset train = digits.train();
     Block big = Fixtures.mlp(16, 10);
     Block small = Fixtures.mlp(16, 10);
     // the results are held (and their models closed) explicitly: DJL closes a model's arrays when
@@ -76,7 +63,7 @@ class TrainingStepTest {
 
   @Test
   void nonFiniteStop_divergingRun_stopsAndKeepsLastGoodCheckpoint() {
-    ArrayDataset train = Fixtures.digits(manager, 64)[0];
+    ArrayDataset train = digits.train();
     RunResult r =
         Runner.with(Fixtures.mlp(32, 10))
             .loss(Loss.softmaxCrossEntropyLoss())
@@ -110,12 +97,7 @@ class TrainingStepTest {
 
   @Test
   void nonFiniteSkip_batchesWithNaN_areSkippedAndTheRunCompletes() {
-    LabeledData digits = LabeledData.digits().shuffled(7).rows(0, 1437);
-    float[] x = digits.features().clone();
-    for (int row : new int[] {5, 500, 1000}) {
-      x[row * 64 + 10] = Float.NaN;
-    }
-    ArrayDataset train = new LabeledData(x, digits.labels(), 64).toDataset(manager, 64);
+    ArrayDataset train = Fixtures.digitsWithNaN(digits.manager());
     RunResult r =
         Runner.with(Fixtures.mlp(32, 10))
             .loss(Loss.softmaxCrossEntropyLoss())
@@ -133,11 +115,10 @@ class TrainingStepTest {
 
   @Test
   void gradientClip_reportsNormAndKeepsLearning() {
-    ArrayDataset[] split = Fixtures.digits(manager, 64);
     RunResult r =
         Runner.with(Fixtures.mlp(32, 10))
             .loss(Loss.softmaxCrossEntropyLoss())
-            .data(split[0], split[1])
+            .data(digits.train(), digits.validation())
             .optimizer(Optimizers.sgd().lr(0.1).momentum(0.9))
             .gradientClip(GradientClipping.byNorm(0.5))
             .iterations(100)
@@ -153,7 +134,7 @@ class TrainingStepTest {
 
   @Test
   void schedule_lambda_setsTheLearningRateOfEachReport() {
-    ArrayDataset train = Fixtures.digits(manager, 64)[0];
+    ArrayDataset train = digits.train();
     RunResult r =
         Runner.with(Fixtures.mlp(10))
             .loss(Loss.softmaxCrossEntropyLoss())
