@@ -169,7 +169,8 @@ public final class Devices {
   }
 
   private static Device check(Device d, String at, String raw, Engine engine) {
-    if (d.isGpu() && d.getDeviceId() >= engine.getGpuCount()) {
+    // DJL's Device.fromName("gpu") is gpu(-1), no GPU MXNet can open: refused like a missing one
+    if (d.isGpu() && (d.getDeviceId() < 0 || d.getDeviceId() >= engine.getGpuCount())) {
       throw new IllegalArgumentException(
           at
               + " asks for \""

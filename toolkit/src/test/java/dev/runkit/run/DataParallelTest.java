@@ -231,6 +231,21 @@ class DataParallelTest {
   }
 
   @Test
+  void devices_djlGpuWithoutIndex_throwsBeforeTheRun() {
+    // Device.fromName("gpu") is gpu(-1): it used to pass the check and fail inside MXNet at fit()
+    Engine engine = Engine.getInstance();
+    int gpus = engine.getGpuCount();
+    Runner runner = Runner.with(Fixtures.mlp(10));
+    assertThatThrownBy(() -> runner.devices(Device.fromName("gpu")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(
+            "devices[0] asks for \"gpu(-1)\", but MXNet sees "
+                + gpus
+                + (gpus == 1 ? " GPU" : " GPUs")
+                + "; available here: [cpu");
+  }
+
+  @Test
   void devices_empty_throws() {
     Runner runner = Runner.with(Fixtures.mlp(10));
     assertThatThrownBy(() -> runner.devices(List.of()))
