@@ -107,7 +107,18 @@ public final class Devices {
     List<Device> out = new ArrayList<>();
     for (int i = 0; i < items.size(); i++) {
       String at = items.size() == 1 && !(value instanceof List) ? key : key + "[" + i + "]";
-      out.add(parseOne(String.valueOf(items.get(i)), at, engine));
+      String item = String.valueOf(items.get(i));
+      if (item.trim().equalsIgnoreCase("auto")) {
+        // not "Unknown device": auto is known, but only as the whole value
+        throw new IllegalArgumentException(
+            at
+                + " is \""
+                + item.trim()
+                + "\", which stands alone: write "
+                + key
+                + ": auto for the default, or list device names only");
+      }
+      out.add(parseOne(item, at, engine));
     }
     return List.copyOf(out);
   }

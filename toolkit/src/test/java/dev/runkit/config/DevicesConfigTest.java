@@ -84,6 +84,10 @@ class DevicesConfigTest {
             + " gpu<N>, gpu:<N>], available here: AVAILABLE. Did you mean \"cpu\"?",
         "{DEVICES: cpu1}|Unknown device \"cpu1\" at ENV.DEVICES; the CPU is one device, cpu (list"
             + " it twice for two replicas). Did you mean \"cpu\"?",
+        "{DEVICES: [auto]}|ENV.DEVICES[0] is \"auto\", which stands alone: write ENV.DEVICES:"
+            + " auto for the default, or list device names only",
+        "{DEVICES: 'cpu,auto'}|ENV.DEVICES[1] is \"auto\", which stands alone: write ENV.DEVICES:"
+            + " auto for the default, or list device names only",
         "{DEVICES: []}|ENV.DEVICES must name at least one device, got []; use auto for the"
             + " default",
         "{DEVICES: 3}|ENV.DEVICES must be auto, a device name or a list of them (e.g. [gpu0,"
