@@ -81,8 +81,9 @@ public final class Devices {
    * @param key the key path, for messages (e.g. {@code ENV.DEVICES})
    * @param engine the engine whose GPUs are available
    * @return the devices, or an empty list for {@code auto}
-   * @throws IllegalArgumentException for an unknown name or a GPU the engine does not see, naming
-   *     the key path, the value, the accepted forms and the nearest valid name
+   * @throws IllegalArgumentException for an unknown name, {@code auto} among other entries, or a
+   *     GPU the engine does not see, naming the key path, the value, the accepted forms and the
+   *     nearest valid name
    */
   public static List<Device> parse(Object value, String key, Engine engine) {
     List<?> items;
