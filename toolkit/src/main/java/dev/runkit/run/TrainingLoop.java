@@ -1002,10 +1002,12 @@ public final class TrainingLoop implements RunContext {
   }
 
   private void prune(Checkpoints c) {
-    List<Long> saved = periodic(c.directory());
+    // listed checkpoints are kept besides the newest keepLast, not counted among them
+    List<Long> saved = new ArrayList<>(periodic(c.directory()));
+    saved.removeIf(savePoints::contains);
     for (int i = 0; i < saved.size() - c.keepLast(); i++) {
       long it = saved.get(i);
-      if ((c.keepEvery() > 0 && it % c.keepEvery() == 0) || savePoints.contains(it)) {
+      if (c.keepEvery() > 0 && it % c.keepEvery() == 0) {
         continue;
       }
       try {

@@ -72,6 +72,17 @@ class CheckpointTest {
   }
 
   @Test
+  void fit_listedCheckpointAmongTheNewest_doesNotTakeAKeepLastSlot() {
+    // periodic every 20, keep the 2 newest; 50 is listed: 20 goes, 40 and 60 stay beside 50
+    runner(
+            Fixtures.mlp(16, 10),
+            60,
+            Checkpoints.to(dir).every(20).atValidation(false).keepLast(2).at(50))
+        .fit();
+    assertThat(TrainingLoop.periodic(dir)).containsExactly(40L, 50L, 60L);
+  }
+
+  @Test
   void fit_atEpochsPastTheRun_throwsBeforeFirstStep() {
     Runner r = runner(Fixtures.mlp(16, 10), 60, Checkpoints.to(dir).atEpochs(1, 5));
     assertThatThrownBy(r::fit)
