@@ -126,6 +126,30 @@ class DropoutResumeTest {
     }
   }
 
+  /**
+   * The shorter run ends at 50, a checkpoint and validation point of the longer run: the longer run
+   * seeds the generator there, so the resumed run must seed there too (not replay from 25).
+   */
+  @Test
+  void resume_finishedDropoutRunEndingOnASeedingPoint_endsLikeTheLongerRun() {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      RunResult whole = longer(uninterrupted, manager, 100);
+      RunResult shorter = longer(interrupted, manager, 50);
+      assertThat(shorter.iterations()).isEqualTo(50);
+      shorter.model().close();
+      RunResult resumed = longer(interrupted, manager, 100);
+      assertThat(resumed.iterations()).isEqualTo(100);
+      Map<String, float[]> a = ResumeChild.parameters(whole.model().getBlock());
+      Map<String, float[]> b = ResumeChild.parameters(resumed.model().getBlock());
+      for (String name : a.keySet()) {
+        assertThat(b.get(name)).as(name).containsExactly(a.get(name), within(1e-6f));
+      }
+      assertThat(training(resumed.history())).isEqualTo(training(whole.history()));
+      whole.model().close();
+      resumed.model().close();
+    }
+  }
+
   private static String training(Table history) {
     return history
         .where(history.stringColumn("phase").isEqualTo("train"))
