@@ -213,6 +213,7 @@ public final class TrainingLoop implements RunContext {
       gradNormMeter = new Meter("grad_norm", manager);
     }
     if (s.fineTuneFrom() != null) {
+      checkFineTuneSourceOutsideCheckpoints();
       Checkpoint ckpt = Checkpoint.read(s.fineTuneFrom());
       restoreParameters(ckpt, s.fineTuneStrict(), s.fineTuneFrom());
     }
@@ -239,6 +240,30 @@ public final class TrainingLoop implements RunContext {
     if (pendingReplay != null) {
       pendingReplay.run();
       pendingReplay = null;
+    }
+  }
+
+  /**
+   * A fine-tuning source named like one of the run's own checkpoints, in its folder, would outrank
+   * them when pruning, be taken for the latest by {@code resume()}, and be overwritten at its
+   * iteration (or by a new best).
+   */
+  private void checkFineTuneSourceOutsideCheckpoints() {
+    if (s.checkpoints() == null) {
+      return;
+    }
+    Path source = s.fineTuneFrom().toAbsolutePath().normalize();
+    Path folder = s.checkpoints().directory().toAbsolutePath().normalize();
+    String name = source.getFileName().toString();
+    if (folder.equals(source.getParent())
+        && (PERIODIC.matcher(name).matches() || name.equals(Checkpoints.BEST))) {
+      throw new IllegalArgumentException(
+          "fineTune source "
+              + s.fineTuneFrom()
+              + " lies among the checkpoints of this run's folder "
+              + s.checkpoints().directory()
+              + ", which the run prunes, overwrites and moves aside; copy it to another folder or"
+              + " write this run's checkpoints elsewhere");
     }
   }
 

@@ -291,4 +291,31 @@ class CheckpointTest {
     assertThat(TrainingLoop.periodic(dir)).containsExactly(20L, 30L);
     assertThat(TrainingLoop.periodic(dir.resolve("superseded-0"))).containsExactly(20L, 40L);
   }
+
+  /**
+   * A fine-tuning source among the run's own checkpoints stayed in place: it outranked the run's
+   * checkpoints when pruning (keepLast(1) deleted each one as it was written), was the latest for
+   * resume(), and would have been overwritten at its iteration; the run now refuses it up front.
+   */
+  @Test
+  void fineTune_fromACheckpointInTheRunsOwnFolder_throwsBeforeTraining() throws Exception {
+    runner(Fixtures.mlp(16, 10), 100, Checkpoints.to(dir).every(50)).fit();
+    Path source = dir.resolve("ckpt-000000100.rkc");
+    byte[] before = Files.readAllBytes(source);
+    assertThatThrownBy(
+            () ->
+                runner(Fixtures.mlp(16, 10), 40, Checkpoints.to(dir).every(10).keepLast(1))
+                    .fineTune(source, true)
+                    .fit())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "fineTune source "
+                + source
+                + " lies among the checkpoints of this run's folder "
+                + dir
+                + ", which the run prunes, overwrites and moves aside; copy it to another folder"
+                + " or write this run's checkpoints elsewhere");
+    assertThat(Files.readAllBytes(source)).isEqualTo(before);
+    assertThat(TrainingLoop.periodic(dir)).containsExactly(50L, 100L);
+  }
 }
