@@ -1218,6 +1218,10 @@ public final class TrainingLoop implements RunContext {
     for (History.Row r : c.history()) {
       latest.put(r.phase() + "/" + r.metric(), r.value());
     }
+    if (s.checkpoints() != null) {
+      // first, so that a best.rkc of another timeline is not taken for this run's best
+      LaterCheckpoints.setAside(s.checkpoints(), iteration, file);
+    }
     Optional<Path> best = bestIteration >= 0 ? bestFile(file) : Optional.empty();
     if (best.isPresent()) {
       Checkpoint b = Checkpoint.read(best.get());
@@ -1235,9 +1239,6 @@ public final class TrainingLoop implements RunContext {
               + " the test at the end and restoreBest use later ones unless validation improves",
           bestIteration,
           file);
-    }
-    if (s.checkpoints() != null) {
-      LaterCheckpoints.setAside(s.checkpoints(), iteration, file);
     }
     LOG.info("resumed from {} at iteration {}", file, iteration);
   }

@@ -12,6 +12,7 @@ import dev.runkit.optim.Optimizers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -317,5 +318,46 @@ class CheckpointTest {
                 + " or write this run's checkpoints elsewhere");
     assertThat(Files.readAllBytes(source)).isEqualTo(before);
     assertThat(TrainingLoop.periodic(dir)).containsExactly(50L, 100L);
+  }
+
+  /**
+   * Going back to a superseded run: the folder's checkpoints belong to the run that superseded it,
+   * whatever their iterations, so they are moved aside too, not pruned or overwritten, and not
+   * taken for the resumed run's best.
+   */
+  @Test
+  void resume_fromASupersededCheckpointIntoTheFolder_keepsTheOtherRunsFilesAndBest()
+      throws Exception {
+    runner(Fixtures.mlp(16, 10), 50, Checkpoints.to(dir).every(25))
+        .monitor(Monitor.max("loss"))
+        .fit();
+    runner(Fixtures.mlp(16, 10), 50, Checkpoints.to(dir).every(25))
+        .monitor(Monitor.max("loss"))
+        .seed(7)
+        .fit();
+    Map<String, byte[]> second = new LinkedHashMap<>();
+    for (String name : List.of("ckpt-000000025.rkc", "ckpt-000000050.rkc", "best.rkc")) {
+      second.put(name, Files.readAllBytes(dir.resolve(name)));
+    }
+    Path first = dir.resolve("superseded-0");
+
+    RunResult back =
+        runner(Fixtures.mlp(16, 10), 100, Checkpoints.to(dir).every(25).keepLast(1))
+            .monitor(Monitor.max("loss"))
+            .resume(first.resolve("ckpt-000000050.rkc"))
+            .fit();
+
+    assertThat(back.bestIteration()).isEqualTo(50);
+    assertThat(back.bestCheckpoint()).contains(first.resolve("best.rkc"));
+    Path aside = dir.resolve("superseded-50");
+    second.forEach(
+        (name, bytes) -> {
+          try {
+            assertThat(Files.readAllBytes(aside.resolve(name))).as(name).isEqualTo(bytes);
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+    assertThat(TrainingLoop.periodic(dir)).containsExactly(100L);
   }
 }
