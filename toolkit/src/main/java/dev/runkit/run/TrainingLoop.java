@@ -1033,6 +1033,14 @@ public final class TrainingLoop implements RunContext {
       if ((c.keepEvery() > 0 && it % c.keepEvery() == 0) || savePoints.contains(it)) {
         continue;
       }
+      if (bestCheckpoint != null
+          && c.fileAt(it)
+              .toAbsolutePath()
+              .normalize()
+              .equals(bestCheckpoint.toAbsolutePath().normalize())) {
+        // a resumed run's best found in a periodic checkpoint (no best.rkc of its iteration)
+        continue;
+      }
       try {
         Files.deleteIfExists(c.fileAt(it));
       } catch (IOException e) {

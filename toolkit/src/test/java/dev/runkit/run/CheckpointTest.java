@@ -360,4 +360,32 @@ class CheckpointTest {
         });
     assertThat(TrainingLoop.periodic(dir)).containsExactly(100L);
   }
+
+  /**
+   * Resumed from 50 after the run went on to a better 60, the best is ckpt-50 itself (best.rkc is
+   * moved aside): pruning must not delete it while it holds the best parameters.
+   */
+  @Test
+  void resume_bestIsAPeriodicCheckpoint_pruningKeepsIt() {
+    runner(Fixtures.mlp(16, 10), 60, Checkpoints.to(dir).every(10).keepLast(10)).fit();
+    Path at50 = dir.resolve("ckpt-000000050.rkc");
+    RunResult b =
+        runner(Fixtures.mlp(16, 10), 100, Checkpoints.to(dir).every(10).keepLast(1))
+            .resume(at50)
+            .callbacks(
+                new Callback() {
+                  @Override
+                  public void onIterationEnd(RunContext c) {
+                    if (c.iteration() == 90) {
+                      c.requestStop("back later");
+                    }
+                  }
+                })
+            .fit();
+    assertThat(b.iterations()).isEqualTo(90);
+    assertThat(b.bestIteration()).isEqualTo(50);
+    assertThat(b.bestCheckpoint()).contains(at50);
+    assertThat(at50).exists();
+    assertThat(TrainingLoop.periodic(dir)).containsExactly(50L, 90L);
+  }
 }
