@@ -86,6 +86,56 @@ class DropoutResumeTest {
     }
   }
 
+  /**
+   * The replay runs training-mode forward passes, which move BatchNorm's running statistics: they
+   * must be those of the checkpoint afterwards, not moved a second time by the replayed batches.
+   */
+  @ParameterizedTest
+  @CsvSource({"1", "2"})
+  void resume_batchNormAndDropoutStoppedBetweenCheckpoints_endsLikeUninterruptedRun(int replicas) {
+    Callback stop =
+        new Callback() {
+          @Override
+          public void onIterationEnd(RunContext context) {
+            if (context.iteration() == 37) {
+              context.requestStop("interrupted for the test");
+            }
+          }
+        };
+    try (NDManager manager = NDManager.newBaseManager()) {
+      RunResult whole = fitBatchNorm(uninterrupted, manager, replicas);
+      fitBatchNorm(interrupted, manager, replicas, stop).model().close();
+      RunResult resumed = fitBatchNorm(interrupted, manager, replicas);
+      ResumeTest.assertEndsAlike(whole, resumed);
+      whole.model().close();
+      resumed.model().close();
+    }
+  }
+
+  private static RunResult fitBatchNorm(
+      Path dir, NDManager manager, int replicas, Callback... extra) {
+    ArrayDataset[] split = Fixtures.digits(manager, 64);
+    SequentialBlock block = new SequentialBlock();
+    block.add(Linear.builder().setUnits(32).build());
+    block.add(ai.djl.nn.norm.BatchNorm.builder().build());
+    block.add(Activation::relu);
+    block.add(Dropout.builder().optRate(0.5f).build());
+    block.add(Linear.builder().setUnits(10).build());
+    return Runner.with(block)
+        .loss(Loss.softmaxCrossEntropyLoss())
+        .data(split[0], split[1])
+        .optimizer(Optimizers.sgd().lr(0.05).momentum(0.9))
+        .iterations(60)
+        .validateEvery(50)
+        .devices(Collections.nCopies(replicas, Device.cpu()))
+        .seed(5)
+        .checkpoints(Checkpoints.to(dir).every(20))
+        .resume()
+        .callbacks(extra)
+        .quiet()
+        .fit();
+  }
+
   private static RunResult fit(
       Path dir, NDManager manager, int accumulate, int every, int replicas, Callback... extra) {
     ArrayDataset[] split = Fixtures.digits(manager, 64);
