@@ -90,6 +90,7 @@ public final class Runner {
   private NonFinitePolicy nonFinite = NonFinitePolicy.STOP;
   private GradientClipping gradientClip;
   private List<Device> devices = List.of();
+  private NDManager dataOwner;
   private final List<Callback> callbacks = new ArrayList<>();
   private ProgressListener progress;
   private boolean fitted;
@@ -225,6 +226,7 @@ public final class Runner {
     }
     // a sub-manager of the model's: the arrays live as long as the model and go with it
     NDManager owner = model.getNDManager().newSubManager();
+    dataOwner = owner;
     this.train = data.train().toDataset(owner, batchSize);
     if (data.validation() != null) {
       this.validation = data.validation().toDataset(owner, batchSize);
@@ -712,6 +714,19 @@ public final class Runner {
       throw new IllegalStateException("this Runner has already run fit(); make a new one");
     }
     fitted = true;
+    try {
+      return start();
+    } catch (RuntimeException e) {
+      // this runner cannot fit again, so nothing can use the arrays data(SplitData, int) copied
+      // into the model, which stays open (a with(Block) model until closed)
+      if (dataOwner != null) {
+        dataOwner.close();
+      }
+      throw e;
+    }
+  }
+
+  private RunResult start() {
     require(loss != null, "loss is required: call loss(...), e.g. Loss.softmaxCrossEntropyLoss()");
     require(
         train != null, "training data is required: call data(train) or data(train, validation)");

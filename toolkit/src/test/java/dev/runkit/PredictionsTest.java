@@ -208,4 +208,31 @@ class PredictionsTest {
           .hasMessage("batchSize must be > 0, got 0");
     }
   }
+
+  /**
+   * The split's arrays belong to the runner's model; a fit that fails before training leaves a
+   * runner that cannot fit again, so they are freed then (a with(Block) model is held open, and
+   * each failed attempt in a notebook kept a copy of the data until the JVM ended).
+   */
+  @Test
+  void dataSplit_fitFailsBeforeTraining_freesTheSplitsArrays() {
+    java.util.Set<Model> before = Runner.heldModels();
+    Runner runner =
+        Runner.with(Fixtures.mlp(64, 10))
+            .loss(Loss.softmaxCrossEntropyLoss())
+            .data(digits, 64)
+            .optimizer(Optimizers.adam().lr(3e-3))
+            .quiet();
+    Model model =
+        Runner.heldModels().stream().filter(m -> !before.contains(m)).findFirst().orElseThrow();
+    BaseNDManager owner = (BaseNDManager) model.getNDManager();
+    assertThat(owner.getManagedArrays()).isNotEmpty();
+
+    assertThatThrownBy(runner::fit)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("the run length is required: call iterations(n) or epochs(n)");
+
+    assertThat(owner.getManagedArrays()).isEmpty();
+    model.close();
+  }
 }

@@ -127,8 +127,8 @@ final class GeneratorReplay {
    * @param rule this run's settings that decide its seeding points; when the checkpoint's differ,
    *     the masks drawn after the next seeding point differ from the uninterrupted run's (warned)
    * @param at the checkpoint's iteration
-   * @param seedsHere whether this run's schedule seeds after that iteration (used for checkpoints
-   *     written before the seeding point was recorded)
+   * @param seedsHere whether this run's schedule seeds after that iteration (then it seeds there
+   *     and replays nothing, whatever point the checkpoint recorded)
    * @param stream the batch stream, positioned at the checkpoint
    * @param forward runs one training-mode forward pass on a batch, without backward or update
    * @return the number of batches replayed
@@ -160,6 +160,12 @@ final class GeneratorReplay {
               + " checkpoint at iteration {}: MXNet's generator is seeded at other iterations, so"
               + " dropout masks differ from the uninterrupted run's after the next seeding point",
           at);
+    }
+    if (seedsHere) {
+      // this run seeds after the checkpoint's iteration, as its uninterrupted run does there; the
+      // checkpoint may record an earlier point when that iteration was the end of a shorter run
+      reseed(at, endEpoch, endBatch);
+      return 0;
     }
     long since = from.longValue();
     reseed(since, scalars.get(EPOCH).longValue(), scalars.get(BATCH).longValue());

@@ -24,26 +24,32 @@ final class LaterCheckpoints {
 
   /**
    * Moves the periodic checkpoints past an iteration, and a {@code best.rkc} of a later iteration,
-   * into a new sub-folder {@code superseded-<iteration>[-k]} of the checkpoint folder.
+   * into a new sub-folder {@code superseded-<iteration>[-k]} of the checkpoint folder; all of them
+   * when {@code keep} lies in another folder (the run continues another timeline).
    *
    * @param checkpoints the run's checkpoint settings
    * @param resumedAt the iteration the run resumes from (0 for a fresh run)
-   * @param keep a file the run reads (its fine-tuning source), left in place; may be null
+   * @param keep a file the run reads (its fine-tuning source or resumed checkpoint), left in place;
+   *     may be null
    * @return the folder they were moved to, or null when there were none
    * @throws UncheckedIOException if a file cannot be moved
    */
   static Path setAside(Checkpoints checkpoints, long resumedAt, Path keep) {
     Path dir = checkpoints.directory();
+    // a run resumed from a file outside its folder continues that file's timeline: every
+    // checkpoint already in the folder belongs to another run, whatever its iteration
+    Path from = keep == null ? null : keep.toAbsolutePath().normalize().getParent();
+    long after = from != null && !from.equals(dir.toAbsolutePath().normalize()) ? 0 : resumedAt;
     List<Path> later = new ArrayList<>();
     for (long it : TrainingLoop.periodic(dir)) {
-      if (it > resumedAt) {
+      if (it > after) {
         later.add(checkpoints.fileAt(it));
       }
     }
     Path best = dir.resolve(Checkpoints.BEST);
     if (Files.exists(best)) {
       try {
-        if (Checkpoint.read(best).iteration() > resumedAt) {
+        if (Checkpoint.read(best).iteration() > after) {
           later.add(best);
         }
       } catch (RuntimeException e) {

@@ -213,6 +213,7 @@ public final class TrainingLoop implements RunContext {
       gradNormMeter = new Meter("grad_norm", manager);
     }
     if (s.fineTuneFrom() != null) {
+      checkFineTuneSourceOutsideCheckpoints();
       Checkpoint ckpt = Checkpoint.read(s.fineTuneFrom());
       restoreParameters(ckpt, s.fineTuneStrict(), s.fineTuneFrom());
     }
@@ -239,6 +240,30 @@ public final class TrainingLoop implements RunContext {
     if (pendingReplay != null) {
       pendingReplay.run();
       pendingReplay = null;
+    }
+  }
+
+  /**
+   * A fine-tuning source named like one of the run's own checkpoints, in its folder, would outrank
+   * them when pruning, be taken for the latest by {@code resume()}, and be overwritten at its
+   * iteration (or by a new best).
+   */
+  private void checkFineTuneSourceOutsideCheckpoints() {
+    if (s.checkpoints() == null) {
+      return;
+    }
+    Path source = s.fineTuneFrom().toAbsolutePath().normalize();
+    Path folder = s.checkpoints().directory().toAbsolutePath().normalize();
+    String name = source.getFileName().toString();
+    if (folder.equals(source.getParent())
+        && (PERIODIC.matcher(name).matches() || name.equals(Checkpoints.BEST))) {
+      throw new IllegalArgumentException(
+          "fineTune source "
+              + s.fineTuneFrom()
+              + " lies among the checkpoints of this run's folder "
+              + s.checkpoints().directory()
+              + ", which the run prunes, overwrites and moves aside; copy it to another folder or"
+              + " write this run's checkpoints elsewhere");
     }
   }
 
@@ -1010,6 +1035,14 @@ public final class TrainingLoop implements RunContext {
       if (c.keepEvery() > 0 && it % c.keepEvery() == 0) {
         continue;
       }
+      if (bestCheckpoint != null
+          && c.fileAt(it)
+              .toAbsolutePath()
+              .normalize()
+              .equals(bestCheckpoint.toAbsolutePath().normalize())) {
+        // a resumed run's best found in a periodic checkpoint (no best.rkc of its iteration)
+        continue;
+      }
       try {
         Files.deleteIfExists(c.fileAt(it));
       } catch (IOException e) {
@@ -1195,6 +1228,10 @@ public final class TrainingLoop implements RunContext {
     for (History.Row r : c.history()) {
       latest.put(r.phase() + "/" + r.metric(), r.value());
     }
+    if (s.checkpoints() != null) {
+      // first, so that a best.rkc of another timeline is not taken for this run's best
+      LaterCheckpoints.setAside(s.checkpoints(), iteration, file);
+    }
     Optional<Path> best = bestIteration >= 0 ? bestFile(file) : Optional.empty();
     if (best.isPresent()) {
       Checkpoint b = Checkpoint.read(best.get());
@@ -1212,9 +1249,6 @@ public final class TrainingLoop implements RunContext {
               + " the test at the end and restoreBest use later ones unless validation improves",
           bestIteration,
           file);
-    }
-    if (s.checkpoints() != null) {
-      LaterCheckpoints.setAside(s.checkpoints(), iteration, file);
     }
     LOG.info("resumed from {} at iteration {}", file, iteration);
   }

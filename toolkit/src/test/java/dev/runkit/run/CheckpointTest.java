@@ -12,6 +12,7 @@ import dev.runkit.optim.Optimizers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -301,5 +302,101 @@ class CheckpointTest {
     // left in place, 40 of the first run would be the latest for resume()
     assertThat(TrainingLoop.periodic(dir)).containsExactly(20L, 30L);
     assertThat(TrainingLoop.periodic(dir.resolve("superseded-0"))).containsExactly(20L, 40L);
+  }
+
+  /**
+   * A fine-tuning source among the run's own checkpoints stayed in place: it outranked the run's
+   * checkpoints when pruning (keepLast(1) deleted each one as it was written), was the latest for
+   * resume(), and would have been overwritten at its iteration; the run now refuses it up front.
+   */
+  @Test
+  void fineTune_fromACheckpointInTheRunsOwnFolder_throwsBeforeTraining() throws Exception {
+    runner(Fixtures.mlp(16, 10), 100, Checkpoints.to(dir).every(50)).fit();
+    Path source = dir.resolve("ckpt-000000100.rkc");
+    byte[] before = Files.readAllBytes(source);
+    assertThatThrownBy(
+            () ->
+                runner(Fixtures.mlp(16, 10), 40, Checkpoints.to(dir).every(10).keepLast(1))
+                    .fineTune(source, true)
+                    .fit())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "fineTune source "
+                + source
+                + " lies among the checkpoints of this run's folder "
+                + dir
+                + ", which the run prunes, overwrites and moves aside; copy it to another folder"
+                + " or write this run's checkpoints elsewhere");
+    assertThat(Files.readAllBytes(source)).isEqualTo(before);
+    assertThat(TrainingLoop.periodic(dir)).containsExactly(50L, 100L);
+  }
+
+  /**
+   * Going back to a superseded run: the folder's checkpoints belong to the run that superseded it,
+   * whatever their iterations, so they are moved aside too, not pruned or overwritten, and not
+   * taken for the resumed run's best.
+   */
+  @Test
+  void resume_fromASupersededCheckpointIntoTheFolder_keepsTheOtherRunsFilesAndBest()
+      throws Exception {
+    runner(Fixtures.mlp(16, 10), 50, Checkpoints.to(dir).every(25))
+        .monitor(Monitor.max("loss"))
+        .fit();
+    runner(Fixtures.mlp(16, 10), 50, Checkpoints.to(dir).every(25))
+        .monitor(Monitor.max("loss"))
+        .seed(7)
+        .fit();
+    Map<String, byte[]> second = new LinkedHashMap<>();
+    for (String name : List.of("ckpt-000000025.rkc", "ckpt-000000050.rkc", "best.rkc")) {
+      second.put(name, Files.readAllBytes(dir.resolve(name)));
+    }
+    Path first = dir.resolve("superseded-0");
+
+    RunResult back =
+        runner(Fixtures.mlp(16, 10), 100, Checkpoints.to(dir).every(25).keepLast(1))
+            .monitor(Monitor.max("loss"))
+            .resume(first.resolve("ckpt-000000050.rkc"))
+            .fit();
+
+    assertThat(back.bestIteration()).isEqualTo(50);
+    assertThat(back.bestCheckpoint()).contains(first.resolve("best.rkc"));
+    Path aside = dir.resolve("superseded-50");
+    second.forEach(
+        (name, bytes) -> {
+          try {
+            assertThat(Files.readAllBytes(aside.resolve(name))).as(name).isEqualTo(bytes);
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+    assertThat(TrainingLoop.periodic(dir)).containsExactly(100L);
+  }
+
+  /**
+   * Resumed from 50 after the run went on to a better 60, the best is ckpt-50 itself (best.rkc is
+   * moved aside): pruning must not delete it while it holds the best parameters.
+   */
+  @Test
+  void resume_bestIsAPeriodicCheckpoint_pruningKeepsIt() {
+    runner(Fixtures.mlp(16, 10), 60, Checkpoints.to(dir).every(10).keepLast(10)).fit();
+    Path at50 = dir.resolve("ckpt-000000050.rkc");
+    RunResult b =
+        runner(Fixtures.mlp(16, 10), 100, Checkpoints.to(dir).every(10).keepLast(1))
+            .resume(at50)
+            .callbacks(
+                new Callback() {
+                  @Override
+                  public void onIterationEnd(RunContext c) {
+                    if (c.iteration() == 90) {
+                      c.requestStop("back later");
+                    }
+                  }
+                })
+            .fit();
+    assertThat(b.iterations()).isEqualTo(90);
+    assertThat(b.bestIteration()).isEqualTo(50);
+    assertThat(b.bestCheckpoint()).contains(at50);
+    assertThat(at50).exists();
+    assertThat(TrainingLoop.periodic(dir)).containsExactly(50L, 90L);
   }
 }

@@ -86,6 +86,56 @@ class DropoutResumeTest {
     }
   }
 
+  /**
+   * The replay runs training-mode forward passes, which move BatchNorm's running statistics: they
+   * must be those of the checkpoint afterwards, not moved a second time by the replayed batches.
+   */
+  @ParameterizedTest
+  @CsvSource({"1", "2"})
+  void resume_batchNormAndDropoutStoppedBetweenCheckpoints_endsLikeUninterruptedRun(int replicas) {
+    Callback stop =
+        new Callback() {
+          @Override
+          public void onIterationEnd(RunContext context) {
+            if (context.iteration() == 37) {
+              context.requestStop("interrupted for the test");
+            }
+          }
+        };
+    try (NDManager manager = NDManager.newBaseManager()) {
+      RunResult whole = fitBatchNorm(uninterrupted, manager, replicas);
+      fitBatchNorm(interrupted, manager, replicas, stop).model().close();
+      RunResult resumed = fitBatchNorm(interrupted, manager, replicas);
+      ResumeTest.assertEndsAlike(whole, resumed);
+      whole.model().close();
+      resumed.model().close();
+    }
+  }
+
+  private static RunResult fitBatchNorm(
+      Path dir, NDManager manager, int replicas, Callback... extra) {
+    ArrayDataset[] split = Fixtures.digits(manager, 64);
+    SequentialBlock block = new SequentialBlock();
+    block.add(Linear.builder().setUnits(32).build());
+    block.add(ai.djl.nn.norm.BatchNorm.builder().build());
+    block.add(Activation::relu);
+    block.add(Dropout.builder().optRate(0.5f).build());
+    block.add(Linear.builder().setUnits(10).build());
+    return Runner.with(block)
+        .loss(Loss.softmaxCrossEntropyLoss())
+        .data(split[0], split[1])
+        .optimizer(Optimizers.sgd().lr(0.05).momentum(0.9))
+        .iterations(60)
+        .validateEvery(50)
+        .devices(Collections.nCopies(replicas, Device.cpu()))
+        .seed(5)
+        .checkpoints(Checkpoints.to(dir).every(20))
+        .resume()
+        .callbacks(extra)
+        .quiet()
+        .fit();
+  }
+
   private static RunResult fit(
       Path dir, NDManager manager, int accumulate, int every, int replicas, Callback... extra) {
     ArrayDataset[] split = Fixtures.digits(manager, 64);
@@ -120,6 +170,30 @@ class DropoutResumeTest {
         assertThat(b.get(name)).as(name).containsExactly(a.get(name), within(1e-6f));
       }
       // the shorter run validated at its end (60), the longer one did not: only those rows differ
+      assertThat(training(resumed.history())).isEqualTo(training(whole.history()));
+      whole.model().close();
+      resumed.model().close();
+    }
+  }
+
+  /**
+   * The shorter run ends at 50, a checkpoint and validation point of the longer run: the longer run
+   * seeds the generator there, so the resumed run must seed there too (not replay from 25).
+   */
+  @Test
+  void resume_finishedDropoutRunEndingOnASeedingPoint_endsLikeTheLongerRun() {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      RunResult whole = longer(uninterrupted, manager, 100);
+      RunResult shorter = longer(interrupted, manager, 50);
+      assertThat(shorter.iterations()).isEqualTo(50);
+      shorter.model().close();
+      RunResult resumed = longer(interrupted, manager, 100);
+      assertThat(resumed.iterations()).isEqualTo(100);
+      Map<String, float[]> a = ResumeChild.parameters(whole.model().getBlock());
+      Map<String, float[]> b = ResumeChild.parameters(resumed.model().getBlock());
+      for (String name : a.keySet()) {
+        assertThat(b.get(name)).as(name).containsExactly(a.get(name), within(1e-6f));
+      }
       assertThat(training(resumed.history())).isEqualTo(training(whole.history()));
       whole.model().close();
       resumed.model().close();
