@@ -1,5 +1,6 @@
 package dev.runkit.optim;
 
+import dev.runkit.registry.TypeAndParams;
 import dev.runkit.schedule.Schedule;
 import dev.runkit.schedule.ScheduleSpec;
 import java.util.ArrayList;
@@ -365,10 +366,7 @@ public final class OptimizerSpec {
    * @return a new map
    */
   public Map<String, Object> toConfig() {
-    Map<String, Object> config = new LinkedHashMap<>();
-    config.put("TYPE", type);
-    config.put("PARAM", new LinkedHashMap<>(params));
-    return config;
+    return TypeAndParams.toConfig(type, params);
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.runkit.optim;
 import dev.runkit.optim.ScheduledOptimizer.Common;
 import dev.runkit.registry.Params;
 import dev.runkit.registry.Registry;
+import dev.runkit.registry.TypeAndParams;
 import dev.runkit.schedule.Schedule;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,25 +68,10 @@ public final class Optimizers {
    * @throws IllegalArgumentException for a missing TYPE, an unknown type or key, or a bad value
    */
   public static ScheduledOptimizer build(Map<?, ?> spec, String path) {
+    TypeAndParams read = TypeAndParams.read(spec, path, names());
     Params outer = Params.of(path, spec);
-    Object type = outer.optionalRaw("TYPE");
-    if (type == null) {
-      throw new IllegalArgumentException(
-          "Missing required parameter " + outer.path("TYPE") + "; expected one of " + names());
-    }
-    Object param = outer.optionalRaw("PARAM");
-    outer.requireNoUnknown();
-    if (param != null && !(param instanceof Map<?, ?>)) {
-      throw new IllegalArgumentException(
-          outer.path("PARAM")
-              + " must be a map, got "
-              + param
-              + " ("
-              + param.getClass().getSimpleName()
-              + ")");
-    }
-    REGISTRY.get(String.valueOf(type), outer.path("TYPE"));
-    return create(String.valueOf(type), (Map<?, ?>) param, outer.path("PARAM"), null);
+    REGISTRY.get(read.type(), outer.path("TYPE"));
+    return create(read.type(), read.params(), outer.path("PARAM"), null);
   }
 
   /**

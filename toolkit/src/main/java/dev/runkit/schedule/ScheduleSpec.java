@@ -1,5 +1,6 @@
 package dev.runkit.schedule;
 
+import dev.runkit.registry.TypeAndParams;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -95,10 +96,7 @@ public final class ScheduleSpec {
    * @return a new map
    */
   public Map<String, Object> toConfig() {
-    Map<String, Object> config = new LinkedHashMap<>();
-    config.put("TYPE", type);
-    config.put("PARAM", new LinkedHashMap<>(params));
-    return config;
+    return TypeAndParams.toConfig(type, params);
   }
 
   @Override

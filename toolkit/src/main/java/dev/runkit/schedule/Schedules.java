@@ -2,6 +2,7 @@ package dev.runkit.schedule;
 
 import dev.runkit.registry.Params;
 import dev.runkit.registry.Registry;
+import dev.runkit.registry.TypeAndParams;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,24 +82,8 @@ public final class Schedules {
    *     {@code TYPE} or with other keys
    */
   public static Schedule build(Map<?, ?> spec, double baseLr, String path) {
-    Params p = Params.of(path, spec);
-    Object type = p.optionalRaw("TYPE");
-    Object params = p.optionalRaw("PARAM");
-    p.requireNoUnknown();
-    if (type == null) {
-      throw new IllegalArgumentException(
-          "Missing required key " + path + ".TYPE; expected one of " + names() + ".");
-    }
-    if (params != null && !(params instanceof Map)) {
-      throw new IllegalArgumentException(
-          path
-              + ".PARAM must be a map, got "
-              + params
-              + " ("
-              + params.getClass().getSimpleName()
-              + ")");
-    }
-    return build(String.valueOf(type), (Map<?, ?>) params, baseLr, path);
+    TypeAndParams read = TypeAndParams.read(spec, path, names());
+    return build(read.type(), read.params(), baseLr, path);
   }
 
   /**
