@@ -25,6 +25,7 @@ final class BatchStream implements AutoCloseable {
   private final int batchSize;
   private final long seed;
   private final long batchesPerEpoch;
+  private final HostBatches inMemory;
 
   private long epoch;
   private long batchInEpoch;
@@ -38,6 +39,7 @@ final class BatchStream implements AutoCloseable {
     this.seed = seed;
     this.manager = manager;
     this.batchesPerEpoch = dataset.size() / batchSize;
+    this.inMemory = HostBatches.of(dataset);
     if (batchesPerEpoch == 0) {
       throw new IllegalArgumentException(
           "training data has "
@@ -90,6 +92,10 @@ final class BatchStream implements AutoCloseable {
     previousEpochManager = epochManager;
     epochManager = manager.newSubManager();
     long[] order = permutation(dataset.size(), seed, epoch);
+    if (inMemory != null) {
+      current = inMemory.batches(epochManager, order, batchInEpoch, batchesPerEpoch, batchSize);
+      return;
+    }
     List<List<Long>> batches = new ArrayList<>();
     for (long b = batchInEpoch; b < batchesPerEpoch; b++) {
       List<Long> indices = new ArrayList<>(batchSize);

@@ -3,9 +3,13 @@ package dev.runkit.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.modality.cv.transform.OneHot;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.dataset.Batch;
+import ai.djl.translate.Pipeline;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -67,6 +71,72 @@ class BatchStreamTest {
         b.seek(epoch, batch);
         assertThat(draw(b, 4)).isEqualTo(later);
       }
+    }
+  }
+
+  /** Two data arrays and two label arrays of four types; row i holds values made from i. */
+  private static ArrayDataset.Builder mixed(NDManager manager, int n) {
+    float[] images = new float[n * 6];
+    int[] ids = new int[n];
+    double[] targets = new double[n];
+    long[] classes = new long[n];
+    for (int i = 0; i < n; i++) {
+      for (int k = 0; k < 6; k++) {
+        images[i * 6 + k] = i + k / 10f;
+      }
+      ids[i] = i;
+      targets[i] = -i * 0.5;
+      classes[i] = 1000L * i;
+    }
+    return new ArrayDataset.Builder()
+        .setData(manager.create(images, new Shape(n, 2, 3)), manager.create(ids))
+        .optLabels(manager.create(targets), manager.create(classes))
+        .setSampling(4, false);
+  }
+
+  @Test
+  void next_inMemoryArrayDataset_copiesTheRowsDjlReadsForTheSameOrder() {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      ArrayDataset plain = mixed(manager, 11).build();
+      // a subclass is read by DJL, as any dataset that is not an ArrayDataset itself
+      ArrayDataset throughDjl = new ArrayDataset(mixed(manager, 11)) {};
+      assertThat(HostBatches.of(plain)).isNotNull();
+      assertThat(HostBatches.of(throughDjl)).isNull();
+      try (BatchStream host = new BatchStream(plain, 4, 9, manager);
+          BatchStream djl = new BatchStream(throughDjl, 4, 9, manager)) {
+        Batch[] previous = null;
+        // 7 batches, over three epoch boundaries; each compared after the next one is made, as the
+        // loop closes a batch one iteration late
+        for (int b = 0; b <= 7; b++) {
+          Batch[] pair = b < 7 ? new Batch[] {host.next(), djl.next()} : null;
+          if (previous != null) {
+            assertSameArrays(previous[0].getData(), previous[1].getData());
+            assertSameArrays(previous[0].getLabels(), previous[1].getLabels());
+            assertThat(previous[0].getSize()).isEqualTo(4);
+            previous[0].close();
+            previous[1].close();
+          }
+          previous = pair;
+        }
+      }
+    }
+  }
+
+  private static void assertSameArrays(NDList mine, NDList theirs) {
+    assertThat(mine).hasSameSizeAs(theirs);
+    for (int a = 0; a < mine.size(); a++) {
+      assertThat(mine.get(a).getDataType()).isEqualTo(theirs.get(a).getDataType());
+      assertThat(mine.get(a).getShape()).isEqualTo(theirs.get(a).getShape());
+      assertThat(mine.get(a).toByteBuffer()).isEqualTo(theirs.get(a).toByteBuffer());
+    }
+  }
+
+  @Test
+  void hostBatches_datasetWithATransform_isLeftToDjl() {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      ArrayDataset transformed =
+          mixed(manager, 8).optPipeline(new Pipeline(new OneHot(10))).build();
+      assertThat(HostBatches.of(transformed)).isNull();
     }
   }
 
