@@ -39,8 +39,6 @@ import java.util.NoSuchElementException;
  */
 final class HostBatches {
 
-  private static MxnetLibrary library;
-
   private final HostRows[] data;
   private final HostRows[] labels;
   private final Batchifier dataBatchifier;
@@ -147,14 +145,16 @@ final class HostBatches {
 
   /** The address of an array's first element; MXNet does not wait for the engine here. */
   private static Pointer address(MxNDArray array) {
-    if (library == null) {
-      library = LibUtils.loadLibrary();
-    }
     PointerByReference ref = new PointerByReference();
-    if (library.MXNDArrayGetData(array.getHandle(), ref) != 0) {
+    if (Native.LIBRARY.MXNDArrayGetData(array.getHandle(), ref) != 0) {
       return null;
     }
     return ref.getValue();
+  }
+
+  /** MXNet's C functions, bound on first use. */
+  private static final class Native {
+    static final MxnetLibrary LIBRARY = LibUtils.loadLibrary();
   }
 
   /** The memory of one data set array in CPU memory, read row by row. */
