@@ -627,10 +627,11 @@ public final class TrainingLoop implements RunContext {
     if (iteration % logEvery == 0 || last) {
       holdTraining();
     }
-    boolean validating = validationPoint(iteration);
-    boolean testing = testPoint(iteration);
-    boolean saving = scheduledCheckpoint(iteration);
-    if (validating || testing || saving || last || stopReason != null) {
+    if (validationPoint(iteration)
+        || testPoint(iteration)
+        || scheduledCheckpoint(iteration)
+        || last
+        || stopReason != null) {
       // these wait for the device anyway; the report comes first so the history keeps its order
       completeLog();
     }
