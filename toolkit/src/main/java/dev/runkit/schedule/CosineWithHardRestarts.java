@@ -4,28 +4,14 @@ package dev.runkit.schedule;
  * Hugging Face {@code cosine_with_restarts}, BasicTS {@code CosineWarmupRestarts}: a linear warm-up
  * from 0, then {@code num_cycles} half-cosine decays from the base learning rate to 0, each
  * restarting at the top; 0 from {@code num_training_steps} on.
+ *
+ * @param baseLr the base learning rate
+ * @param warmupSteps the warm-up length, {@code >= 0}
+ * @param trainingSteps the run length, {@code >= warmupSteps}
+ * @param cycles the number of decays, {@code >= 1}
  */
-final class CosineWithHardRestarts implements Schedule {
-
-  private final double baseLr;
-  private final long warmupSteps;
-  private final long trainingSteps;
-  private final long cycles;
-
-  /**
-   * Creates the schedule.
-   *
-   * @param baseLr the base learning rate
-   * @param warmupSteps the warm-up length, {@code >= 0}
-   * @param trainingSteps the run length, {@code >= warmupSteps}
-   * @param cycles the number of decays, {@code >= 1}
-   */
-  CosineWithHardRestarts(double baseLr, long warmupSteps, long trainingSteps, long cycles) {
-    this.baseLr = baseLr;
-    this.warmupSteps = warmupSteps;
-    this.trainingSteps = trainingSteps;
-    this.cycles = cycles;
-  }
+record CosineWithHardRestarts(double baseLr, long warmupSteps, long trainingSteps, long cycles)
+    implements Schedule {
 
   @Override
   public double lr(long step) {

@@ -7,32 +7,16 @@ package dev.runkit.schedule;
  *
  * <p>As upstream, the cosine is not clamped at {@code num_training_steps}: past the run it keeps
  * waving (with the default half wave it rises again).
+ *
+ * @param baseLr the base learning rate
+ * @param warmupSteps the warm-up length, {@code >= 0}
+ * @param trainingSteps the run length, {@code >= warmupSteps}
+ * @param cycles the number of cosine waves ({@code 0.5}: one decay to the floor), {@code > 0}
+ * @param minLrRate the floor as a fraction of the base learning rate, in [0, 1]
  */
-final class CosineWithWarmup implements Schedule {
-
-  private final double baseLr;
-  private final long warmupSteps;
-  private final long trainingSteps;
-  private final double cycles;
-  private final double minLrRate;
-
-  /**
-   * Creates the schedule.
-   *
-   * @param baseLr the base learning rate
-   * @param warmupSteps the warm-up length, {@code >= 0}
-   * @param trainingSteps the run length, {@code >= warmupSteps}
-   * @param cycles the number of cosine waves ({@code 0.5}: one decay to the floor), {@code > 0}
-   * @param minLrRate the floor as a fraction of the base learning rate, in [0, 1]
-   */
-  CosineWithWarmup(
-      double baseLr, long warmupSteps, long trainingSteps, double cycles, double minLrRate) {
-    this.baseLr = baseLr;
-    this.warmupSteps = warmupSteps;
-    this.trainingSteps = trainingSteps;
-    this.cycles = cycles;
-    this.minLrRate = minLrRate;
-  }
+record CosineWithWarmup(
+    double baseLr, long warmupSteps, long trainingSteps, double cycles, double minLrRate)
+    implements Schedule {
 
   @Override
   public double lr(long step) {

@@ -4,25 +4,12 @@ package dev.runkit.schedule;
  * Hugging Face {@code inverse_sqrt}: a linear warm-up from 0, then the base learning rate times
  * {@code 1 / sqrt((step + timescale - num_warmup_steps) / timescale)}, which is 1 when the warm-up
  * ends.
+ *
+ * @param baseLr the base learning rate
+ * @param warmupSteps the warm-up length, {@code >= 0}
+ * @param timescale how slowly the rate decays, {@code >= 1}
  */
-final class InverseSqrt implements Schedule {
-
-  private final double baseLr;
-  private final long warmupSteps;
-  private final long timescale;
-
-  /**
-   * Creates the schedule.
-   *
-   * @param baseLr the base learning rate
-   * @param warmupSteps the warm-up length, {@code >= 0}
-   * @param timescale how slowly the rate decays, {@code >= 1}
-   */
-  InverseSqrt(double baseLr, long warmupSteps, long timescale) {
-    this.baseLr = baseLr;
-    this.warmupSteps = warmupSteps;
-    this.timescale = timescale;
-  }
+record InverseSqrt(double baseLr, long warmupSteps, long timescale) implements Schedule {
 
   @Override
   public double lr(long step) {

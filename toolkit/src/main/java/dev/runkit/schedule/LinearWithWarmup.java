@@ -3,25 +3,12 @@ package dev.runkit.schedule;
 /**
  * Hugging Face {@code linear}: a linear warm-up from 0, then a linear decay to 0 at {@code
  * num_training_steps}, and 0 after it.
+ *
+ * @param baseLr the base learning rate
+ * @param warmupSteps the warm-up length, {@code >= 0}
+ * @param trainingSteps the run length, {@code >= warmupSteps}
  */
-final class LinearWithWarmup implements Schedule {
-
-  private final double baseLr;
-  private final long warmupSteps;
-  private final long trainingSteps;
-
-  /**
-   * Creates the schedule.
-   *
-   * @param baseLr the base learning rate
-   * @param warmupSteps the warm-up length, {@code >= 0}
-   * @param trainingSteps the run length, {@code >= warmupSteps}
-   */
-  LinearWithWarmup(double baseLr, long warmupSteps, long trainingSteps) {
-    this.baseLr = baseLr;
-    this.warmupSteps = warmupSteps;
-    this.trainingSteps = trainingSteps;
-  }
+record LinearWithWarmup(double baseLr, long warmupSteps, long trainingSteps) implements Schedule {
 
   @Override
   public double lr(long step) {

@@ -4,32 +4,16 @@ package dev.runkit.schedule;
  * Hugging Face {@code polynomial}: a linear warm-up from 0, then a polynomial decay of power {@code
  * power} from the base learning rate to the absolute {@code lr_end} at {@code num_training_steps},
  * and {@code lr_end} after it.
+ *
+ * @param baseLr the base learning rate, {@code > lrEnd}
+ * @param warmupSteps the warm-up length, {@code >= 0}
+ * @param trainingSteps the run length, {@code > warmupSteps}
+ * @param lrEnd the final learning rate (absolute, not a factor), {@code >= 0}
+ * @param power the polynomial power, {@code > 0}
  */
-final class PolynomialWithWarmup implements Schedule {
-
-  private final double baseLr;
-  private final long warmupSteps;
-  private final long trainingSteps;
-  private final double lrEnd;
-  private final double power;
-
-  /**
-   * Creates the schedule.
-   *
-   * @param baseLr the base learning rate, {@code > lrEnd}
-   * @param warmupSteps the warm-up length, {@code >= 0}
-   * @param trainingSteps the run length, {@code > warmupSteps}
-   * @param lrEnd the final learning rate (absolute, not a factor), {@code >= 0}
-   * @param power the polynomial power, {@code > 0}
-   */
-  PolynomialWithWarmup(
-      double baseLr, long warmupSteps, long trainingSteps, double lrEnd, double power) {
-    this.baseLr = baseLr;
-    this.warmupSteps = warmupSteps;
-    this.trainingSteps = trainingSteps;
-    this.lrEnd = lrEnd;
-    this.power = power;
-  }
+record PolynomialWithWarmup(
+    double baseLr, long warmupSteps, long trainingSteps, double lrEnd, double power)
+    implements Schedule {
 
   @Override
   public double lr(long step) {
