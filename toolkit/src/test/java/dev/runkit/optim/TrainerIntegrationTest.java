@@ -54,15 +54,6 @@ class TrainerIntegrationTest {
             last = loss.getFloat();
           }
           trainer.step();
-          NDArray wArr = block.getParameters().get("weight").getArray();
-          System.out.println(
-              "DBG param mgr "
-                  + wArr.getManager().getName()
-                  + " open="
-                  + wArr.getManager().isOpen()
-                  + " parent="
-                  + wArr.getManager().getParentManager().getName());
-          System.out.println("DBG " + i + " " + opt.exportState().params().keySet());
         }
         OptimizerState state = opt.exportState();
         assertThat(state.params()).containsOnlyKeys("weight", "bias");
