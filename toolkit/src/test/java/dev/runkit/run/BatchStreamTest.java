@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.modality.cv.transform.OneHot;
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -128,6 +129,33 @@ class BatchStreamTest {
       assertThat(mine.get(a).getDataType()).isEqualTo(theirs.get(a).getDataType());
       assertThat(mine.get(a).getShape()).isEqualTo(theirs.get(a).getShape());
       assertThat(mine.get(a).toByteBuffer()).isEqualTo(theirs.get(a).toByteBuffer());
+    }
+  }
+
+  @Test
+  void next_arraysCutFromLargerOnes_copiesTheirOwnRows() {
+    try (NDManager manager = NDManager.newBaseManager()) {
+      NDArray big = manager.arange(0f, 300f).reshape(100, 3);
+      NDArray rows = big.get("40:60");
+      NDArray reshaped = manager.arange(0f, 600f).reshape(20, 30).get("5:15").reshape(10, 5, 6);
+      ArrayDataset.Builder cut =
+          new ArrayDataset.Builder()
+              .setData(rows.get("0:10"), reshaped)
+              .optLabels(big.get(":, 1").get("70:80"))
+              .setSampling(3, false);
+      ArrayDataset plain = cut.build();
+      ArrayDataset throughDjl = new ArrayDataset(cut) {};
+      assertThat(HostBatches.of(plain)).isNotNull();
+      try (BatchStream host = new BatchStream(plain, 3, 4, manager);
+          BatchStream djl = new BatchStream(throughDjl, 3, 4, manager)) {
+        for (int b = 0; b < 5; b++) {
+          try (Batch mine = host.next();
+              Batch theirs = djl.next()) {
+            assertSameArrays(mine.getData(), theirs.getData());
+            assertSameArrays(mine.getLabels(), theirs.getLabels());
+          }
+        }
+      }
     }
   }
 
