@@ -103,7 +103,7 @@ final class HostBatches {
 
   /**
    * Batches {@code first} to {@code end - 1} of an epoch whose rows come in {@code order}; each
-   * batch's arrays live on a sub-manager of {@code manager}, closed with the batch.
+   * batch's arrays are in CPU memory, on a sub-manager of {@code manager} closed with the batch.
    */
   Iterator<Batch> batches(NDManager manager, long[] order, long first, long end, int batchSize) {
     return new Iterator<>() {
@@ -120,7 +120,8 @@ final class HostBatches {
           throw new NoSuchElementException();
         }
         int start = Math.toIntExact(next++ * batchSize);
-        NDManager batchManager = manager.newSubManager();
+        // in CPU memory even when the run's manager is on a GPU: the loop copies them there
+        NDManager batchManager = manager.newSubManager(Device.cpu());
         return new Batch(
             batchManager,
             gather(data, batchManager, order, start, batchSize),

@@ -3,10 +3,12 @@ package dev.runkit.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ai.djl.Device;
 import ai.djl.modality.cv.transform.OneHot;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.dataset.Batch;
@@ -156,6 +158,20 @@ class BatchStreamTest {
           }
         }
       }
+    }
+  }
+
+  @Test
+  void next_runManagerOnAGpu_batchesStayInCpuMemory() {
+    // the manager of a run on a GPU; no array is made on it here, so no GPU is needed
+    try (NDManager manager = NDManager.newBaseManager();
+        NDManager gpuRun = NDManager.newBaseManager(Device.gpu());
+        BatchStream stream = new BatchStream(mixed(manager, 8).build(), 4, 1, gpuRun);
+        Batch batch = stream.next()) {
+      assertThat(batch.getManager().getDevice()).isEqualTo(Device.cpu());
+      assertThat(batch.getData().head().getDevice()).isEqualTo(Device.cpu());
+      assertThat(batch.getLabels().head().toType(DataType.FLOAT64, false).toDoubleArray())
+          .hasSize(4);
     }
   }
 
