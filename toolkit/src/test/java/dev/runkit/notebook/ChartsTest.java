@@ -158,6 +158,61 @@ class ChartsTest {
   }
 
   @Test
+  void grid_oneCurvePanel_hidesTheLegendTheTitleRepeats() throws IOException {
+    Map<String, Schedule> schedules = new LinkedHashMap<>();
+    schedules.put("a", Fixtures.warmupCosine(10, 200));
+    schedules.put("c", Fixtures.cyclingMomentum(200));
+
+    ChartGrid grid = Charts.grid(schedules, 200, 2);
+    decode(grid.png());
+
+    assertThat(grid.charts().get(0).getStyler().isLegendVisible()).isFalse();
+    assertThat(grid.charts().get(1).getStyler().isLegendVisible()).isTrue();
+  }
+
+  @Test
+  void schedule_risingRamp_legendLeavesTheTopRightCornerToTheCurve() throws IOException {
+    // the ramp ends in the top right corner and starts in the bottom left: the legend takes the
+    // bottom right, not the top right where it would hide the end of the curve
+    XYChart chart = Charts.schedule(step -> 0.1 * step / 999.0, 1_000);
+
+    decode(Show.png(chart));
+
+    assertThat(chart.getStyler().getLegendPosition()).isEqualTo(Styler.LegendPosition.InsideSE);
+  }
+
+  @Test
+  void schedule_curvesThroughEveryCorner_legendGoesOutsideThePlot() throws IOException {
+    // one-cycle: the learning rate starts low and ends low, the momentum starts and ends high
+    XYChart chart = Charts.schedule(Fixtures.cyclingMomentum(1_000), 1_000);
+
+    decode(Show.png(chart));
+
+    assertThat(chart.getStyler().getLegendPosition()).isEqualTo(Styler.LegendPosition.OutsideE);
+  }
+
+  @Test
+  void placeLegend_fixedAxisRange_readsCurvesAgainstTheAxisAsDrawn() {
+    // a flat curve in the middle of a fixed axis shoots far above its maximum at the right: read
+    // against the data's own range the flat part lies at the bottom and the top left looks free;
+    // as drawn, the curve fills the top right and leaves both bottom corners free
+    XYChart chart = new org.knowm.xchart.XYChartBuilder().width(800).height(450).build();
+    double[] x = new double[100];
+    double[] y = new double[100];
+    for (int i = 0; i < 100; i++) {
+      x[i] = i;
+      y[i] = i < 80 ? 1.0 : 1.0 + (i - 79) * 100;
+    }
+    chart.addSeries("loss", x, y);
+    chart.getStyler().setYAxisMin(0.0);
+    chart.getStyler().setYAxisMax(2.0);
+
+    Charts.placeLegend(chart);
+
+    assertThat(chart.getStyler().getLegendPosition()).isEqualTo(Styler.LegendPosition.InsideSE);
+  }
+
+  @Test
   void grid_zeroColumns_throws() {
     assertThatThrownBy(() -> Charts.grid(Map.of("a", step -> 0.1), 10, 0))
         .isInstanceOf(IllegalArgumentException.class)
