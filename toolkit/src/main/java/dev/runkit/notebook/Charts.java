@@ -45,6 +45,24 @@ public final class Charts {
 
   private static final Color MARK = new Color(120, 120, 120);
 
+  /**
+   * Series colours, in order: ten that stay apart from each other and from the white background
+   * (XChart's own run into light grey, cyan and a yellow next to its orange from the sixth series
+   * on, so ten runs compared were hard to tell apart).
+   */
+  static final Color[] SERIES_COLORS = {
+    new Color(31, 119, 180), // blue
+    new Color(255, 127, 14), // orange
+    new Color(44, 160, 44), // green
+    new Color(214, 39, 40), // red
+    new Color(148, 103, 189), // purple
+    new Color(140, 86, 75), // brown
+    new Color(227, 119, 194), // pink
+    new Color(0, 0, 0), // black
+    new Color(188, 189, 34), // olive
+    new Color(23, 190, 207) // cyan
+  };
+
   /** The phases a history has, as written before a metric name ("validation accuracy"). */
   private static final List<String> PHASES = List.of("train", "validation", "test");
 
@@ -833,6 +851,7 @@ public final class Charts {
     Styler styler = chart.getStyler();
     styler.setLegendPosition(Styler.LegendPosition.InsideNE);
     styler.setChartBackgroundColor(Color.WHITE);
+    styler.setSeriesColors(SERIES_COLORS);
     styler.setAntiAlias(true);
     chart.getStyler().setYAxisLogarithmic(o.logScale());
     chart.getStyler().setXAxisDecimalPattern("#,###");

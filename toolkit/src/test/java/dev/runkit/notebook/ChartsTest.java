@@ -213,6 +213,40 @@ class ChartsTest {
   }
 
   @Test
+  void compare_tenSchedules_tenColoursApartAndVisibleOnWhite() throws IOException {
+    Map<String, Schedule> schedules = new LinkedHashMap<>();
+    for (int i = 0; i < 10; i++) {
+      double top = 0.1 * (i + 1);
+      schedules.put("s" + i, step -> top);
+    }
+    XYChart chart = Charts.compare(schedules, 100);
+
+    decode(Show.png(chart));
+
+    java.util.List<java.awt.Color> colours =
+        Fixtures.shown(chart).values().stream()
+            .map(s -> (java.awt.Color) s.getLineColor())
+            .toList();
+    assertThat(colours).hasSize(10);
+    for (int i = 0; i < colours.size(); i++) {
+      java.awt.Color c = colours.get(i);
+      double brightness = (0.299 * c.getRed() + 0.587 * c.getGreen() + 0.114 * c.getBlue()) / 255;
+      assertThat(brightness).as("brightness of series %d, %s", i, c).isLessThan(0.75);
+      for (int j = 0; j < i; j++) {
+        java.awt.Color d = colours.get(j);
+        double distance =
+            Math.sqrt(
+                Math.pow(c.getRed() - d.getRed(), 2)
+                    + Math.pow(c.getGreen() - d.getGreen(), 2)
+                    + Math.pow(c.getBlue() - d.getBlue(), 2));
+        assertThat(distance)
+            .as("colours of series %d and %d: %s, %s", j, i, d, c)
+            .isGreaterThan(60);
+      }
+    }
+  }
+
+  @Test
   void grid_zeroColumns_throws() {
     assertThatThrownBy(() -> Charts.grid(Map.of("a", step -> 0.1), 10, 0))
         .isInstanceOf(IllegalArgumentException.class)
