@@ -929,10 +929,10 @@ public final class TrainingLoop implements RunContext {
             StopReason.EARLY_STOPPED,
             String.format(
                 Locale.ROOT,
-                "no improvement of validation %s by more than %s for %d validations (best %.6g at"
+                "no improvement of validation %s%s for %d validations (best %.6g at"
                     + " iteration %d)",
                 monitor.metric(),
-                es.minDelta(),
+                es.minDelta() > 0 ? " by more than " + es.minDelta() : "",
                 es.patience(),
                 bestValue,
                 bestIteration));
