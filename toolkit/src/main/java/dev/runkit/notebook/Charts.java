@@ -347,10 +347,19 @@ public final class Charts {
         best = i;
       }
     }
-    chart
-        .getStyler()
-        .setLegendPosition(covered[best] == 0 ? corners[best] : Styler.LegendPosition.OutsideE);
+    if (covered[best] == 0) {
+      chart.getStyler().setLegendPosition(corners[best]);
+    } else if (chart.getWidth() < NARROW && shown.size() <= 3) {
+      // beside a narrow plot the legend would take a third of its width; below it, one line
+      chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+      chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+    } else {
+      chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+    }
   }
+
+  /** Charts narrower than this (grid panels) put a legend that must go outside below the plot. */
+  static final int NARROW = 600;
 
   /**
    * Plots each schedule in its own chart (with momentum when cycled), laid out in a grid.

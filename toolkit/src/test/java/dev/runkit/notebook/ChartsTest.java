@@ -192,6 +192,22 @@ class ChartsTest {
   }
 
   @Test
+  void schedule_curvesThroughEveryCornerOfANarrowChart_legendGoesBelowOnOneLine()
+      throws IOException {
+    XYChart chart =
+        Charts.schedule(
+            "one-cycle",
+            Fixtures.cyclingMomentum(1_000),
+            1_000,
+            ChartOptions.defaults().size(440, 300));
+
+    decode(Show.png(chart));
+
+    assertThat(chart.getStyler().getLegendPosition()).isEqualTo(Styler.LegendPosition.OutsideS);
+    assertThat(chart.getStyler().getLegendLayout()).isEqualTo(Styler.LegendLayout.Horizontal);
+  }
+
+  @Test
   void placeLegend_fixedAxisRange_readsCurvesAgainstTheAxisAsDrawn() {
     // a flat curve in the middle of a fixed axis shoots far above its maximum at the right: read
     // against the data's own range the flat part lies at the bottom and the top left looks free;
