@@ -743,6 +743,11 @@ public final class Charts {
       if (group == 0 && !Double.isInfinite(min)) {
         chart.getStyler().setYAxisDecimalPattern(decimalPattern(min, max));
       }
+      if (group == 0 && chart.getStyler().isYAxisLogarithmic() && min > 0 && max / min < 100) {
+        // XChart labels a log axis at powers of ten only: within two decades that is one or two
+        // labels; with 2, 3, ... 9 between them the curves can be read
+        chart.getStyler().setYAxisLogarithmicDecadeOnly(false);
+      }
       if (min < max) {
         addSpacingBreaker(chart, group, min, max);
       }

@@ -263,6 +263,22 @@ class ChartsTest {
   }
 
   @Test
+  void compare_logScaleWithinTwoDecades_labelsBetweenThePowersOfTen() throws IOException {
+    Map<String, Schedule> narrow = new LinkedHashMap<>();
+    narrow.put("a", step -> 2.3 * Math.pow(0.75, step / 25.0)); // 2.3 down to 0.07
+    Map<String, Schedule> wide = new LinkedHashMap<>();
+    wide.put("b", step -> Math.pow(10, -step / 50.0)); // 1 down to 1e-6
+
+    XYChart few = Charts.compare(narrow, 300, ChartOptions.defaults().logScale(true));
+    XYChart many = Charts.compare(wide, 300, ChartOptions.defaults().logScale(true));
+    decode(Show.png(few));
+    decode(Show.png(many));
+
+    assertThat(few.getStyler().isYAxisLogarithmicDecadeOnly()).isFalse();
+    assertThat(many.getStyler().isYAxisLogarithmicDecadeOnly()).isTrue();
+  }
+
+  @Test
   void grid_zeroColumns_throws() {
     assertThatThrownBy(() -> Charts.grid(Map.of("a", step -> 0.1), 10, 0))
         .isInstanceOf(IllegalArgumentException.class)
