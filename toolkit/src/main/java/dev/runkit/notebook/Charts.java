@@ -45,6 +45,24 @@ public final class Charts {
 
   private static final Color MARK = new Color(120, 120, 120);
 
+  /**
+   * Series colours, in order: ten that stay apart from each other and from the white background
+   * (XChart's own run into light grey, cyan and a yellow next to its orange from the sixth series
+   * on, so ten runs compared were hard to tell apart).
+   */
+  static final Color[] SERIES_COLORS = {
+    new Color(31, 119, 180), // blue
+    new Color(255, 127, 14), // orange
+    new Color(44, 160, 44), // green
+    new Color(214, 39, 40), // red
+    new Color(148, 103, 189), // purple
+    new Color(140, 86, 75), // brown
+    new Color(227, 119, 194), // pink
+    new Color(0, 0, 0), // black
+    new Color(188, 189, 34), // olive
+    new Color(23, 190, 207) // cyan
+  };
+
   /** The phases a history has, as written before a metric name ("validation accuracy"). */
   private static final List<String> PHASES = List.of("train", "validation", "test");
 
@@ -213,9 +231,10 @@ public final class Charts {
   static final int MAX_INSIDE_LEGEND = 5;
 
   /**
-   * Puts the legend where it hides least: to the right of the plot for many series, else in the
-   * inside corner the curves come nearest to least often (rising accuracy curves fill the top right
-   * corner, falling losses the bottom right), each curve read against its own y axis.
+   * Puts the legend where it hides nothing: in an inside corner no curve passes through (rising
+   * accuracy curves fill the top right corner, falling losses the bottom right), each curve read
+   * against its own y axis as drawn (log scales and fixed axis ranges included), else, when curves
+   * cross every corner or there are many series, to the right of the plot.
    */
   static void placeLegend(XYChart chart) {
     List<XYSeries> shown = new ArrayList<>();
@@ -229,6 +248,7 @@ public final class Charts {
       return;
     }
     boolean logY = chart.getStyler().isYAxisLogarithmic();
+    boolean logX = chart.getStyler().isXAxisLogarithmic();
     // points as {x, y, y-axis group}; each group is scaled to its own axis (the learning rate on
     // the right of a curves chart has its own range)
     List<double[]> points = new ArrayList<>();
@@ -240,11 +260,12 @@ public final class Charts {
       double[] previous = null;
       for (int i = 0; i < xs.length; i++) {
         double y = log ? (ys[i] > 0 ? Math.log10(ys[i]) : Double.NaN) : ys[i];
-        if (!Double.isFinite(y) || !Double.isFinite(xs[i])) {
+        double x = logX ? (xs[i] > 0 ? Math.log10(xs[i]) : Double.NaN) : xs[i];
+        if (!Double.isFinite(y) || !Double.isFinite(x)) {
           previous = null;
           continue;
         }
-        double[] point = {xs[i], y, group};
+        double[] point = {x, y, group};
         if (previous != null) {
           // a few points along each segment: the lines between sparse points hide too
           for (int k = 1; k < 8; k++) {
@@ -276,9 +297,30 @@ public final class Charts {
       r[0] = Math.min(r[0], p[1]);
       r[1] = Math.max(r[1], p[1]);
     }
-    // the legend's share of the plot: about a third of the width, a line of height per series
-    double width = 0.35;
-    double height = Math.min(0.9, 0.06 + 0.07 * shown.size());
+    // an axis with a fixed range (the LR finder's cuts off the exploding loss) is drawn at it
+    for (Map.Entry<Integer, double[]> e : yRange.entrySet()) {
+      boolean log = logY && e.getKey() == 0;
+      Double min = chart.getStyler().getYAxisMin(e.getKey());
+      Double max = chart.getStyler().getYAxisMax(e.getKey());
+      min = min != null ? min : chart.getStyler().getYAxisMin();
+      max = max != null ? max : chart.getStyler().getYAxisMax();
+      if (min != null && (!log || min > 0)) {
+        e.getValue()[0] = log ? Math.log10(min) : min;
+      }
+      if (max != null && (!log || max > 0)) {
+        e.getValue()[1] = log ? Math.log10(max) : max;
+      }
+    }
+    // the legend's share of the plot, from its size as XChart draws it (a line sample and the
+    // label per row, about 20 pixels a row) and the plot's (the chart less its axes and title)
+    int longest = 0;
+    for (XYSeries s : shown) {
+      longest = Math.max(longest, s.getName().length());
+    }
+    double plotWidth = Math.max(100, chart.getWidth() - 140);
+    double plotHeight = Math.max(80, chart.getHeight() - 90);
+    double width = Math.min(0.9, (70 + 6.5 * longest) / plotWidth);
+    double height = Math.min(0.9, (22 + 20 * shown.size()) / plotHeight);
     Styler.LegendPosition[] corners = {
       Styler.LegendPosition.InsideNE,
       Styler.LegendPosition.InsideSE,
@@ -305,8 +347,19 @@ public final class Charts {
         best = i;
       }
     }
-    chart.getStyler().setLegendPosition(corners[best]);
+    if (covered[best] == 0) {
+      chart.getStyler().setLegendPosition(corners[best]);
+    } else if (chart.getWidth() < NARROW && shown.size() <= 3) {
+      // beside a narrow plot the legend would take a third of its width; below it, one line
+      chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS);
+      chart.getStyler().setLegendLayout(Styler.LegendLayout.Horizontal);
+    } else {
+      chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+    }
   }
+
+  /** Charts narrower than this (grid panels) put a legend that must go outside below the plot. */
+  static final int NARROW = 600;
 
   /**
    * Plots each schedule in its own chart (with momentum when cycled), laid out in a grid.
@@ -342,7 +395,12 @@ public final class Charts {
     }
     List<XYChart> charts = new ArrayList<>();
     for (Map.Entry<String, ? extends Schedule> e : schedules.entrySet()) {
-      charts.add(schedule(e.getKey(), e.getValue(), steps, options.title(e.getKey())));
+      XYChart chart = schedule(e.getKey(), e.getValue(), steps, options.title(e.getKey()));
+      // the panel's title names its one curve; a legend would only cover part of it
+      if (chart.getSeriesMap().values().stream().filter(XYSeries::isShowInLegend).count() == 1) {
+        chart.getStyler().setLegendVisible(false);
+      }
+      charts.add(chart);
     }
     return new ChartGrid(
         options.titleOr("Learning-rate schedules"), charts, Math.min(columns, charts.size()));
@@ -409,6 +467,7 @@ public final class Charts {
         chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
       }
     }
+    placeLegend(chart);
     return finishAxes(chart);
   }
 
@@ -635,6 +694,7 @@ public final class Charts {
     if (result.valleyIndex().isEmpty()) {
       message(chart, "Too few points for a suggestion: " + result.message());
     }
+    placeLegend(chart);
     return chart;
   }
 
@@ -682,6 +742,11 @@ public final class Charts {
       }
       if (group == 0 && !Double.isInfinite(min)) {
         chart.getStyler().setYAxisDecimalPattern(decimalPattern(min, max));
+      }
+      if (group == 0 && chart.getStyler().isYAxisLogarithmic() && min > 0 && max / min < 100) {
+        // XChart labels a log axis at powers of ten only: within two decades that is one or two
+        // labels; with 2, 3, ... 9 between them the curves can be read
+        chart.getStyler().setYAxisLogarithmicDecadeOnly(false);
       }
       if (min < max) {
         addSpacingBreaker(chart, group, min, max);
@@ -800,6 +865,7 @@ public final class Charts {
     Styler styler = chart.getStyler();
     styler.setLegendPosition(Styler.LegendPosition.InsideNE);
     styler.setChartBackgroundColor(Color.WHITE);
+    styler.setSeriesColors(SERIES_COLORS);
     styler.setAntiAlias(true);
     chart.getStyler().setYAxisLogarithmic(o.logScale());
     chart.getStyler().setXAxisDecimalPattern("#,###");

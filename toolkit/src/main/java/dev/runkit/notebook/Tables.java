@@ -295,7 +295,9 @@ public final class Tables {
         }
         counts.get(column)[k]++;
       }
-      if (h.lr != null && train && it >= lrIter[k] && !Double.isNaN(h.lr[i])) {
+      // the rate in force at the interval's end: a validation row there has it; train rows are
+      // logged at their own interval and may end earlier
+      if (h.lr != null && (train || it == end) && it >= lrIter[k] && !Double.isNaN(h.lr[i])) {
         lr[k] = h.lr[i];
         lrIter[k] = it;
       }

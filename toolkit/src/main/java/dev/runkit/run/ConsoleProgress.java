@@ -1,6 +1,7 @@
 package dev.runkit.run;
 
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.Locale;
 
 /**
@@ -51,6 +52,12 @@ public final class ConsoleProgress implements ProgressListener {
         p.iterationsPerSecond(),
         eta / 60,
         eta % 60);
+  }
+
+  @Override
+  public void onResume(Path checkpoint, long iteration) {
+    out.println("resumed from " + checkpoint + " at iteration " + iteration);
+    out.flush();
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.runkit.run;
 
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -15,6 +16,15 @@ public interface ProgressListener {
    * @param total the iterations planned
    */
   default void onStart(long total) {}
+
+  /**
+   * Called once after {@link #onStart} when the run continues from a checkpoint (a listener is the
+   * place to say so: a log line on stderr would show in a notebook cell that asked for quiet).
+   *
+   * @param checkpoint the checkpoint file it continues from
+   * @param iteration the iterations that checkpoint had completed
+   */
+  default void onResume(Path checkpoint, long iteration) {}
 
   /**
    * Called at each logging interval.

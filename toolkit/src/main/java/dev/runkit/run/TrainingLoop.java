@@ -121,6 +121,7 @@ public final class TrainingLoop implements RunContext {
   private double bestValue = Double.NaN;
   private long bestIteration = -1;
   private Path bestCheckpoint;
+  private Path resumedFrom;
   private double esBest = Double.NaN;
   private int esBad;
 
@@ -463,6 +464,9 @@ public final class TrainingLoop implements RunContext {
       }
       if (s.progress() != null) {
         s.progress().onStart(total);
+        if (resumedFrom != null) {
+          s.progress().onResume(resumedFrom, iteration);
+        }
       }
       while (iteration < total && stopReason == null) {
         for (Callback c : callbacks) {
@@ -925,10 +929,10 @@ public final class TrainingLoop implements RunContext {
             StopReason.EARLY_STOPPED,
             String.format(
                 Locale.ROOT,
-                "no improvement of validation %s by more than %s for %d validations (best %.6g at"
+                "no improvement of validation %s%s for %d validations (best %.6g at"
                     + " iteration %d)",
                 monitor.metric(),
-                es.minDelta(),
+                es.minDelta() > 0 ? " by more than " + es.minDelta() : "",
                 es.patience(),
                 bestValue,
                 bestIteration));
@@ -1251,7 +1255,9 @@ public final class TrainingLoop implements RunContext {
           bestIteration,
           file);
     }
-    LOG.info("resumed from {} at iteration {}", file, iteration);
+    // said through the progress listener, which quiet() silences, not on stderr
+    LOG.debug("resumed from {} at iteration {}", file, iteration);
+    resumedFrom = file;
   }
 
   /**

@@ -158,6 +158,127 @@ class ChartsTest {
   }
 
   @Test
+  void grid_oneCurvePanel_hidesTheLegendTheTitleRepeats() throws IOException {
+    Map<String, Schedule> schedules = new LinkedHashMap<>();
+    schedules.put("a", Fixtures.warmupCosine(10, 200));
+    schedules.put("c", Fixtures.cyclingMomentum(200));
+
+    ChartGrid grid = Charts.grid(schedules, 200, 2);
+    decode(grid.png());
+
+    assertThat(grid.charts().get(0).getStyler().isLegendVisible()).isFalse();
+    assertThat(grid.charts().get(1).getStyler().isLegendVisible()).isTrue();
+  }
+
+  @Test
+  void schedule_risingRamp_legendLeavesTheTopRightCornerToTheCurve() throws IOException {
+    // the ramp ends in the top right corner and starts in the bottom left: the legend takes the
+    // bottom right, not the top right where it would hide the end of the curve
+    XYChart chart = Charts.schedule(step -> 0.1 * step / 999.0, 1_000);
+
+    decode(Show.png(chart));
+
+    assertThat(chart.getStyler().getLegendPosition()).isEqualTo(Styler.LegendPosition.InsideSE);
+  }
+
+  @Test
+  void schedule_curvesThroughEveryCorner_legendGoesOutsideThePlot() throws IOException {
+    // one-cycle: the learning rate starts low and ends low, the momentum starts and ends high
+    XYChart chart = Charts.schedule(Fixtures.cyclingMomentum(1_000), 1_000);
+
+    decode(Show.png(chart));
+
+    assertThat(chart.getStyler().getLegendPosition()).isEqualTo(Styler.LegendPosition.OutsideE);
+  }
+
+  @Test
+  void schedule_curvesThroughEveryCornerOfANarrowChart_legendGoesBelowOnOneLine()
+      throws IOException {
+    XYChart chart =
+        Charts.schedule(
+            "one-cycle",
+            Fixtures.cyclingMomentum(1_000),
+            1_000,
+            ChartOptions.defaults().size(440, 300));
+
+    decode(Show.png(chart));
+
+    assertThat(chart.getStyler().getLegendPosition()).isEqualTo(Styler.LegendPosition.OutsideS);
+    assertThat(chart.getStyler().getLegendLayout()).isEqualTo(Styler.LegendLayout.Horizontal);
+  }
+
+  @Test
+  void placeLegend_fixedAxisRange_readsCurvesAgainstTheAxisAsDrawn() {
+    // a flat curve in the middle of a fixed axis shoots far above its maximum at the right: read
+    // against the data's own range the flat part lies at the bottom and the top left looks free;
+    // as drawn, the curve fills the top right and leaves both bottom corners free
+    XYChart chart = new org.knowm.xchart.XYChartBuilder().width(800).height(450).build();
+    double[] x = new double[100];
+    double[] y = new double[100];
+    for (int i = 0; i < 100; i++) {
+      x[i] = i;
+      y[i] = i < 80 ? 1.0 : 1.0 + (i - 79) * 100;
+    }
+    chart.addSeries("loss", x, y);
+    chart.getStyler().setYAxisMin(0.0);
+    chart.getStyler().setYAxisMax(2.0);
+
+    Charts.placeLegend(chart);
+
+    assertThat(chart.getStyler().getLegendPosition()).isEqualTo(Styler.LegendPosition.InsideSE);
+  }
+
+  @Test
+  void compare_tenSchedules_tenColoursApartAndVisibleOnWhite() throws IOException {
+    Map<String, Schedule> schedules = new LinkedHashMap<>();
+    for (int i = 0; i < 10; i++) {
+      double top = 0.1 * (i + 1);
+      schedules.put("s" + i, step -> top);
+    }
+    XYChart chart = Charts.compare(schedules, 100);
+
+    decode(Show.png(chart));
+
+    java.util.List<java.awt.Color> colours =
+        Fixtures.shown(chart).values().stream()
+            .map(s -> (java.awt.Color) s.getLineColor())
+            .toList();
+    assertThat(colours).hasSize(10);
+    for (int i = 0; i < colours.size(); i++) {
+      java.awt.Color c = colours.get(i);
+      double brightness = (0.299 * c.getRed() + 0.587 * c.getGreen() + 0.114 * c.getBlue()) / 255;
+      assertThat(brightness).as("brightness of series %d, %s", i, c).isLessThan(0.75);
+      for (int j = 0; j < i; j++) {
+        java.awt.Color d = colours.get(j);
+        double distance =
+            Math.sqrt(
+                Math.pow(c.getRed() - d.getRed(), 2)
+                    + Math.pow(c.getGreen() - d.getGreen(), 2)
+                    + Math.pow(c.getBlue() - d.getBlue(), 2));
+        assertThat(distance)
+            .as("colours of series %d and %d: %s, %s", j, i, d, c)
+            .isGreaterThan(60);
+      }
+    }
+  }
+
+  @Test
+  void compare_logScaleWithinTwoDecades_labelsBetweenThePowersOfTen() throws IOException {
+    Map<String, Schedule> narrow = new LinkedHashMap<>();
+    narrow.put("a", step -> 2.3 * Math.pow(0.75, step / 25.0)); // 2.3 down to 0.07
+    Map<String, Schedule> wide = new LinkedHashMap<>();
+    wide.put("b", step -> Math.pow(10, -step / 50.0)); // 1 down to 1e-6
+
+    XYChart few = Charts.compare(narrow, 300, ChartOptions.defaults().logScale(true));
+    XYChart many = Charts.compare(wide, 300, ChartOptions.defaults().logScale(true));
+    decode(Show.png(few));
+    decode(Show.png(many));
+
+    assertThat(few.getStyler().isYAxisLogarithmicDecadeOnly()).isFalse();
+    assertThat(many.getStyler().isYAxisLogarithmicDecadeOnly()).isTrue();
+  }
+
+  @Test
   void grid_zeroColumns_throws() {
     assertThatThrownBy(() -> Charts.grid(Map.of("a", step -> 0.1), 10, 0))
         .isInstanceOf(IllegalArgumentException.class)

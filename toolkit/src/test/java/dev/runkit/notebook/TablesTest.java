@@ -92,6 +92,27 @@ class TablesTest {
   }
 
   @Test
+  void historySummary_trainLoggedOffTheValidationInterval_lrIsTheRateAtTheIntervalEnd() {
+    // warm-up to 0.003 over 50 iterations; train rows every 30, validation every 50: the last
+    // train row before iteration 50 is at 30, where the rate was still 0.0018
+    Fixtures.HistoryRows rows = new Fixtures.HistoryRows();
+    for (int i : new int[] {30, 50, 60, 90, 100}) {
+      double lr = 0.003 * Math.min(1.0, i / 50.0);
+      if (i % 30 == 0) {
+        rows.add(i, "train", "loss", 1.0 / i, lr, i * 0.01);
+      }
+      if (i % 50 == 0) {
+        rows.add(i, "validation", "loss", 2.0 / i, lr, i * 0.01);
+      }
+    }
+
+    Table summary = Tables.historySummary(rows.table("run"));
+
+    assertThat(summary.longColumn("iteration").asList()).containsExactly(50L, 100L);
+    assertThat(summary.doubleColumn("lr").asList()).containsExactly(0.003, 0.003);
+  }
+
+  @Test
   void historySummary_nanLossInInterval_staysNaN() {
     Table history = Fixtures.history(100, 50);
     history.doubleColumn("value").set(3, Double.NaN); // a train loss in the first interval

@@ -221,7 +221,7 @@ class CallbackTest {
     assertThat(r.iterations()).isEqualTo(50);
     assertThat(r.bestIteration()).isEqualTo(30);
     assertThat(r.message())
-        .startsWith("no improvement of validation loss by more than 0.0 for 2 validations (best ")
+        .startsWith("no improvement of validation loss for 2 validations (best ")
         .endsWith(" at iteration 30)");
     assertThat(weights.get(0).toFloatArray()).containsExactly(bestSeen[0]);
   }

@@ -9,10 +9,12 @@ import dev.runkit.optim.Optimizers;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ProgressTest {
 
@@ -49,6 +51,48 @@ class ProgressTest {
     assertThat(bytes.toString(StandardCharsets.UTF_8).lines())
         .containsExactly(
             ConsoleProgress.format(P), ConsoleProgress.format(P), "stopped: COMPLETED (done)");
+  }
+
+  @Test
+  void onResume_console_printsTheCheckpointAndIteration() {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    ConsoleProgress c =
+        new ConsoleProgress(new PrintStream(bytes, true, StandardCharsets.UTF_8), false);
+    c.onResume(Path.of("run", "ckpt-000000250.rkc"), 250);
+    assertThat(bytes.toString(StandardCharsets.UTF_8).lines())
+        .containsExactly(
+            "resumed from " + Path.of("run", "ckpt-000000250.rkc") + " at iteration 250");
+  }
+
+  @Test
+  void fit_resumed_listenerToldOnceWithTheCheckpointAndItsIteration(@TempDir Path dir) {
+    List<String> resumes = new ArrayList<>();
+    List<String> freshRuns = new ArrayList<>();
+    try (NDManager manager = NDManager.newBaseManager()) {
+      var data = Fixtures.digits(manager, 64)[0];
+      for (List<String> record : List.of(freshRuns, resumes)) {
+        Runner runner =
+            Runner.with(Fixtures.mlp(10))
+                .loss(Loss.softmaxCrossEntropyLoss())
+                .data(data)
+                .optimizer(Optimizers.sgd().lr(0.05))
+                .iterations(record == freshRuns ? 20 : 40)
+                .checkpoints(Checkpoints.to(dir).every(20))
+                .progress(
+                    new ProgressListener() {
+                      @Override
+                      public void onProgress(Progress progress) {}
+
+                      @Override
+                      public void onResume(Path checkpoint, long iteration) {
+                        record.add(checkpoint.getFileName() + " at " + iteration);
+                      }
+                    });
+        (record == resumes ? runner.resume() : runner).fit();
+      }
+    }
+    assertThat(freshRuns).isEmpty();
+    assertThat(resumes).containsExactly("ckpt-000000020.rkc at 20");
   }
 
   @Test
