@@ -351,9 +351,6 @@ public final class TrainingLoop implements RunContext {
         throw new IllegalArgumentException(
             "the loss must reduce a batch to one value, got shape " + loss.getShape());
       }
-      for (Metric m : s.metrics()) {
-        m.contribution(labels, predictions);
-      }
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(
           what
@@ -364,6 +361,25 @@ public final class TrainingLoop implements RunContext {
               + ": "
               + firstLine(e),
           e);
+    }
+    for (Metric m : s.metrics()) {
+      // the loss fits, so a failure here is the metric's (mae on class labels, say): name it
+      try {
+        m.contribution(labels, predictions);
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException(
+            "metric \""
+                + m.name()
+                + "\" cannot be measured on the "
+                + what
+                + " labels "
+                + shapes(labels)
+                + " and model output "
+                + shapes(predictions)
+                + ": "
+                + firstLine(e),
+            e);
+      }
     }
   }
 
