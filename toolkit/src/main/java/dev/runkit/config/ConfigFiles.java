@@ -1,5 +1,6 @@
 package dev.runkit.config;
 
+import dev.runkit.registry.Params;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -107,7 +108,7 @@ public final class ConfigFiles {
       throw new IllegalArgumentException(
           source
               + " must hold a map of sections (MODEL, DATA, TRAIN, ...) at the top, got "
-              + (doc == null ? emptyName : doc.getClass().getSimpleName()));
+              + (doc == null ? emptyName : Params.kind(doc)));
     }
     return copy(map);
   }

@@ -118,7 +118,7 @@ class RunConfigTest {
   @Test
   void load_wrongType_namesPathValueAndType() {
     assertThatThrownBy(() -> load("bad-wrong-type.yaml"))
-        .hasMessage("TRAIN.NUM_ITERATIONS must be an integer, got \"many\" (String)");
+        .hasMessage("TRAIN.NUM_ITERATIONS must be an integer, got \"many\" (text)");
   }
 
   @Test
@@ -204,9 +204,25 @@ class RunConfigTest {
     assertThatThrownBy(() -> RunConfig.parse("[MODEL, DATA]"))
         .hasMessage(
             "config text must hold a map of sections (MODEL, DATA, TRAIN, ...) at the top, got"
-                + " ArrayList");
+                + " a list");
     assertThatThrownBy(() -> RunConfig.parse(null))
         .hasMessage("config text is null; expected YAML or JSON text");
+  }
+
+  @Test
+  void parse_scheduleTypeAList_saysOneNameIsExpected() {
+    // it said 'Unknown schedule "[cosine]"', as if the name were misspelt
+    assertThatThrownBy(
+            () ->
+                RunConfig.parse(
+                    MODEL
+                        + DATA
+                        + "TRAIN: {NUM_ITERATIONS: 10, OPTIM: {TYPE: SGD, PARAM: {lr: 0.1}},"
+                        + " LR_SCHEDULER: {TYPE: [cosine]}}\n"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(
+            "TRAIN.LR_SCHEDULER.TYPE must be one name, got [cosine] (a list); expected one of"
+                + " [StepLR, ");
   }
 
   @Test
@@ -428,7 +444,7 @@ class RunConfigTest {
         "NUM_EPOCHS: 4 | [1, 5] | TRAIN.CKPT_SAVE_STRATEGY[1] must be an epoch in [1, 4]"
             + " (NUM_EPOCHS) above the one before (1), got 5",
         "NUM_EPOCHS: 4 | [1, two] | TRAIN.CKPT_SAVE_STRATEGY[1] must be an integer, got \"two\""
-            + " (String)",
+            + " (text)",
         "NUM_EPOCHS: 4 | [] | TRAIN.CKPT_SAVE_STRATEGY must be a non-empty list, got []"
       })
   void load_saveStrategyListOutOfRange_namesIndexValueAndRange(
