@@ -244,6 +244,70 @@ class CommandsTest {
   }
 
   @Test
+  void resume_newestCheckpointTruncated_namesTheOneBeforeAndChangesNothing() throws IOException {
+    Path run = tmp.resolve("run");
+    assertThat(trainDigits(run, 60, "TRAIN.CKPT_SAVE_STRATEGY=20")).as(err()).isZero();
+    Path newest = run.resolve("checkpoints/ckpt-000000060.rkc");
+    byte[] whole = Files.readAllBytes(newest);
+    Files.write(newest, java.util.Arrays.copyOf(whole, whole.length / 2));
+    Map<String, String> before = snapshot(run);
+
+    int code = resume(run);
+
+    assertThat(code).isEqualTo(2);
+    // it ended at "is corrupt: truncated (...)", leaving the user to find the way on
+    assertThat(err())
+        .startsWith("runkit resume: checkpoint " + newest + " is corrupt: truncated (")
+        .endsWith(
+            "; it is the newest in "
+                + run.resolve("checkpoints")
+                + ", which resume takes: move it out of that folder to resume from the one before,"
+                + " ckpt-000000040.rkc\n");
+    assertThat(snapshot(run)).isEqualTo(before);
+  }
+
+  @Test
+  void resume_badConfigInRunDirectory_namesTheConfigFile() throws IOException {
+    Path run = tmp.resolve("run");
+    assertThat(trainDigits(run, 20)).as(err()).isZero();
+    Path config = run.resolve("config.yaml");
+    Files.writeString(
+        config, Files.readString(config).replace("MONITOR: accuracy", "MONITOR: acc"));
+
+    int code = resume(run);
+
+    assertThat(code).isEqualTo(2);
+    // the user named the folder; the message did not say which file held "acc"
+    assertThat(err())
+        .isEqualTo(
+            "runkit resume: "
+                + config
+                + ": VAL.MONITOR must be one of [loss, accuracy, top3_accuracy] (the loss or a"
+                + " metric in METRICS), got \"acc\". Did you mean \"accuracy\"?\n");
+  }
+
+  @Test
+  void resume_configFileOrMissingFolder_saysWhatResumeTakes() throws IOException {
+    Path run = tmp.resolve("run");
+    assertThat(trainDigits(run, 20)).as(err()).isZero();
+    Path config = run.resolve("config.yaml");
+
+    assertThat(resume(config)).isEqualTo(2);
+    assertThat(err())
+        .isEqualTo(
+            "runkit resume: "
+                + config
+                + " is a file; resume takes a run directory (the folder holding config.yaml and"
+                + " checkpoints/): resume "
+                + run
+                + "\n");
+    err.reset();
+    assertThat(resume(tmp.resolve("nowhere"))).isEqualTo(2);
+    assertThat(err())
+        .isEqualTo("runkit resume: run directory " + tmp.resolve("nowhere") + " does not exist\n");
+  }
+
+  @Test
   void resume_notARunDirectory_exitsTwo() {
     int code = new ResumeCommand().run(List.of(tmp.toString()), stream(out), stream(err));
     assertThat(code).isEqualTo(2);
