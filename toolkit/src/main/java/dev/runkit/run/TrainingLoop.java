@@ -1159,7 +1159,9 @@ public final class TrainingLoop implements RunContext {
       List<Long> saved = periodic(s.checkpoints().directory());
       String hint =
           saved.size() < 2
-              ? "; it is the only checkpoint in " + s.checkpoints().directory()
+              ? "; it is the only checkpoint in "
+                  + s.checkpoints().directory()
+                  + ", so there is none older to resume from"
               : "; it is the newest in "
                   + s.checkpoints().directory()
                   + ", which resume takes: move it out of that folder to resume from the one"
