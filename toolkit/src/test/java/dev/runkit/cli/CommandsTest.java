@@ -338,6 +338,26 @@ class CommandsTest {
   }
 
   @Test
+  void schedule_console_printsSixSignificantDigits() throws IOException {
+    Path config = tmp.resolve("warmup.yaml");
+    Files.writeString(
+        config,
+        Files.readString(Path.of(config("digits-mlp.yaml")))
+            .replace("lr: 0.1", "lr: 0.003")
+            .replace(
+                "TYPE: StepLR\n    PARAM:\n      step_size: 20\n      gamma: 0.5",
+                "TYPE: cosine\n    PARAM:\n      num_warmup_steps: 100\n"
+                    + "      num_training_steps: 1000"));
+    int code =
+        new ScheduleCommand()
+            .run(List.of(config.toString(), "--steps", "20"), stream(out), stream(err));
+    assertThat(code).as(err()).isZero();
+    String table = out.toString(StandardCharsets.UTF_8);
+    // step 3 of the warm-up printed as 0.00008999999999999999
+    assertThat(table).contains("|  0.00009  |").doesNotContain("99999");
+  }
+
+  @Test
   void schedule_badSteps_exitsTwo() {
     int code =
         new ScheduleCommand()
