@@ -52,10 +52,17 @@ public final class ConfigFiles {
    *
    * @param file a {@code .yaml}, {@code .yml} or {@code .json} file
    * @return the top-level map, in file order
-   * @throws IllegalArgumentException if the file is missing, is not valid YAML / JSON (with line
-   *     and column), or does not hold a map at the top
+   * @throws IllegalArgumentException if the file is missing or a folder, is not valid YAML / JSON
+   *     (with line and column), or does not hold a map at the top
    */
   public static Map<String, Object> read(Path file) {
+    if (Files.isDirectory(file)) {
+      throw new IllegalArgumentException(
+          "config file "
+              + file
+              + " is a folder; give a YAML or JSON file (a run's folder is continued with `resume"
+              + " RUN_DIR`)");
+    }
     if (!Files.isRegularFile(file)) {
       throw new IllegalArgumentException(
           "config file not found: "
@@ -136,8 +143,8 @@ public final class ConfigFiles {
    *
    * @param config the config, changed in place
    * @param assignment {@code KEY=VALUE}
-   * @throws IllegalArgumentException if the text has no {@code =}, an empty key, or a path that
-   *     runs through a value that is not a map
+   * @throws IllegalArgumentException if the text has no {@code =}, an empty key or value, or a path
+   *     that runs through a value that is not a map
    */
   @SuppressWarnings("unchecked")
   public static void override(Map<String, Object> config, String assignment) {
@@ -149,6 +156,11 @@ public final class ConfigFiles {
               + "\"");
     }
     String key = assignment.substring(0, eq).trim();
+    if (assignment.substring(eq + 1).isBlank()) {
+      // YAML reads nothing as null, which reads as a missing key: "TRAIN needs the run length"
+      throw new IllegalArgumentException(
+          "--set " + key + "= has no value; write KEY=VALUE, e.g. TRAIN.OPTIM.PARAM.lr=0.01");
+    }
     Object value = parseValue(assignment.substring(eq + 1));
     String[] parts = key.split("\\.", -1);
     Map<String, Object> at = config;

@@ -167,6 +167,29 @@ class RunConfigTest {
   }
 
   @Test
+  void load_folderAsConfigFile_saysItIsAFolder() {
+    // it said "config file not found", though the path exists
+    assertThatThrownBy(() -> RunConfig.load(tmp, List.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "config file "
+                + tmp
+                + " is a folder; give a YAML or JSON file (a run's folder is continued with"
+                + " `resume RUN_DIR`)");
+  }
+
+  @Test
+  void parse_overrideWithoutValue_saysItHasNoValue() {
+    // the empty value read as null, a missing key: "TRAIN needs the run length: ..."
+    assertThatThrownBy(
+            () -> RunConfig.parse(MODEL + DATA + TRAIN, List.of("TRAIN.NUM_ITERATIONS=")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "--set TRAIN.NUM_ITERATIONS= has no value; write KEY=VALUE, e.g."
+                + " TRAIN.OPTIM.PARAM.lr=0.01");
+  }
+
+  @Test
   void load_yamlSyntaxError_namesLineAndColumn() {
     assertThatThrownBy(() -> load("bad-syntax.yaml"))
         .hasMessageContaining("bad-syntax.yaml: line 2, column 5: expected ',' or '}'");
