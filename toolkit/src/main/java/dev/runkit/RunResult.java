@@ -189,7 +189,8 @@ public final class RunResult {
    *     (64 pixels for the digits, {@code window} values for a forecaster)
    * @return the outputs, classes and probabilities
    * @throws IllegalArgumentException if there are no rows, a row does not hold one example of the
-   *     shape the model was trained on, or the run never initialized the model
+   *     shape the model was trained on, the run never initialized the model, or the model was
+   *     closed
    */
   public Predictions predict(float[][] inputs) {
     return Predictions.of(model, inputs);
@@ -200,7 +201,8 @@ public final class RunResult {
    *
    * @param inputs the inputs, batch axis first, on any device; left open and unchanged
    * @return the outputs, classes and probabilities
-   * @throws IllegalArgumentException if the input is null or the run never initialized the model
+   * @throws IllegalArgumentException if the input is null or of a shape the model cannot take, the
+   *     run never initialized the model, or the model was closed
    */
   public Predictions predict(NDArray inputs) {
     if (inputs == null) {
@@ -219,8 +221,8 @@ public final class RunResult {
    *
    * @param examples the examples (labels or targets are ignored)
    * @return one prediction per example
-   * @throws IllegalArgumentException if the examples are null or the run never initialized the
-   *     model
+   * @throws IllegalArgumentException if the examples are null or of a shape the model cannot take,
+   *     the run never initialized the model, or the model was closed
    */
   public Predictions predict(Examples examples) {
     return Predictions.of(model, examples);
@@ -232,8 +234,8 @@ public final class RunResult {
    *
    * @param dataset the data (labels are ignored)
    * @return one prediction per example
-   * @throws IllegalArgumentException if the dataset is null or empty, or the run never initialized
-   *     the model
+   * @throws IllegalArgumentException if the dataset is null, empty or of a shape the model cannot
+   *     take, the run never initialized the model, or the model was closed
    */
   public Predictions predict(Dataset dataset) {
     return Predictions.of(model, dataset);

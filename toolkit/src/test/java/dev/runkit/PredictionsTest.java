@@ -142,6 +142,35 @@ class PredictionsTest {
   }
 
   @Test
+  void predictExamples_otherWidth_throwsNamingBothShapes() {
+    // MXNet's "Shape inconsistent, Provided = [64,64], inferred shape=(64,4)" came out unwrapped
+    assertThatThrownBy(() -> result.predict(LabeledData.iris()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(
+            "predict: the model was trained on examples of shape [64] and cannot take examples of"
+                + " shape [4]: MXNet engine call failed: ");
+  }
+
+  @Test
+  void predict_closedModel_saysItWasClosed() {
+    RunResult closed =
+        Runner.with(Fixtures.mlp(10))
+            .loss(Loss.softmaxCrossEntropyLoss())
+            .data(digits, 64)
+            .optimizer(Optimizers.adam().lr(3e-3))
+            .iterations(2)
+            .quiet()
+            .fit();
+    closed.model().close();
+    // DJL's "NDManager has been closed already" named no call of the caller's
+    assertThatThrownBy(() -> closed.predict(new float[][] {new float[64]}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "predict: the model was closed (result.model().close() frees it); predict before"
+                + " closing it");
+  }
+
+  @Test
   void predict_uninitializedModel_throws() {
     try (Model model = Model.newInstance("fresh")) {
       model.setBlock(Fixtures.mlp(10));
