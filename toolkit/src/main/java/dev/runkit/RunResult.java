@@ -6,14 +6,17 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.dataset.Dataset;
 import dev.runkit.data.Examples;
+import dev.runkit.registry.Names;
 import dev.runkit.run.Monitor;
 import dev.runkit.run.RunOutcome;
 import dev.runkit.run.StopReason;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.Set;
 import tech.tablesaw.api.Table;
 
 /**
@@ -130,7 +133,8 @@ public final class RunResult {
    * @param phase {@code train}, {@code validation} or {@code test}
    * @param metric the metric name
    * @return the value
-   * @throws IllegalArgumentException if the history holds no such value
+   * @throws IllegalArgumentException if the history holds no such value (naming what it holds and
+   *     the nearest phase or metric)
    */
   public double last(String phase, String metric) {
     Table h = outcome.history();
@@ -140,13 +144,30 @@ public final class RunResult {
         return h.doubleColumn("value").get(i);
       }
     }
+    // every phase/metric pair the history has, so that a misspelt phase ("val") is named too
+    Set<String> held = new LinkedHashSet<>();
+    Set<String> phases = new LinkedHashSet<>();
+    Set<String> metrics = new LinkedHashSet<>();
+    for (int i = 0; i < h.rowCount(); i++) {
+      String p = h.stringColumn("phase").get(i);
+      String m = h.stringColumn("metric").get(i);
+      held.add(p + "/" + m);
+      phases.add(p);
+      if (p.equals(phase)) {
+        metrics.add(m);
+      }
+    }
     throw new IllegalArgumentException(
         "history holds no "
             + phase
             + "/"
             + metric
             + "; it holds "
-            + h.stringColumn("metric").unique().asList());
+            + held
+            + "."
+            + (phases.contains(phase)
+                ? Names.didYouMean(metric, metrics)
+                : Names.didYouMean(phase, phases)));
   }
 
   /**

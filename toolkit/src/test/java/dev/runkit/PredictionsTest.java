@@ -171,6 +171,19 @@ class PredictionsTest {
   }
 
   @Test
+  void last_misspeltPhaseOrMetric_namesWhatTheHistoryHoldsAndTheNearest() {
+    // it said "history holds no val/loss; it holds [loss, accuracy]", phases left out
+    assertThatThrownBy(() -> result.last("val", "loss"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "history holds no val/loss; it holds [train/loss, train/accuracy, validation/loss,"
+                + " validation/accuracy, test/loss, test/accuracy]. Did you mean"
+                + " \"validation\"?");
+    assertThatThrownBy(() -> result.last("validation", "acuracy"))
+        .hasMessageEndingWith(". Did you mean \"accuracy\"?");
+  }
+
+  @Test
   void predict_uninitializedModel_throws() {
     try (Model model = Model.newInstance("fresh")) {
       model.setBlock(Fixtures.mlp(10));
