@@ -49,6 +49,9 @@ public final class ScheduleCommand implements Command {
         () -> {
           Args a =
               Args.parse(args, List.of("--steps", "--csv", "--png", "--set"), List.of(), USAGE);
+          if (a.printedHelp(out, USAGE)) {
+            return 0;
+          }
           RunConfig config = RunConfig.load(Path.of(a.single("CONFIG", USAGE)), a.sets);
           long steps = config.totalIterations();
           if (a.options.containsKey("--steps")) {

@@ -368,6 +368,34 @@ class CommandsTest {
   }
 
   @Test
+  void verbs_help_printUsageAndExitZero() {
+    // "train --help" was an unknown option (status 2), "resume -h" a run directory "-h"
+    assertThat(Main.run(List.of("train", "--help"), stream(out), stream(err))).isZero();
+    assertThat(Main.run(List.of("resume", "-h"), stream(out), stream(err))).isZero();
+    assertThat(Main.run(List.of("schedule", "--help"), stream(out), stream(err))).isZero();
+    assertThat(err()).isEmpty();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .isEqualTo(
+            "usage: runkit "
+                + TrainCommand.USAGE
+                + "\nusage: runkit "
+                + ResumeCommand.USAGE
+                + "\nusage: runkit "
+                + ScheduleCommand.USAGE
+                + "\n");
+  }
+
+  @Test
+  void train_singleDashOption_isAnUnknownOptionWithTheNearest() {
+    int code = train(config("digits-mlp.yaml"), "-set", "TRAIN.NUM_ITERATIONS=5");
+    assertThat(code).isEqualTo(2);
+    assertThat(err())
+        .startsWith(
+            "runkit train: Unknown option \"-set\"; expected one of [--set, --quiet, --check]."
+                + " Did you mean \"--set\"?");
+  }
+
+  @Test
   void cli_unknownVerb_exitsTwo() {
     assertThat(Main.run(List.of("trian"), stream(out), stream(err))).isEqualTo(2);
     assertThat(err()).contains("Unknown command \"trian\"").contains("Did you mean \"train\"?");
