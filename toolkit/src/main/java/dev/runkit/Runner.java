@@ -657,7 +657,9 @@ public final class Runner {
    *
    * @param finder the range, steps, smoothing and divergence factor
    * @return the curve and the suggested learning rates
-   * @throws IllegalArgumentException for a missing loss, data or optimizer, or a DJL optimizer
+   * @throws IllegalArgumentException for a missing loss, data or optimizer, a DJL optimizer, or a
+   *     model whose outputs per example differ from {@link #data(SplitData, int)}'s classes or
+   *     forecast steps
    */
   public LrFinderResult lrFinder(LrFinder finder) {
     Objects.requireNonNull(finder, "finder");
@@ -668,6 +670,9 @@ public final class Runner {
     require(
         train != null, "training data is required: call data(train) or data(train, validation)");
     require(optimizer != null, "optimizer is required: call optimizer(...)");
+    if (dataInfo != null) {
+      checkOutputWidth(dataInfo);
+    }
     if (!(optimizer instanceof ScheduledOptimizer so)) {
       throw new IllegalArgumentException(
           "lrFinder needs a RunKit optimizer (dev.runkit.optim.Optimizers) to ramp the learning"

@@ -263,6 +263,21 @@ class RunnerTest {
   }
 
   @Test
+  void lrFinder_splitWithMoreClassesThanOutputs_throwsBeforeFirstStep() {
+    dev.runkit.data.SplitData iris =
+        dev.runkit.data.SplitData.classification(
+            "iris", dev.runkit.data.LabeledData.iris(), dev.runkit.data.Ratio.of(0.8, 0.2, 0), 1);
+    Runner runner =
+        Runner.with(dev.runkit.model.Mlp.outputs(2).hidden(8).build())
+            .loss(Loss.softmaxCrossEntropyLoss())
+            .data(iris, 16)
+            .optimizer(dev.runkit.optim.Optimizers.adam().lr(0.01));
+    assertThatThrownBy(runner::lrFinder)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("the model gives 2 outputs per example");
+  }
+
+  @Test
   void fit_forecasterWithFewerOutputsThanSteps_throwsBeforeFirstStep() {
     // a (batch, 1) forecast broadcast against (batch, 4) targets and trained without error
     float[] wave = new float[300];
