@@ -156,6 +156,12 @@ public final class Predictions {
 
   /** The shape of one example the model was initialized with, without the batch axis. */
   private static long[] exampleShape(Model model) {
+    if (!model.getNDManager().isOpen()) {
+      // DJL says only "NDManager has been closed already"
+      throw new IllegalArgumentException(
+          "predict: the model was closed (result.model().close() frees it); predict before"
+              + " closing it");
+    }
     Block block = model.getBlock();
     if (block == null || !block.isInitialized()) {
       throw new IllegalArgumentException(
@@ -175,7 +181,28 @@ public final class Predictions {
     Device device = scope.getDevice();
     NDList onDevice =
         inputs.head().getDevice().equals(device) ? inputs : inputs.toDevice(device, false);
-    NDList out = model.getBlock().forward(new ParameterStore(scope, false), onDevice, false);
+    NDList out;
+    try {
+      out = model.getBlock().forward(new ParameterStore(scope, false), onDevice, false);
+    } catch (RuntimeException e) {
+      if (onDevice != inputs) {
+        onDevice.close();
+      }
+      // MXNet's own words ("Shape inconsistent, Provided = [16,4], inferred shape=(16,64)") name
+      // neither the data nor what the model was trained on
+      throw new IllegalArgumentException(
+          "predict: the model was trained on examples of shape "
+              + String.join(
+                  " + ",
+                  Arrays.stream(model.getBlock().getInputShapes())
+                      .map(Predictions::example)
+                      .toList())
+              + " and cannot take examples of shape "
+              + String.join(" + ", inputs.stream().map(a -> example(a.getShape())).toList())
+              + ": "
+              + firstLine(e),
+          e);
+    }
     try {
       NDArray y = out.head();
       long rows = y.getShape().dimension() == 0 ? 1 : y.getShape().get(0);
@@ -188,6 +215,17 @@ public final class Predictions {
       }
       out.close();
     }
+  }
+
+  /** One example's shape: the batch axis left out. */
+  private static String example(Shape batch) {
+    return Arrays.toString(Arrays.copyOfRange(batch.getShape(), 1, batch.dimension()));
+  }
+
+  private static String firstLine(Throwable e) {
+    String m = String.valueOf(e.getMessage()).strip();
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
   }
 
   private static Predictions concat(List<Predictions> parts) {

@@ -6,14 +6,17 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.dataset.Dataset;
 import dev.runkit.data.Examples;
+import dev.runkit.registry.Names;
 import dev.runkit.run.Monitor;
 import dev.runkit.run.RunOutcome;
 import dev.runkit.run.StopReason;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.Set;
 import tech.tablesaw.api.Table;
 
 /**
@@ -130,7 +133,8 @@ public final class RunResult {
    * @param phase {@code train}, {@code validation} or {@code test}
    * @param metric the metric name
    * @return the value
-   * @throws IllegalArgumentException if the history holds no such value
+   * @throws IllegalArgumentException if the history holds no such value (naming what it holds and
+   *     the nearest phase or metric)
    */
   public double last(String phase, String metric) {
     Table h = outcome.history();
@@ -140,13 +144,30 @@ public final class RunResult {
         return h.doubleColumn("value").get(i);
       }
     }
+    // every phase/metric pair the history has, so that a misspelt phase ("val") is named too
+    Set<String> held = new LinkedHashSet<>();
+    Set<String> phases = new LinkedHashSet<>();
+    Set<String> metrics = new LinkedHashSet<>();
+    for (int i = 0; i < h.rowCount(); i++) {
+      String p = h.stringColumn("phase").get(i);
+      String m = h.stringColumn("metric").get(i);
+      held.add(p + "/" + m);
+      phases.add(p);
+      if (p.equals(phase)) {
+        metrics.add(m);
+      }
+    }
     throw new IllegalArgumentException(
         "history holds no "
             + phase
             + "/"
             + metric
             + "; it holds "
-            + h.stringColumn("metric").unique().asList());
+            + held
+            + "."
+            + (phases.contains(phase)
+                ? Names.didYouMean(metric, metrics)
+                : Names.didYouMean(phase, phases)));
   }
 
   /**
@@ -189,7 +210,8 @@ public final class RunResult {
    *     (64 pixels for the digits, {@code window} values for a forecaster)
    * @return the outputs, classes and probabilities
    * @throws IllegalArgumentException if there are no rows, a row does not hold one example of the
-   *     shape the model was trained on, or the run never initialized the model
+   *     shape the model was trained on, the run never initialized the model, or the model was
+   *     closed
    */
   public Predictions predict(float[][] inputs) {
     return Predictions.of(model, inputs);
@@ -200,7 +222,8 @@ public final class RunResult {
    *
    * @param inputs the inputs, batch axis first, on any device; left open and unchanged
    * @return the outputs, classes and probabilities
-   * @throws IllegalArgumentException if the input is null or the run never initialized the model
+   * @throws IllegalArgumentException if the input is null or of a shape the model cannot take, the
+   *     run never initialized the model, or the model was closed
    */
   public Predictions predict(NDArray inputs) {
     if (inputs == null) {
@@ -219,8 +242,8 @@ public final class RunResult {
    *
    * @param examples the examples (labels or targets are ignored)
    * @return one prediction per example
-   * @throws IllegalArgumentException if the examples are null or the run never initialized the
-   *     model
+   * @throws IllegalArgumentException if the examples are null or of a shape the model cannot take,
+   *     the run never initialized the model, or the model was closed
    */
   public Predictions predict(Examples examples) {
     return Predictions.of(model, examples);
@@ -232,8 +255,8 @@ public final class RunResult {
    *
    * @param dataset the data (labels are ignored)
    * @return one prediction per example
-   * @throws IllegalArgumentException if the dataset is null or empty, or the run never initialized
-   *     the model
+   * @throws IllegalArgumentException if the dataset is null, empty or of a shape the model cannot
+   *     take, the run never initialized the model, or the model was closed
    */
   public Predictions predict(Dataset dataset) {
     return Predictions.of(model, dataset);

@@ -3,11 +3,13 @@ package dev.runkit;
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
+import dev.runkit.data.DataInfo;
 import dev.runkit.data.SplitData;
 import dev.runkit.optim.BuiltInOptimizers;
 import dev.runkit.optim.GradientClipping;
@@ -91,6 +93,7 @@ public final class Runner {
   private GradientClipping gradientClip;
   private List<Device> devices = List.of();
   private NDManager dataOwner;
+  private DataInfo dataInfo;
   private final List<Callback> callbacks = new ArrayList<>();
   private ProgressListener progress;
   private boolean fitted;
@@ -214,6 +217,10 @@ public final class Runner {
   public Runner data(SplitData data, int batchSize) {
     Objects.requireNonNull(data, "data");
     positive("batchSize", batchSize);
+    if (set.contains("data")) {
+      // said before the test part's conflict, which a second data(...) call would report instead
+      once("data");
+    }
     if (data.test() != null && set.contains("test")) {
       throw new IllegalStateException(
           "test was already set, but data(SplitData, int) sets the test part of "
@@ -234,6 +241,7 @@ public final class Runner {
     if (data.test() != null) {
       this.test = data.test().toDataset(owner, batchSize);
     }
+    this.dataInfo = data.info();
     return this;
   }
 
@@ -649,7 +657,9 @@ public final class Runner {
    *
    * @param finder the range, steps, smoothing and divergence factor
    * @return the curve and the suggested learning rates
-   * @throws IllegalArgumentException for a missing loss, data or optimizer, or a DJL optimizer
+   * @throws IllegalArgumentException for a missing loss, data or optimizer, a DJL optimizer, or a
+   *     model whose outputs per example differ from {@link #data(SplitData, int)}'s classes or
+   *     forecast steps
    */
   public LrFinderResult lrFinder(LrFinder finder) {
     Objects.requireNonNull(finder, "finder");
@@ -660,6 +670,9 @@ public final class Runner {
     require(
         train != null, "training data is required: call data(train) or data(train, validation)");
     require(optimizer != null, "optimizer is required: call optimizer(...)");
+    if (dataInfo != null) {
+      checkOutputWidth(dataInfo);
+    }
     if (!(optimizer instanceof ScheduledOptimizer so)) {
       throw new IllegalArgumentException(
           "lrFinder needs a RunKit optimizer (dev.runkit.optim.Optimizers) to ramp the learning"
@@ -749,6 +762,9 @@ public final class Runner {
     require(
         fineTuneFrom == null || (resumeFrom == null && !resumeLatest),
         "fineTune(...) starts a new run and resume(...) continues one; choose one");
+    if (dataInfo != null) {
+      checkOutputWidth(dataInfo);
+    }
     Devices.warnIfGpuUnusable(model.getNDManager().getEngine());
     Optimizer opt = optimizer;
     if (scheduleSpec != null || schedule != null) {
@@ -798,6 +814,47 @@ public final class Runner {
       if (ownsOptimizer && opt instanceof ScheduledOptimizer so) {
         so.close();
       }
+    }
+  }
+
+  /**
+   * Compares the model's outputs per example with the split's classes or forecast steps. A wrong
+   * width trains without any error otherwise: MXNet's pick clips class indices past the last
+   * output, and a (batch, 1) forecast broadcasts against (batch, steps) targets.
+   */
+  private void checkOutputWidth(DataInfo info) {
+    long[] dims = new long[info.exampleShape().length + 1];
+    dims[0] = 1;
+    System.arraycopy(info.exampleShape(), 0, dims, 1, dims.length - 1);
+    Shape output;
+    try {
+      output = model.getBlock().getOutputShapes(new Shape[] {new Shape(dims)})[0];
+    } catch (RuntimeException e) {
+      // a block that cannot tell its output shape unrun: the probe forward pass of fit() checks
+      // the shapes, with the data
+      return;
+    }
+    long width = output.size();
+    if (width != info.outputs()) {
+      boolean classes = info.task() == DataInfo.Task.CLASSIFICATION;
+      throw new IllegalArgumentException(
+          "the model gives "
+              + width
+              + " output"
+              + (width == 1 ? "" : "s")
+              + " per example (shape "
+              + output
+              + " for one example), but "
+              + info.name()
+              + " has "
+              + info.outputs()
+              + (classes ? " classes" : " forecast steps")
+              + "; build the model with "
+              + info.outputs()
+              + " outputs (e.g. "
+              + (classes ? "Mlp.outputs(" : "Forecaster.gru(")
+              + info.outputs()
+              + "))");
     }
   }
 

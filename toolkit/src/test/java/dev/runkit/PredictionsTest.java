@@ -142,6 +142,48 @@ class PredictionsTest {
   }
 
   @Test
+  void predictExamples_otherWidth_throwsNamingBothShapes() {
+    // MXNet's "Shape inconsistent, Provided = [64,64], inferred shape=(64,4)" came out unwrapped
+    assertThatThrownBy(() -> result.predict(LabeledData.iris()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(
+            "predict: the model was trained on examples of shape [64] and cannot take examples of"
+                + " shape [4]: MXNet engine call failed: ");
+  }
+
+  @Test
+  void predict_closedModel_saysItWasClosed() {
+    RunResult closed =
+        Runner.with(Fixtures.mlp(10))
+            .loss(Loss.softmaxCrossEntropyLoss())
+            .data(digits, 64)
+            .optimizer(Optimizers.adam().lr(3e-3))
+            .iterations(2)
+            .quiet()
+            .fit();
+    closed.model().close();
+    // DJL's "NDManager has been closed already" named no call of the caller's
+    assertThatThrownBy(() -> closed.predict(new float[][] {new float[64]}))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "predict: the model was closed (result.model().close() frees it); predict before"
+                + " closing it");
+  }
+
+  @Test
+  void last_misspeltPhaseOrMetric_namesWhatTheHistoryHoldsAndTheNearest() {
+    // it said "history holds no val/loss; it holds [loss, accuracy]", phases left out
+    assertThatThrownBy(() -> result.last("val", "loss"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "history holds no val/loss; it holds [train/loss, train/accuracy, validation/loss,"
+                + " validation/accuracy, test/loss, test/accuracy]. Did you mean"
+                + " \"validation\"?");
+    assertThatThrownBy(() -> result.last("validation", "acuracy"))
+        .hasMessageEndingWith(". Did you mean \"accuracy\"?");
+  }
+
+  @Test
   void predict_uninitializedModel_throws() {
     try (Model model = Model.newInstance("fresh")) {
       model.setBlock(Fixtures.mlp(10));

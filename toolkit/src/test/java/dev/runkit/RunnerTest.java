@@ -243,6 +243,117 @@ class RunnerTest {
   }
 
   @Test
+  void fit_splitWithMoreClassesThanOutputs_throwsBeforeFirstStep() {
+    // iris has 3 classes; a 2-output model trained without error (MXNet's pick clips label 2)
+    dev.runkit.data.SplitData iris =
+        dev.runkit.data.SplitData.classification(
+            "iris", dev.runkit.data.LabeledData.iris(), dev.runkit.data.Ratio.of(0.8, 0.2, 0), 1);
+    Runner runner =
+        Runner.with(dev.runkit.model.Mlp.outputs(2).hidden(8).build())
+            .loss(Loss.softmaxCrossEntropyLoss())
+            .data(iris, 16)
+            .optimizer(dev.runkit.optim.Optimizers.adam().lr(0.01))
+            .iterations(5)
+            .quiet();
+    assertThatThrownBy(runner::fit)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "the model gives 2 outputs per example (shape (1, 2) for one example), but iris has 3"
+                + " classes; build the model with 3 outputs (e.g. Mlp.outputs(3))");
+  }
+
+  @Test
+  void lrFinder_splitWithMoreClassesThanOutputs_throwsBeforeFirstStep() {
+    dev.runkit.data.SplitData iris =
+        dev.runkit.data.SplitData.classification(
+            "iris", dev.runkit.data.LabeledData.iris(), dev.runkit.data.Ratio.of(0.8, 0.2, 0), 1);
+    Runner runner =
+        Runner.with(dev.runkit.model.Mlp.outputs(2).hidden(8).build())
+            .loss(Loss.softmaxCrossEntropyLoss())
+            .data(iris, 16)
+            .optimizer(dev.runkit.optim.Optimizers.adam().lr(0.01));
+    assertThatThrownBy(runner::lrFinder)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("the model gives 2 outputs per example");
+  }
+
+  @Test
+  void fit_forecasterWithFewerOutputsThanSteps_throwsBeforeFirstStep() {
+    // a (batch, 1) forecast broadcast against (batch, 4) targets and trained without error
+    float[] wave = new float[300];
+    for (int i = 0; i < wave.length; i++) {
+      wave[i] = (float) Math.sin(i / 5.0);
+    }
+    dev.runkit.data.SplitData windows =
+        new dev.runkit.data.Series("wave", wave)
+            .split(12, 4, dev.runkit.data.Ratio.of(0.8, 0.2, 0), true);
+    Runner runner =
+        Runner.with(dev.runkit.model.Forecaster.gru(1).hidden(4).build())
+            .loss(dev.runkit.model.MaskedLoss.mae())
+            .data(windows, 16)
+            .optimizer(dev.runkit.optim.Optimizers.adam().lr(0.01))
+            .iterations(5)
+            .quiet();
+    assertThatThrownBy(runner::fit)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("the model gives 1 output per example")
+        .hasMessageEndingWith(
+            "has 4 forecast steps; build the model with 4 outputs (e.g. Forecaster.gru(4))");
+  }
+
+  @Test
+  void fit_topKAboveClasses_throwsBeforeFirstStep() {
+    // top-5 of 3 classes counted every row as a hit: a metric stuck at 1
+    Runner runner =
+        Runner.with(Fixtures.mlp(3))
+            .loss(Loss.softmaxCrossEntropyLoss())
+            .data(dev.runkit.data.LabeledData.iris().toDataset(digits.manager(), 16))
+            .metrics(Metrics.topK(5))
+            .optimizer(Fixtures.sgd(0.05f))
+            .iterations(5)
+            .quiet();
+    assertThatThrownBy(runner::fit)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "metric \"top5_accuracy\" cannot be measured on the training labels [(16)] and model"
+                + " output [(16, 3)]: top5_accuracy needs at least 5 classes, but the model gives"
+                + " 3 scores per example");
+  }
+
+  @Test
+  void fit_regressionMetricOnClassLabels_namesTheMetric() {
+    // it said "training labels do not fit the model output", though the loss fitted them
+    Runner runner =
+        Runner.with(Fixtures.mlp(3))
+            .loss(Loss.softmaxCrossEntropyLoss())
+            .data(dev.runkit.data.LabeledData.iris().toDataset(digits.manager(), 16))
+            .metrics(Metrics.mae())
+            .optimizer(Fixtures.sgd(0.05f))
+            .iterations(5)
+            .quiet();
+    assertThatThrownBy(runner::fit)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(
+            "metric \"mae\" cannot be measured on the training labels [(16)] and model output"
+                + " [(16, 3)]: ");
+  }
+
+  @Test
+  void data_splitSetTwice_saysDataWasAlreadySet() {
+    dev.runkit.data.SplitData iris =
+        dev.runkit.data.SplitData.classification(
+            "iris",
+            dev.runkit.data.LabeledData.iris(),
+            dev.runkit.data.Ratio.of(0.7, 0.15, 0.15),
+            1);
+    Runner runner = Runner.with(Fixtures.mlp(3)).data(iris, 16);
+    // it said "test was already set" (the split's test part), naming nothing the caller wrote
+    assertThatThrownBy(() -> runner.data(iris, 1000))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("data was already set");
+  }
+
+  @Test
   void fit_adamWithCosineSpecAndMae_trainsRegression() {
     // y = sum of the four iris measurements: a real regression the MLP can learn
     dev.runkit.data.LabeledData iris = dev.runkit.data.LabeledData.iris().shuffled(1);

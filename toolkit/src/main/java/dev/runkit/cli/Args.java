@@ -15,8 +15,11 @@ final class Args {
   final java.util.Map<String, String> options = new java.util.LinkedHashMap<>();
   final java.util.Set<String> flags = new java.util.HashSet<>();
 
+  /** Whether {@code --help} or {@code -h} was given: the verb prints its usage and does nothing. */
+  boolean help;
+
   /**
-   * Parses arguments.
+   * Parses arguments; {@code --help} or {@code -h} anywhere sets {@link #help}.
    *
    * @param args the arguments after the verb
    * @param valued the options that take a value, in the order messages list them ({@code --set} may
@@ -30,7 +33,12 @@ final class Args {
     Args a = new Args();
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
-      if (!arg.startsWith("--")) {
+      if (arg.equals("--help") || arg.equals("-h")) {
+        a.help = true;
+        continue;
+      }
+      // "-set" is a mistyped option, not a file to look for ("-" alone may name standard input)
+      if (!arg.startsWith("-") || arg.equals("-")) {
         a.positional.add(arg);
         continue;
       }
@@ -73,6 +81,20 @@ final class Args {
       }
     }
     return a;
+  }
+
+  /**
+   * Prints the usage when help was asked for.
+   *
+   * @param out where the usage goes
+   * @param usage the verb's usage line
+   * @return true when help was asked for (the verb then ends with status 0)
+   */
+  boolean printedHelp(java.io.PrintStream out, String usage) {
+    if (help) {
+      out.println("usage: runkit " + usage);
+    }
+    return help;
   }
 
   /**

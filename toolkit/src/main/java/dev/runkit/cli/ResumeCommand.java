@@ -38,6 +38,9 @@ public final class ResumeCommand implements Command {
         err,
         () -> {
           Args a = Args.parse(args, List.of(), List.of("--quiet"), USAGE);
+          if (a.printedHelp(out, USAGE)) {
+            return 0;
+          }
           Path dir = Path.of(a.single("RUN_DIR", USAGE)).toAbsolutePath().normalize();
           RunConfig config = RunDirectory.readForResume(dir);
           return RunDirectory.execute(config, true, a.flags.contains("--quiet"), out, err);

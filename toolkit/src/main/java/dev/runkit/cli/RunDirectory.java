@@ -94,15 +94,39 @@ public final class RunDirectory {
    *
    * @param dir the run directory
    * @return the config
-   * @throws IllegalArgumentException if the directory holds no run or no checkpoint to resume from
+   * @throws IllegalArgumentException if the directory does not exist, is a file, holds no run or no
+   *     checkpoint to resume from, or holds a config that fails its checks (the message then starts
+   *     with the config's path)
    */
   public static RunConfig readForResume(Path dir) {
+    if (!Files.exists(dir)) {
+      throw new IllegalArgumentException("run directory " + dir + " does not exist");
+    }
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalArgumentException(
+          dir
+              + " is a file; resume takes a run directory (the folder holding "
+              + CONFIG
+              + " and "
+              + RunConfig.CHECKPOINTS
+              + "/)"
+              + (dir.getFileName().toString().equals(CONFIG) ? ": resume " + dir.getParent() : ""));
+    }
     Path config = dir.resolve(CONFIG);
     if (!Files.isRegularFile(config)) {
       throw new IllegalArgumentException(
           dir + " is not a run directory: it has no " + CONFIG + " (made by `train CONFIG`)");
     }
-    RunConfig c = RunConfig.load(config, List.of()).withRunDir(dir);
+    RunConfig c;
+    try {
+      c = RunConfig.load(config, List.of()).withRunDir(dir);
+    } catch (IllegalArgumentException e) {
+      // the user named the folder, not this file: say which file the problem is in
+      String m = e.getMessage();
+      throw m != null && m.startsWith(config.toString())
+          ? e
+          : new IllegalArgumentException(config + ": " + m, e);
+    }
     if (!hasCheckpoint(c.checkpointDir())) {
       throw new IllegalArgumentException(
           "nothing to resume in "

@@ -4,9 +4,13 @@ import dev.runkit.config.RunConfig;
 import dev.runkit.notebook.Charts;
 import dev.runkit.schedule.Schedule;
 import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.math.MathContext;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.LongStream;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 /**
@@ -45,6 +49,9 @@ public final class ScheduleCommand implements Command {
         () -> {
           Args a =
               Args.parse(args, List.of("--steps", "--csv", "--png", "--set"), List.of(), USAGE);
+          if (a.printedHelp(out, USAGE)) {
+            return 0;
+          }
           RunConfig config = RunConfig.load(Path.of(a.single("CONFIG", USAGE)), a.sets);
           long steps = config.totalIterations();
           if (a.options.containsKey("--steps")) {
@@ -69,9 +76,32 @@ public final class ScheduleCommand implements Command {
           long last = steps - 1;
           long[] sample =
               LongStream.rangeClosed(0, 20).map(i -> last * i / 20).distinct().toArray();
-          out.println(schedule.tableAt(sample).printAll());
+          out.println(sixDigits(schedule.tableAt(sample)).printAll());
           return 0;
         });
+  }
+
+  /**
+   * Prints rates to six significant digits: the full doubles read as float noise on the console
+   * ("0.00008999999999999999"); the CSV keeps every digit.
+   */
+  static Table sixDigits(Table table) {
+    Table shown = Table.create(table.name());
+    for (var c : table.columns()) {
+      if (c instanceof DoubleColumn d) {
+        StringColumn text = StringColumn.create(d.name());
+        for (double v : d.asDoubleArray()) {
+          text.append(
+              Double.isFinite(v)
+                  ? new BigDecimal(v).round(new MathContext(6)).stripTrailingZeros().toPlainString()
+                  : String.valueOf(v));
+        }
+        shown.addColumns(text);
+      } else {
+        shown.addColumns(c.copy());
+      }
+    }
+    return shown;
   }
 
   private static void writeCsv(Table table, Path file) {

@@ -42,6 +42,9 @@ public final class TrainCommand implements Command {
         err,
         () -> {
           Args a = Args.parse(args, List.of("--set"), List.of("--quiet", "--check"), USAGE);
+          if (a.printedHelp(out, USAGE)) {
+            return 0;
+          }
           Path file = Path.of(a.single("CONFIG", USAGE));
           RunConfig config = RunConfig.load(file, a.sets);
           if (a.flags.contains("--check")) {

@@ -1,5 +1,6 @@
 package dev.runkit.config;
 
+import dev.runkit.registry.Params;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -51,10 +52,17 @@ public final class ConfigFiles {
    *
    * @param file a {@code .yaml}, {@code .yml} or {@code .json} file
    * @return the top-level map, in file order
-   * @throws IllegalArgumentException if the file is missing, is not valid YAML / JSON (with line
-   *     and column), or does not hold a map at the top
+   * @throws IllegalArgumentException if the file is missing or a folder, is not valid YAML / JSON
+   *     (with line and column), or does not hold a map at the top
    */
   public static Map<String, Object> read(Path file) {
+    if (Files.isDirectory(file)) {
+      throw new IllegalArgumentException(
+          "config file "
+              + file
+              + " is a folder; give a YAML or JSON file (a run's folder is continued with `resume"
+              + " RUN_DIR`)");
+    }
     if (!Files.isRegularFile(file)) {
       throw new IllegalArgumentException(
           "config file not found: "
@@ -107,7 +115,7 @@ public final class ConfigFiles {
       throw new IllegalArgumentException(
           source
               + " must hold a map of sections (MODEL, DATA, TRAIN, ...) at the top, got "
-              + (doc == null ? emptyName : doc.getClass().getSimpleName()));
+              + (doc == null ? emptyName : Params.kind(doc)));
     }
     return copy(map);
   }
@@ -135,8 +143,8 @@ public final class ConfigFiles {
    *
    * @param config the config, changed in place
    * @param assignment {@code KEY=VALUE}
-   * @throws IllegalArgumentException if the text has no {@code =}, an empty key, or a path that
-   *     runs through a value that is not a map
+   * @throws IllegalArgumentException if the text has no {@code =}, an empty key or value, or a path
+   *     that runs through a value that is not a map
    */
   @SuppressWarnings("unchecked")
   public static void override(Map<String, Object> config, String assignment) {
@@ -148,6 +156,11 @@ public final class ConfigFiles {
               + "\"");
     }
     String key = assignment.substring(0, eq).trim();
+    if (assignment.substring(eq + 1).isBlank()) {
+      // YAML reads nothing as null, which reads as a missing key: "TRAIN needs the run length"
+      throw new IllegalArgumentException(
+          "--set " + key + "= has no value; write KEY=VALUE, e.g. TRAIN.OPTIM.PARAM.lr=0.01");
+    }
     Object value = parseValue(assignment.substring(eq + 1));
     String[] parts = key.split("\\.", -1);
     Map<String, Object> at = config;

@@ -839,7 +839,7 @@ public final class RunConfig {
               + " must be a map of keys to values, got "
               + raw
               + " ("
-              + raw.getClass().getSimpleName()
+              + Params.kind(raw)
               + ")");
     }
     return m;

@@ -91,6 +91,8 @@ public final class GradientClipping {
    */
   public static GradientClipping from(Map<?, ?> params, String path) {
     Params p = Params.of(path, params);
+    // first, so that a misspelt max_norm is named with its nearest key, not as a missing limit
+    p.requireOnly("max_norm", "clip_value", "norm_type");
     boolean hasNorm = p.has("max_norm");
     boolean hasValue = p.has("clip_value");
     Object rawType = p.optionalRaw("norm_type");

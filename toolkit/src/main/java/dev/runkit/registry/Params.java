@@ -476,22 +476,58 @@ public final class Params {
     if (raw instanceof Long || raw instanceof Integer || raw instanceof Short) {
       return ((Number) raw).longValue();
     }
-    if (d != Math.rint(d) || Double.isInfinite(d) || Math.abs(d) > 9.0e15) {
+    if (d != Math.rint(d) || Double.isInfinite(d)) {
       throw wrongType(key, raw, "an integer");
+    }
+    if (Math.abs(d) > 9.0e15) {
+      // an integer all the same: "must be an integer, got 1e23 (an integer)" would contradict
+      // itself
+      throw new IllegalArgumentException(
+          path(key) + " must be an integer between -9e15 and 9e15, got " + quoted(raw));
     }
     return (long) d;
   }
 
   private IllegalArgumentException wrongType(String key, Object raw, String expected) {
     return new IllegalArgumentException(
-        path(key)
-            + " must be "
-            + expected
-            + ", got "
-            + quoted(raw)
-            + " ("
-            + raw.getClass().getSimpleName()
-            + ")");
+        path(key) + " must be " + expected + ", got " + quoted(raw) + " (" + kind(raw) + ")");
+  }
+
+  /**
+   * Names the kind of a value read from YAML or JSON in the words of a config file ("text", "a
+   * list"), for messages about a value of the wrong kind; Java's class names (ArrayList,
+   * LinkedHashMap) mean nothing to someone writing YAML.
+   *
+   * @param value the value, or null
+   * @return "nothing", "text", "true/false", "an integer", "a number", "a list" or "a map"
+   */
+  public static String kind(Object value) {
+    if (value == null) {
+      return "nothing";
+    }
+    if (value instanceof CharSequence) {
+      return "text";
+    }
+    if (value instanceof Boolean) {
+      return "true/false";
+    }
+    if (value instanceof Integer
+        || value instanceof Long
+        || value instanceof Short
+        || value instanceof Byte
+        || value instanceof java.math.BigInteger) {
+      return "an integer";
+    }
+    if (value instanceof Number) {
+      return "a number";
+    }
+    if (value instanceof java.util.Collection<?> || value.getClass().isArray()) {
+      return "a list";
+    }
+    if (value instanceof Map<?, ?>) {
+      return "a map";
+    }
+    return value.getClass().getSimpleName();
   }
 
   private static String quoted(Object raw) {

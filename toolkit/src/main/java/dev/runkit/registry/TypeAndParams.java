@@ -20,8 +20,8 @@ public record TypeAndParams(String type, Map<?, ?> params) {
    * @param path where the map sits in the config, for messages
    * @param names the valid type names, listed when {@code TYPE} is missing
    * @return the type and its parameters
-   * @throws IllegalArgumentException for a missing {@code TYPE}, another key, or a {@code PARAM}
-   *     that is not a map
+   * @throws IllegalArgumentException for a missing {@code TYPE}, a {@code TYPE} that is a list or
+   *     map, another key, or a {@code PARAM} that is not a map
    */
   public static TypeAndParams read(Map<?, ?> spec, String path, List<String> names) {
     Params p = Params.of(path, spec);
@@ -32,14 +32,20 @@ public record TypeAndParams(String type, Map<?, ?> params) {
       throw new IllegalArgumentException(
           "Missing required parameter " + p.path("TYPE") + "; expected one of " + names);
     }
+    if (type instanceof List<?> || type instanceof Map<?, ?>) {
+      // it read as 'Unknown schedule "[cosine]"', as if the name were misspelt
+      throw new IllegalArgumentException(
+          p.path("TYPE")
+              + " must be one name, got "
+              + type
+              + " ("
+              + Params.kind(type)
+              + "); expected one of "
+              + names);
+    }
     if (params != null && !(params instanceof Map<?, ?>)) {
       throw new IllegalArgumentException(
-          p.path("PARAM")
-              + " must be a map, got "
-              + params
-              + " ("
-              + params.getClass().getSimpleName()
-              + ")");
+          p.path("PARAM") + " must be a map, got " + params + " (" + Params.kind(params) + ")");
     }
     return new TypeAndParams(String.valueOf(type), (Map<?, ?>) params);
   }

@@ -3,6 +3,7 @@ package dev.runkit.run;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import dev.runkit.registry.Names;
+import dev.runkit.registry.Params;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -99,7 +100,7 @@ public final class Devices {
           key
               + " must be auto, a device name or a list of them (e.g. [gpu0, gpu1]), got "
               + value
-              + (value == null ? "" : " (" + value.getClass().getSimpleName() + ")"));
+              + (value == null ? "" : " (" + Params.kind(value) + ")"));
     }
     if (items.isEmpty()) {
       throw new IllegalArgumentException(

@@ -39,7 +39,8 @@ public final class Metrics {
    *
    * @param k how many classes count, {@code >= 1}
    * @return the metric {@code top<k>_accuracy}
-   * @throws IllegalArgumentException if k is below 1
+   * @throws IllegalArgumentException if k is below 1; its measurement throws it when the model
+   *     gives fewer than k scores per example (reported before the first step by {@code fit()})
    */
   public static Metric topK(int k) {
     if (k < 1) {
@@ -49,6 +50,18 @@ public final class Metrics {
         "top" + k + "_accuracy",
         true,
         (label, pred) -> {
+          long classes = pred.getShape().get(pred.getShape().dimension() - 1);
+          if (k > classes) {
+            // the slice below would take every class: each row a hit, a metric stuck at 1
+            throw new IllegalArgumentException(
+                "top"
+                    + k
+                    + "_accuracy needs at least "
+                    + k
+                    + " classes, but the model gives "
+                    + classes
+                    + " scores per example");
+          }
           NDArray best = pred.argSort(-1, false).get("..., :" + k);
           NDArray hits = best.toType(label.getDataType(), false).eq(label.expandDims(-1));
           return new NDList(hits.toType(DataType.FLOAT32, false).sum());

@@ -352,9 +352,6 @@ public final class TrainingLoop implements RunContext {
         throw new IllegalArgumentException(
             "the loss must reduce a batch to one value, got shape " + loss.getShape());
       }
-      for (Metric m : s.metrics()) {
-        m.contribution(labels, predictions);
-      }
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(
           what
@@ -365,6 +362,25 @@ public final class TrainingLoop implements RunContext {
               + ": "
               + firstLine(e),
           e);
+    }
+    for (Metric m : s.metrics()) {
+      // the loss fits, so a failure here is the metric's (mae on class labels, say): name it
+      try {
+        m.contribution(labels, predictions);
+      } catch (RuntimeException e) {
+        throw new IllegalArgumentException(
+            "metric \""
+                + m.name()
+                + "\" cannot be measured on the "
+                + what
+                + " labels "
+                + shapes(labels)
+                + " and model output "
+                + shapes(predictions)
+                + ": "
+                + firstLine(e),
+            e);
+      }
     }
   }
 
@@ -1132,6 +1148,33 @@ public final class TrainingLoop implements RunContext {
     return all;
   }
 
+  /**
+   * Reads the checkpoint to resume from. resume() takes the newest one unasked, so when that one is
+   * unreadable the message names the one before it: the run can go on from there once the newest is
+   * moved out of the folder.
+   */
+  private Checkpoint readResumed(Path file) {
+    try {
+      return Checkpoint.read(file);
+    } catch (IllegalArgumentException e) {
+      if (s.resumeFrom() != null) {
+        throw e;
+      }
+      List<Long> saved = periodic(s.checkpoints().directory());
+      String hint =
+          saved.size() < 2
+              ? "; it is the only checkpoint in "
+                  + s.checkpoints().directory()
+                  + ", so there is none older to resume from"
+              : "; it is the newest in "
+                  + s.checkpoints().directory()
+                  + ", which resume takes: move it out of that folder to resume from the one"
+                  + " before, "
+                  + s.checkpoints().fileAt(saved.get(saved.size() - 2)).getFileName();
+      throw new IllegalArgumentException(e.getMessage() + hint, e);
+    }
+  }
+
   private Optional<Path> resumeFile() {
     if (s.resumeFrom() != null) {
       return Optional.of(s.resumeFrom());
@@ -1146,7 +1189,7 @@ public final class TrainingLoop implements RunContext {
   }
 
   private void restore(Path file) {
-    Checkpoint c = Checkpoint.read(file);
+    Checkpoint c = readResumed(file);
     if (c.seed() != s.seed() || c.batchSize() != batchSize) {
       throw new IllegalArgumentException(
           "checkpoint "

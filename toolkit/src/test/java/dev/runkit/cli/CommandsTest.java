@@ -244,6 +244,70 @@ class CommandsTest {
   }
 
   @Test
+  void resume_newestCheckpointTruncated_namesTheOneBeforeAndChangesNothing() throws IOException {
+    Path run = tmp.resolve("run");
+    assertThat(trainDigits(run, 60, "TRAIN.CKPT_SAVE_STRATEGY=20")).as(err()).isZero();
+    Path newest = run.resolve("checkpoints/ckpt-000000060.rkc");
+    byte[] whole = Files.readAllBytes(newest);
+    Files.write(newest, java.util.Arrays.copyOf(whole, whole.length / 2));
+    Map<String, String> before = snapshot(run);
+
+    int code = resume(run);
+
+    assertThat(code).isEqualTo(2);
+    // it ended at "is corrupt: truncated (...)", leaving the user to find the way on
+    assertThat(err())
+        .startsWith("runkit resume: checkpoint " + newest + " is corrupt: truncated (")
+        .endsWith(
+            "; it is the newest in "
+                + run.resolve("checkpoints")
+                + ", which resume takes: move it out of that folder to resume from the one before,"
+                + " ckpt-000000040.rkc\n");
+    assertThat(snapshot(run)).isEqualTo(before);
+  }
+
+  @Test
+  void resume_badConfigInRunDirectory_namesTheConfigFile() throws IOException {
+    Path run = tmp.resolve("run");
+    assertThat(trainDigits(run, 20)).as(err()).isZero();
+    Path config = run.resolve("config.yaml");
+    Files.writeString(
+        config, Files.readString(config).replace("MONITOR: accuracy", "MONITOR: acc"));
+
+    int code = resume(run);
+
+    assertThat(code).isEqualTo(2);
+    // the user named the folder; the message did not say which file held "acc"
+    assertThat(err())
+        .isEqualTo(
+            "runkit resume: "
+                + config
+                + ": VAL.MONITOR must be one of [loss, accuracy, top3_accuracy] (the loss or a"
+                + " metric in METRICS), got \"acc\". Did you mean \"accuracy\"?\n");
+  }
+
+  @Test
+  void resume_configFileOrMissingFolder_saysWhatResumeTakes() throws IOException {
+    Path run = tmp.resolve("run");
+    assertThat(trainDigits(run, 20)).as(err()).isZero();
+    Path config = run.resolve("config.yaml");
+
+    assertThat(resume(config)).isEqualTo(2);
+    assertThat(err())
+        .isEqualTo(
+            "runkit resume: "
+                + config
+                + " is a file; resume takes a run directory (the folder holding config.yaml and"
+                + " checkpoints/): resume "
+                + run
+                + "\n");
+    err.reset();
+    assertThat(resume(tmp.resolve("nowhere"))).isEqualTo(2);
+    assertThat(err())
+        .isEqualTo("runkit resume: run directory " + tmp.resolve("nowhere") + " does not exist\n");
+  }
+
+  @Test
   void resume_notARunDirectory_exitsTwo() {
     int code = new ResumeCommand().run(List.of(tmp.toString()), stream(out), stream(err));
     assertThat(code).isEqualTo(2);
@@ -274,6 +338,26 @@ class CommandsTest {
   }
 
   @Test
+  void schedule_console_printsSixSignificantDigits() throws IOException {
+    Path config = tmp.resolve("warmup.yaml");
+    Files.writeString(
+        config,
+        Files.readString(Path.of(config("digits-mlp.yaml")))
+            .replace("lr: 0.1", "lr: 0.003")
+            .replace(
+                "TYPE: StepLR\n    PARAM:\n      step_size: 20\n      gamma: 0.5",
+                "TYPE: cosine\n    PARAM:\n      num_warmup_steps: 100\n"
+                    + "      num_training_steps: 1000"));
+    int code =
+        new ScheduleCommand()
+            .run(List.of(config.toString(), "--steps", "20"), stream(out), stream(err));
+    assertThat(code).as(err()).isZero();
+    String table = out.toString(StandardCharsets.UTF_8);
+    // step 3 of the warm-up printed as 0.00008999999999999999
+    assertThat(table).contains("|  0.00009  |").doesNotContain("99999");
+  }
+
+  @Test
   void schedule_badSteps_exitsTwo() {
     int code =
         new ScheduleCommand()
@@ -281,6 +365,34 @@ class CommandsTest {
     assertThat(code).isEqualTo(2);
     assertThat(err())
         .isEqualTo("runkit schedule: --steps must be an integer in [1, 100000000], got \"-3\"\n");
+  }
+
+  @Test
+  void verbs_help_printUsageAndExitZero() {
+    // "train --help" was an unknown option (status 2), "resume -h" a run directory "-h"
+    assertThat(Main.run(List.of("train", "--help"), stream(out), stream(err))).isZero();
+    assertThat(Main.run(List.of("resume", "-h"), stream(out), stream(err))).isZero();
+    assertThat(Main.run(List.of("schedule", "--help"), stream(out), stream(err))).isZero();
+    assertThat(err()).isEmpty();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .isEqualTo(
+            "usage: runkit "
+                + TrainCommand.USAGE
+                + "\nusage: runkit "
+                + ResumeCommand.USAGE
+                + "\nusage: runkit "
+                + ScheduleCommand.USAGE
+                + "\n");
+  }
+
+  @Test
+  void train_singleDashOption_isAnUnknownOptionWithTheNearest() {
+    int code = train(config("digits-mlp.yaml"), "-set", "TRAIN.NUM_ITERATIONS=5");
+    assertThat(code).isEqualTo(2);
+    assertThat(err())
+        .startsWith(
+            "runkit train: Unknown option \"-set\"; expected one of [--set, --quiet, --check]."
+                + " Did you mean \"--set\"?");
   }
 
   @Test

@@ -91,7 +91,7 @@ class DevicesConfigTest {
         "{DEVICES: []}|ENV.DEVICES must name at least one device, got []; use auto for the"
             + " default",
         "{DEVICES: 3}|ENV.DEVICES must be auto, a device name or a list of them (e.g. [gpu0,"
-            + " gpu1]), got 3 (Integer)",
+            + " gpu1]), got 3 (an integer)",
         "{DEVICES: cpu, GPU_NUM: 1}|ENV gives both DEVICES and GPU_NUM; keep one (DEVICES: [gpu0,"
             + " gpu1] or GPU_NUM: 2)",
         "{DEVICE: cpu}|Unknown parameter \"DEVICE\" at ENV.DEVICE; accepted are [SEED, DEVICES,"

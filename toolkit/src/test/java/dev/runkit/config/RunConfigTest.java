@@ -118,7 +118,7 @@ class RunConfigTest {
   @Test
   void load_wrongType_namesPathValueAndType() {
     assertThatThrownBy(() -> load("bad-wrong-type.yaml"))
-        .hasMessage("TRAIN.NUM_ITERATIONS must be an integer, got \"many\" (String)");
+        .hasMessage("TRAIN.NUM_ITERATIONS must be an integer, got \"many\" (text)");
   }
 
   @Test
@@ -167,6 +167,29 @@ class RunConfigTest {
   }
 
   @Test
+  void load_folderAsConfigFile_saysItIsAFolder() {
+    // it said "config file not found", though the path exists
+    assertThatThrownBy(() -> RunConfig.load(tmp, List.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "config file "
+                + tmp
+                + " is a folder; give a YAML or JSON file (a run's folder is continued with"
+                + " `resume RUN_DIR`)");
+  }
+
+  @Test
+  void parse_overrideWithoutValue_saysItHasNoValue() {
+    // the empty value read as null, a missing key: "TRAIN needs the run length: ..."
+    assertThatThrownBy(
+            () -> RunConfig.parse(MODEL + DATA + TRAIN, List.of("TRAIN.NUM_ITERATIONS=")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "--set TRAIN.NUM_ITERATIONS= has no value; write KEY=VALUE, e.g."
+                + " TRAIN.OPTIM.PARAM.lr=0.01");
+  }
+
+  @Test
   void load_yamlSyntaxError_namesLineAndColumn() {
     assertThatThrownBy(() -> load("bad-syntax.yaml"))
         .hasMessageContaining("bad-syntax.yaml: line 2, column 5: expected ',' or '}'");
@@ -204,9 +227,25 @@ class RunConfigTest {
     assertThatThrownBy(() -> RunConfig.parse("[MODEL, DATA]"))
         .hasMessage(
             "config text must hold a map of sections (MODEL, DATA, TRAIN, ...) at the top, got"
-                + " ArrayList");
+                + " a list");
     assertThatThrownBy(() -> RunConfig.parse(null))
         .hasMessage("config text is null; expected YAML or JSON text");
+  }
+
+  @Test
+  void parse_scheduleTypeAList_saysOneNameIsExpected() {
+    // it said 'Unknown schedule "[cosine]"', as if the name were misspelt
+    assertThatThrownBy(
+            () ->
+                RunConfig.parse(
+                    MODEL
+                        + DATA
+                        + "TRAIN: {NUM_ITERATIONS: 10, OPTIM: {TYPE: SGD, PARAM: {lr: 0.1}},"
+                        + " LR_SCHEDULER: {TYPE: [cosine]}}\n"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(
+            "TRAIN.LR_SCHEDULER.TYPE must be one name, got [cosine] (a list); expected one of"
+                + " [StepLR, ");
   }
 
   @Test
@@ -428,7 +467,7 @@ class RunConfigTest {
         "NUM_EPOCHS: 4 | [1, 5] | TRAIN.CKPT_SAVE_STRATEGY[1] must be an epoch in [1, 4]"
             + " (NUM_EPOCHS) above the one before (1), got 5",
         "NUM_EPOCHS: 4 | [1, two] | TRAIN.CKPT_SAVE_STRATEGY[1] must be an integer, got \"two\""
-            + " (String)",
+            + " (text)",
         "NUM_EPOCHS: 4 | [] | TRAIN.CKPT_SAVE_STRATEGY must be a non-empty list, got []"
       })
   void load_saveStrategyListOutOfRange_namesIndexValueAndRange(

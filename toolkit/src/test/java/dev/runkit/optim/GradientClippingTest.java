@@ -81,6 +81,17 @@ class GradientClippingTest {
   }
 
   @Test
+  void from_misspeltMaxNorm_namesTheNearestKey() {
+    // it said "must give exactly one of max_norm and clip_value, got {max_nrom=5.0}"
+    assertThatThrownBy(
+            () -> GradientClipping.from(Map.of("max_nrom", 5.0), "TRAIN.CLIP_GRAD_PARAM"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "Unknown parameter \"max_nrom\" at TRAIN.CLIP_GRAD_PARAM.max_nrom; accepted are"
+                + " [max_norm, clip_value, norm_type]. Did you mean \"max_norm\"?");
+  }
+
+  @Test
   void from_negativeMaxNorm_throws() {
     assertThatThrownBy(
             () -> GradientClipping.from(Map.of("max_norm", -1.0), "TRAIN.CLIP_GRAD_PARAM"))

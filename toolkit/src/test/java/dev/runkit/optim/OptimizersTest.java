@@ -175,14 +175,14 @@ class OptimizersTest {
   void config_lrAsWord_throwsWrongType() {
     assertThatThrownBy(() -> Optimizers.build("Adam", Map.of("lr", "fast")))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("optimizer.lr must be a number, got \"fast\" (String)");
+        .hasMessage("optimizer.lr must be a number, got \"fast\" (text)");
   }
 
   @Test
   void config_amsgradAsNumber_throwsWrongType() {
     assertThatThrownBy(() -> Optimizers.build("Adam", Map.of("amsgrad", 1)))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("optimizer.amsgrad must be true or false, got 1 (Integer)");
+        .hasMessage("optimizer.amsgrad must be true or false, got 1 (an integer)");
   }
 
   @Test

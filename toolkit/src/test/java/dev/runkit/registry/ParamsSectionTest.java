@@ -30,7 +30,7 @@ class ParamsSectionTest {
   @Test
   void section_notAMap_throwsWithType() {
     assertThatThrownBy(() -> top.section("ENV"))
-        .hasMessage("ENV must be a map of keys to values, got 3 (Integer)");
+        .hasMessage("ENV must be a map of keys to values, got 3 (an integer)");
   }
 
   @Test
@@ -53,7 +53,37 @@ class ParamsSectionTest {
   void requiredString_list_throwsWrongType() {
     Params p = Params.of("MODEL", Map.of("NAME", new java.util.ArrayList<>(List.of("MLP"))));
     assertThatThrownBy(() -> p.requiredString("NAME"))
-        .hasMessage("MODEL.NAME must be a text value, got [MLP] (ArrayList)");
+        .hasMessage("MODEL.NAME must be a text value, got [MLP] (a list)");
+  }
+
+  @Test
+  void requiredLong_beyondLongRange_saysTheRangeNotTheType() {
+    // it said "must be an integer, got 99999999999999999999999 (BigInteger)"
+    Params p =
+        Params.of(
+            "TRAIN", Map.of("NUM_ITERATIONS", new java.math.BigInteger("99999999999999999999999")));
+    assertThatThrownBy(() -> p.requiredLong("NUM_ITERATIONS"))
+        .hasMessage(
+            "TRAIN.NUM_ITERATIONS must be an integer between -9e15 and 9e15, got"
+                + " 99999999999999999999999");
+  }
+
+  @Test
+  void kind_yamlValues_namedInConfigWords() {
+    assertThat(
+            java.util.Arrays.asList(
+                "x", true, 3, 3L, 2.5, List.of(1), new int[] {1}, Map.of("a", 1), null))
+        .extracting(Params::kind)
+        .containsExactly(
+            "text",
+            "true/false",
+            "an integer",
+            "an integer",
+            "a number",
+            "a list",
+            "a list",
+            "a map",
+            "nothing");
   }
 
   @Test

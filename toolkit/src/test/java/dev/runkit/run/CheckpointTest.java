@@ -118,7 +118,11 @@ class CheckpointTest {
         .hasMessage(
             "checkpoint "
                 + latest
-                + " is corrupt: checksum mismatch (the file was changed or damaged)");
+                + " is corrupt: checksum mismatch (the file was changed or damaged); it is the"
+                + " newest in "
+                + dir
+                + ", which resume takes: move it out of that folder to resume from the one before,"
+                + " ckpt-000000020.rkc");
     Map<Path, byte[]> after = snapshotFiles();
     assertThat(after.keySet()).isEqualTo(before.keySet());
     before.forEach((p, b) -> assertThat(after.get(p)).as(p.toString()).isEqualTo(b));
@@ -131,7 +135,12 @@ class CheckpointTest {
     assertThatThrownBy(() -> runner(Fixtures.mlp(16, 10), 40, Checkpoints.to(dir)).resume().fit())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
-            "checkpoint " + foreign + " is not a RunKit checkpoint (no RUNKIT-CHECKPOINT header)");
+            "checkpoint "
+                + foreign
+                + " is not a RunKit checkpoint (no RUNKIT-CHECKPOINT header); it is the only"
+                + " checkpoint in "
+                + dir
+                + ", so there is none older to resume from");
     assertThat(Files.readString(foreign)).isEqualTo("{\"not\": \"a checkpoint\"}");
   }
 

@@ -51,7 +51,7 @@ class PyTorchScheduleInputTest {
   @Test
   void build_stepSizeAsWord_throwsWrongType() {
     assertThatThrownBy(() -> build("StepLR", Map.of("step_size", "ten")))
-        .hasMessage("schedule.PARAM.step_size must be an integer, got \"ten\" (String)");
+        .hasMessage("schedule.PARAM.step_size must be an integer, got \"ten\" (text)");
   }
 
   @Test
@@ -67,7 +67,7 @@ class PyTorchScheduleInputTest {
     assertThatThrownBy(() -> build("CosineAnnealingWarmRestarts", Map.of("T_0", 10, "T_mult", 0)))
         .hasMessage("schedule.PARAM.T_mult must be an integer >= 1, got 0");
     assertThatThrownBy(() -> build("CosineAnnealingWarmRestarts", Map.of("T_0", 10, "T_mult", 1.5)))
-        .hasMessage("schedule.PARAM.T_mult must be an integer, got 1.5 (Double)");
+        .hasMessage("schedule.PARAM.T_mult must be an integer, got 1.5 (a number)");
   }
 
   @Test

@@ -363,7 +363,7 @@ class ResearchAndHuggingFaceSchedulesTest {
                     "CosineWarmupRestarts",
                     params("num_training_steps", 100, "num_cycles", 1.5),
                     0.1))
-        .hasMessage("schedule.PARAM.num_cycles must be an integer, got 1.5 (Double)");
+        .hasMessage("schedule.PARAM.num_cycles must be an integer, got 1.5 (a number)");
   }
 
   @Test
