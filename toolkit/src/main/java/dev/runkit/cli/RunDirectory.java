@@ -195,6 +195,8 @@ public final class RunDirectory {
 
   /**
    * Runs a config into its run directory: fits, writes {@code history.csv}, prints a summary.
+   * Ctrl-C or SIGTERM stops the run after the iteration in progress, with everything written
+   * ({@link SignalStop}).
    *
    * @param config the checked config
    * @param resume whether to continue from the newest checkpoint
@@ -205,8 +207,9 @@ public final class RunDirectory {
    */
   public static int execute(
       RunConfig config, boolean resume, boolean quiet, PrintStream out, PrintStream err) {
-    try (NDManager manager = NDManager.newBaseManager()) {
-      Runner runner = config.runner(manager, resume);
+    try (NDManager manager = NDManager.newBaseManager();
+        SignalStop signals = new SignalStop(err)) {
+      Runner runner = config.runner(manager, resume).callbacks(signals);
       if (quiet) {
         runner.quiet();
       }
