@@ -270,8 +270,12 @@ public final class RunDirectory {
   private static String summary(RunResult r, Path dir) {
     StringBuilder s = new StringBuilder();
     s.append(Tables.text(Tables.historySummary(r.history()))).append('\n');
-    s.append(r.stopReason()).append(" after ").append(r.iterations()).append(" iterations: ");
-    s.append(r.message()).append('\n');
+    s.append(r.stopReason()).append(" after ").append(r.iterations()).append(" iterations");
+    if (r.stopReason() != StopReason.COMPLETED) {
+      // a completed run's message only repeats the count
+      s.append(": ").append(r.message());
+    }
+    s.append('\n');
     r.best()
         .ifPresent(
             b ->

@@ -575,15 +575,15 @@ public final class Charts {
       }
     }
     String yTitle = chosen.size() == 1 ? chosen.get(0) : "value";
-    XYChart chart =
-        newChart(
-            options.titleOr(
-                h.name.isBlank() || h.name.equals("history")
-                    ? "Training curves"
-                    : "Training curves: " + h.name),
-            "iteration",
-            yTitle,
-            options);
+    // the metrics are named unless it is the loss alone, so a run's loss and metric charts differ
+    String what = chosen.equals(List.of("loss")) ? "" : String.join(", ", chosen);
+    String name = h.name.isBlank() || h.name.equals("history") ? "" : h.name;
+    String title =
+        "Training curves"
+            + (what.isEmpty() && name.isEmpty() ? "" : ": ")
+            + what
+            + (!what.isEmpty() && !name.isEmpty() ? " (" + name + ")" : name);
+    XYChart chart = newChart(options.titleOr(title), "iteration", yTitle, options);
     if (h.rows == 0) {
       return message(chart, "The history is empty: nothing has been recorded yet.");
     }

@@ -85,7 +85,7 @@ class CommandsTest {
     assertThat(history).anyMatch(l -> l.startsWith("20,validation,accuracy,"));
     assertThat(run.resolve("checkpoints")).isDirectoryContaining("glob:**/ckpt-*.rkc");
     assertThat(out.toString(StandardCharsets.UTF_8))
-        .contains("COMPLETED after 20 iterations")
+        .contains("COMPLETED after 20 iterations\n")
         .containsPattern("devices: \\[(cpu|gpu0[^\\]]*)\\]\n")
         .contains("validation accuracy");
     for (String png : List.of("curves.png", "metrics.png")) {

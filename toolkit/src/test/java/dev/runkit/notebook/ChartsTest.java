@@ -310,6 +310,22 @@ class ChartsTest {
   }
 
   @Test
+  void curves_lossOrMetrics_titleNamesTheMetricsBesidesTheLoss() {
+    // RunResult.history() is named "history": no run name to show
+    Table history = Fixtures.history(100, 10).setName("history");
+
+    assertThat(Charts.curves(history).getTitle()).isEqualTo("Training curves");
+    assertThat(Charts.curves(history, "accuracy").getTitle())
+        .isEqualTo("Training curves: accuracy");
+    assertThat(Charts.curves(history, "loss", "accuracy").getTitle())
+        .isEqualTo("Training curves: loss, accuracy");
+    history.setName("digits");
+    assertThat(Charts.curves(history).getTitle()).isEqualTo("Training curves: digits");
+    assertThat(Charts.curves(history, "accuracy").getTitle())
+        .isEqualTo("Training curves: accuracy (digits)");
+  }
+
+  @Test
   void curves_unknownMetric_plotsTheKnownOnesAndNamesTheNearest() throws IOException {
     XYChart chart = Charts.curves(Fixtures.history(100, 10), "loss", "acuracy");
 
