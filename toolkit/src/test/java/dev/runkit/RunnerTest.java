@@ -242,19 +242,20 @@ class RunnerTest {
             "training labels do not fit the model output: labels [(10, 3)], output [(10, 2)]");
   }
 
-  @Test
-  void fit_splitWithMoreClassesThanOutputs_throwsBeforeFirstStep() {
-    // iris has 3 classes; a 2-output model trained without error (MXNet's pick clips label 2)
+  /** A 2-output model on iris, which has 3 classes: it trained without error (pick clips 2). */
+  private static Runner twoOutputsOnIris() {
     dev.runkit.data.SplitData iris =
         dev.runkit.data.SplitData.classification(
             "iris", dev.runkit.data.LabeledData.iris(), dev.runkit.data.Ratio.of(0.8, 0.2, 0), 1);
-    Runner runner =
-        Runner.with(dev.runkit.model.Mlp.outputs(2).hidden(8).build())
-            .loss(Loss.softmaxCrossEntropyLoss())
-            .data(iris, 16)
-            .optimizer(dev.runkit.optim.Optimizers.adam().lr(0.01))
-            .iterations(5)
-            .quiet();
+    return Runner.with(dev.runkit.model.Mlp.outputs(2).hidden(8).build())
+        .loss(Loss.softmaxCrossEntropyLoss())
+        .data(iris, 16)
+        .optimizer(dev.runkit.optim.Optimizers.adam().lr(0.01));
+  }
+
+  @Test
+  void fit_splitWithMoreClassesThanOutputs_throwsBeforeFirstStep() {
+    Runner runner = twoOutputsOnIris().iterations(5).quiet();
     assertThatThrownBy(runner::fit)
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
@@ -264,14 +265,7 @@ class RunnerTest {
 
   @Test
   void lrFinder_splitWithMoreClassesThanOutputs_throwsBeforeFirstStep() {
-    dev.runkit.data.SplitData iris =
-        dev.runkit.data.SplitData.classification(
-            "iris", dev.runkit.data.LabeledData.iris(), dev.runkit.data.Ratio.of(0.8, 0.2, 0), 1);
-    Runner runner =
-        Runner.with(dev.runkit.model.Mlp.outputs(2).hidden(8).build())
-            .loss(Loss.softmaxCrossEntropyLoss())
-            .data(iris, 16)
-            .optimizer(dev.runkit.optim.Optimizers.adam().lr(0.01));
+    Runner runner = twoOutputsOnIris();
     assertThatThrownBy(runner::lrFinder)
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("the model gives 2 outputs per example");
