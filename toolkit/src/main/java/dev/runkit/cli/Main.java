@@ -14,7 +14,7 @@ import java.util.Map;
  *
  * <pre>{@code
  * runkit train CONFIG [--set KEY=VALUE ...]   # a run directory with history, plots, checkpoints
- * runkit resume RUN_DIR                        # continue from its latest checkpoint
+ * runkit resume RUN_DIR [--set KEY=VALUE ...]  # continue from its latest checkpoint
  * runkit schedule CONFIG --steps N --png FILE  # plot the configured schedule
  * runkit kernel install            # Jupyter kernelspec with RunKit on the classpath
  * runkit kernel install --dry-run  # print it instead

@@ -7,7 +7,9 @@ import dev.runkit.config.ConfigFiles;
 import dev.runkit.config.RunConfig;
 import dev.runkit.notebook.Charts;
 import dev.runkit.notebook.Tables;
+import dev.runkit.run.Callback;
 import dev.runkit.run.Devices;
+import dev.runkit.run.RunContext;
 import dev.runkit.run.StopReason;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -93,12 +95,13 @@ public final class RunDirectory {
    * the run was moved).
    *
    * @param dir the run directory
+   * @param overrides {@code KEY=VALUE} changes to that config ({@code --set})
    * @return the config
    * @throws IllegalArgumentException if the directory does not exist, is a file, holds no run or no
    *     checkpoint to resume from, or holds a config that fails its checks (the message then starts
    *     with the config's path)
    */
-  public static RunConfig readForResume(Path dir) {
+  public static RunConfig readForResume(Path dir, List<String> overrides) {
     if (!Files.exists(dir)) {
       throw new IllegalArgumentException("run directory " + dir + " does not exist");
     }
@@ -119,7 +122,7 @@ public final class RunDirectory {
     }
     RunConfig c;
     try {
-      c = RunConfig.load(config, List.of()).withRunDir(dir);
+      c = RunConfig.load(config, overrides).withRunDir(dir);
     } catch (IllegalArgumentException e) {
       // the user named the folder, not this file: say which file the problem is in
       String m = e.getMessage();
@@ -200,16 +203,28 @@ public final class RunDirectory {
    *
    * @param config the checked config
    * @param resume whether to continue from the newest checkpoint
+   * @param rewriteConfig whether to write the config into the run directory once the run has passed
+   *     its checks (a resume with {@code --set})
    * @param quiet whether to print no progress line
    * @param out where the summary goes
    * @param err where a failed run is reported
    * @return 0 when the run completed or stopped early, 1 when it failed or diverged
    */
   public static int execute(
-      RunConfig config, boolean resume, boolean quiet, PrintStream out, PrintStream err) {
+      RunConfig config,
+      boolean resume,
+      boolean rewriteConfig,
+      boolean quiet,
+      PrintStream out,
+      PrintStream err) {
     try (NDManager manager = NDManager.newBaseManager();
         SignalStop signals = new SignalStop(err)) {
-      Runner runner = config.runner(manager, resume).callbacks(signals);
+      Runner runner = config.runner(manager, resume);
+      if (rewriteConfig) {
+        runner.callbacks(signals, new ConfigOnStart(config));
+      } else {
+        runner.callbacks(signals);
+      }
       if (quiet) {
         runner.quiet();
       }
@@ -226,6 +241,31 @@ public final class RunDirectory {
         return 1;
       }
       return 0;
+    }
+  }
+
+  /**
+   * Writes a changed config over the run's {@code config.yaml} when the run starts: after the
+   * checks that refuse a resume (another seed or data, say), so a refused change leaves the file as
+   * it was, and before the first step, so checkpoints past the old end always have a config that
+   * reaches them.
+   */
+  private static final class ConfigOnStart implements Callback {
+
+    private final RunConfig config;
+
+    ConfigOnStart(RunConfig config) {
+      this.config = config;
+    }
+
+    @Override
+    public String name() {
+      return "config-on-start";
+    }
+
+    @Override
+    public void onStart(RunContext context) {
+      ConfigFiles.write(config.resolved(), config.runDir().resolve(CONFIG));
     }
   }
 

@@ -58,7 +58,8 @@ public final class TrainCommand implements Command {
           boolean existed = Files.exists(config.runDir());
           RunDirectory.create(config);
           try {
-            return RunDirectory.execute(config, false, a.flags.contains("--quiet"), out, err);
+            return RunDirectory.execute(
+                config, false, false, a.flags.contains("--quiet"), out, err);
           } catch (IllegalArgumentException e) {
             // the runner found a problem before its first step (a corrupt FINETUNE_FROM
             // checkpoint, say): leave no half-made run behind

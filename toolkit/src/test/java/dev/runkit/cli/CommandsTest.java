@@ -2,6 +2,7 @@ package dev.runkit.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.runkit.config.ConfigFiles;
 import dev.runkit.config.RunConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -222,6 +223,49 @@ class CommandsTest {
 
     assertThat(code).as(err()).isZero();
     assertThat(history(run)).isEqualTo(uninterrupted);
+  }
+
+  @Test
+  void resume_setMoreIterations_trainsOnLikeALongerRunAndRewritesTheConfig() throws IOException {
+    Path longer = tmp.resolve("longer");
+    Path run = tmp.resolve("run");
+    // one log interval for both: by default it follows the run's length
+    assertThat(trainDigits(longer, 60, "TRAIN.LOG_INTERVAL=4")).as(err()).isZero();
+    assertThat(trainDigits(run, 40, "TRAIN.LOG_INTERVAL=4")).as(err()).isZero();
+
+    int code =
+        new ResumeCommand()
+            .run(
+                List.of(run.toString(), "--set", "TRAIN.NUM_ITERATIONS=60", "--quiet"),
+                stream(out),
+                stream(err));
+
+    assertThat(code).as(err()).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8)).contains("COMPLETED after 60 iterations\n");
+    // the same steps as the 60-iteration run; only the 40-iteration run's test at its end is extra
+    assertThat(history(run).stream().filter(l -> !l.startsWith("40,test,")))
+        .containsExactlyElementsOf(history(longer));
+    assertThat(ConfigFiles.read(run.resolve("config.yaml")).get("TRAIN"))
+        .asString()
+        .contains("NUM_ITERATIONS=60");
+  }
+
+  @Test
+  void resume_setARefusedChange_leavesTheConfigAsItWas() throws IOException {
+    Path run = tmp.resolve("run");
+    assertThat(trainDigits(run, 20)).as(err()).isZero();
+    byte[] config = Files.readAllBytes(run.resolve("config.yaml"));
+
+    int code =
+        new ResumeCommand()
+            .run(
+                List.of(run.toString(), "--set", "DATA.BATCH_SIZE=16", "--quiet"),
+                stream(out),
+                stream(err));
+
+    assertThat(code).isEqualTo(2);
+    assertThat(err()).startsWith("runkit resume: ");
+    assertThat(Files.readAllBytes(run.resolve("config.yaml"))).isEqualTo(config);
   }
 
   @Test
