@@ -4,6 +4,7 @@ import dev.runkit.run.Progress;
 import dev.runkit.run.ProgressListener;
 import dev.runkit.run.ProgressListenerProvider;
 import dev.runkit.run.StopReason;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
@@ -52,6 +53,9 @@ public final class LiveProgress implements ProgressListener {
   private Progress lastProgress;
   private long startNanos = System.nanoTime();
 
+  /** "resumed from ... at iteration n; " while a resumed fit runs, else empty. */
+  private String resumed = "";
+
   private final long minNanos;
   private ExecutorService worker;
   private Future<?> pending;
@@ -86,6 +90,7 @@ public final class LiveProgress implements ProgressListener {
 
   @Override
   public void onStart(long total) {
+    resumed = "";
     startNanos = System.nanoTime();
     rows = 0; // no drawing thread reads the arrays now: the last fit's ended in onEnd
     lastSubmit = Long.MIN_VALUE;
@@ -97,6 +102,11 @@ public final class LiveProgress implements ProgressListener {
               t.setDaemon(true);
               return t;
             });
+  }
+
+  @Override
+  public void onResume(Path checkpoint, long iteration) {
+    resumed = "resumed from " + checkpoint.getFileName() + " at iteration " + iteration + "; ";
   }
 
   /**
@@ -117,13 +127,14 @@ public final class LiveProgress implements ProgressListener {
     if (p != null) {
       // formatted only when an update is due: most reports pass here without drawing anything
       live.note(
-          String.format(
-              Locale.ROOT,
-              "iteration %d of %d, %.1f it/s, %d live updates",
-              p.iteration(),
-              p.total(),
-              p.iterationsPerSecond(),
-              live.updates() + 1));
+          resumed
+              + String.format(
+                  Locale.ROOT,
+                  "iteration %d of %d, %.1f it/s, %d live updates",
+                  p.iteration(),
+                  p.total(),
+                  p.iterationsPerSecond(),
+                  live.updates() + 1));
     }
     int n = rows;
     long[] it = iteration;
@@ -212,7 +223,14 @@ public final class LiveProgress implements ProgressListener {
       worker = null;
     }
     live.note(
-        "stopped: " + reason + " (" + message + "), " + (live.updates() + 1) + " live updates");
+        resumed
+            + "stopped: "
+            + reason
+            + " ("
+            + message
+            + "), "
+            + (live.updates() + 1)
+            + " live updates");
     live.finish(current());
   }
 

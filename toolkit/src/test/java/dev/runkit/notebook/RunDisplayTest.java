@@ -12,6 +12,7 @@ import dev.runkit.RunResult;
 import dev.runkit.Runner;
 import dev.runkit.optim.OptimizerSpec;
 import dev.runkit.optim.Optimizers;
+import dev.runkit.run.Checkpoints;
 import dev.runkit.run.ConsoleProgress;
 import dev.runkit.run.Fixtures;
 import dev.runkit.run.LrFinder;
@@ -19,6 +20,7 @@ import dev.runkit.run.LrFinderResult;
 import dev.runkit.run.Metrics;
 import dev.runkit.run.ProgressListeners;
 import java.awt.image.BufferedImage;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
@@ -375,6 +378,38 @@ class RunDisplayTest {
         .contains("<table", "validation", ">60<", "data:image/png;base64,")
         .contains("stopped: COMPLETED (60 iterations done), " + (kernel.updated.size() + 1))
         .contains(" live updates");
+  }
+
+  @Test
+  void fit_resumedInsideAKernel_displaySaysWhereItResumed(@TempDir Path dir) {
+    Runner.with(Fixtures.mlp(16, 10))
+        .loss(Loss.softmaxCrossEntropyLoss())
+        .data(digits[0], digits[1])
+        .optimizer(Optimizers.sgd().lr(0.1))
+        .iterations(30)
+        .checkpoints(Checkpoints.to(dir))
+        .quiet()
+        .fit()
+        .model()
+        .close();
+    BaseKernel kernel = new BaseKernel();
+    BaseKernel.active = kernel;
+    Show.resetKernel();
+
+    RunResult r =
+        Runner.with(Fixtures.mlp(16, 10))
+            .loss(Loss.softmaxCrossEntropyLoss())
+            .data(digits[0], digits[1])
+            .optimizer(Optimizers.sgd().lr(0.1))
+            .iterations(60)
+            .checkpoints(Checkpoints.to(dir))
+            .resume()
+            .fit();
+
+    r.model().close();
+    String last = (String) kernel.updated.get(kernel.updated.size() - 1).data.get("text/html");
+    assertThat(last)
+        .contains("resumed from ckpt-000000030.rkc at iteration 30; stopped: COMPLETED");
   }
 
   @Test
