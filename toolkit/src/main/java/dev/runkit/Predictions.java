@@ -12,6 +12,7 @@ import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.translate.TranslateException;
 import dev.runkit.data.Examples;
+import dev.runkit.data.LabeledData;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -38,10 +39,18 @@ public final class Predictions {
   private final int rows;
   private final int width;
 
+  /** The true classes when the predictions were made from labelled examples, else null. */
+  private final int[] labels;
+
   private Predictions(float[] values, int rows, int width) {
+    this(values, rows, width, null);
+  }
+
+  private Predictions(float[] values, int rows, int width, int[] labels) {
     this.values = values;
     this.rows = rows;
     this.width = width;
+    this.labels = labels;
   }
 
   /**
@@ -150,7 +159,11 @@ public final class Predictions {
     }
     exampleShape(model);
     try (NDManager scope = model.getNDManager().newSubManager()) {
-      return of(model, examples.toDataset(scope, BATCH));
+      Predictions p = of(model, examples.toDataset(scope, BATCH));
+      // labelled examples keep their classes, for accuracy() without arguments
+      return examples instanceof LabeledData labelled
+          ? new Predictions(p.values, p.rows, p.width, labelled.labels().clone())
+          : p;
     }
   }
 
@@ -319,6 +332,24 @@ public final class Predictions {
       }
     }
     return out;
+  }
+
+  /**
+   * Returns the share of examples whose predicted class is their true class, for predictions made
+   * from labelled examples ({@code result.predict(data.test())} on a classification split).
+   *
+   * @return the accuracy in [0, 1]
+   * @throws IllegalArgumentException if these predictions hold no true classes (made from rows,
+   *     arrays, a dataset or forecasting windows): pass them to {@link #accuracy(int[])}
+   */
+  public double accuracy() {
+    if (labels == null) {
+      throw new IllegalArgumentException(
+          "accuracy() needs the true classes, which only predictions of labelled examples"
+              + " (LabeledData, e.g. a classification split's test part) hold; pass them:"
+              + " accuracy(labels)");
+    }
+    return accuracy(labels);
   }
 
   /**

@@ -237,10 +237,11 @@ public final class RunResult {
    *
    * <pre>{@code
    * Predictions p = result.predict(data.test());
-   * double accuracy = p.accuracy(((LabeledData) data.test()).labels());
+   * double accuracy = p.accuracy();   // labelled examples keep their classes
    * }</pre>
    *
-   * @param examples the examples (labels or targets are ignored)
+   * @param examples the examples (their labels are kept for {@link Predictions#accuracy()}, not fed
+   *     to the model)
    * @return one prediction per example
    * @throws IllegalArgumentException if the examples are null or of a shape the model cannot take,
    *     the run never initialized the model, or the model was closed

@@ -76,6 +76,8 @@ class PredictionsTest {
     assertThat(p.width()).isEqualTo(10);
     double accuracy = p.accuracy(((LabeledData) digits.test()).labels());
     assertThat(accuracy).isCloseTo(result.test().get("accuracy"), within(1e-9));
+    // labelled examples keep their classes
+    assertThat(p.accuracy()).isEqualTo(accuracy);
   }
 
   @Test
@@ -224,6 +226,17 @@ class PredictionsTest {
               "predict: each row must hold one example of shape [5, 1] (5 values), but row 0 has"
                   + " 4");
     }
+  }
+
+  @Test
+  void accuracy_predictionsOfRowsWithoutLabels_saysToPassThem() {
+    Predictions p = result.predict(new float[][] {new float[64]});
+    assertThatThrownBy(p::accuracy)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "accuracy() needs the true classes, which only predictions of labelled examples"
+                + " (LabeledData, e.g. a classification split's test part) hold; pass them:"
+                + " accuracy(labels)");
   }
 
   @Test
