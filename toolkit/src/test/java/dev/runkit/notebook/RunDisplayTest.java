@@ -72,6 +72,14 @@ class RunDisplayTest {
             .lrFinder(LrFinder.range(1e-4, 100).steps(80));
   }
 
+  /** A digits MLP 16-10 with SGD, on the training and validation parts. */
+  private static Runner digitsMlp() {
+    return Runner.with(Fixtures.mlp(16, 10))
+        .loss(Loss.softmaxCrossEntropyLoss())
+        .data(digits[0], digits[1])
+        .optimizer(Optimizers.sgd().lr(0.1));
+  }
+
   /** 120 iterations of a digits MLP, validated every 40, with accuracy. */
   static RunResult validatedRun(OptimizerSpec optimizer) {
     return Runner.with(Fixtures.mlp(32, 10))
@@ -359,15 +367,7 @@ class RunDisplayTest {
     BaseKernel.active = kernel;
     Show.resetKernel();
 
-    RunResult r =
-        Runner.with(Fixtures.mlp(16, 10))
-            .loss(Loss.softmaxCrossEntropyLoss())
-            .data(digits[0], digits[1])
-            .optimizer(Optimizers.sgd().lr(0.1))
-            .iterations(60)
-            .validateEvery(30)
-            .logEvery(5)
-            .fit();
+    RunResult r = digitsMlp().iterations(60).validateEvery(30).logEvery(5).fit();
 
     assertThat(r.iterations()).isEqualTo(60);
     assertThat(kernel.displayed).hasSize(1);
@@ -382,29 +382,12 @@ class RunDisplayTest {
 
   @Test
   void fit_resumedInsideAKernel_displaySaysWhereItResumed(@TempDir Path dir) {
-    Runner.with(Fixtures.mlp(16, 10))
-        .loss(Loss.softmaxCrossEntropyLoss())
-        .data(digits[0], digits[1])
-        .optimizer(Optimizers.sgd().lr(0.1))
-        .iterations(30)
-        .checkpoints(Checkpoints.to(dir))
-        .quiet()
-        .fit()
-        .model()
-        .close();
+    digitsMlp().iterations(30).checkpoints(Checkpoints.to(dir)).quiet().fit().model().close();
     BaseKernel kernel = new BaseKernel();
     BaseKernel.active = kernel;
     Show.resetKernel();
 
-    RunResult r =
-        Runner.with(Fixtures.mlp(16, 10))
-            .loss(Loss.softmaxCrossEntropyLoss())
-            .data(digits[0], digits[1])
-            .optimizer(Optimizers.sgd().lr(0.1))
-            .iterations(60)
-            .checkpoints(Checkpoints.to(dir))
-            .resume()
-            .fit();
+    RunResult r = digitsMlp().iterations(60).checkpoints(Checkpoints.to(dir)).resume().fit();
 
     r.model().close();
     String last = (String) kernel.updated.get(kernel.updated.size() - 1).data.get("text/html");
@@ -415,16 +398,7 @@ class RunDisplayTest {
   @Test
   void liveProgress_fit_rebuildsTheHistoryFromReports() {
     LiveProgress live = LiveProgress.create(Duration.ZERO, Duration.ofHours(1));
-    RunResult r =
-        Runner.with(Fixtures.mlp(16, 10))
-            .loss(Loss.softmaxCrossEntropyLoss())
-            .data(digits[0], digits[1])
-            .optimizer(Optimizers.sgd().lr(0.1))
-            .iterations(40)
-            .validateEvery(20)
-            .logEvery(10)
-            .progress(live)
-            .fit();
+    RunResult r = digitsMlp().iterations(40).validateEvery(20).logEvery(10).progress(live).fit();
 
     Table h = live.history();
     Table train = h.where(h.stringColumn("phase").isEqualTo("train"));
