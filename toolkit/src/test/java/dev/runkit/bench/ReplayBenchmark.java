@@ -11,7 +11,7 @@ import dev.runkit.model.Mlp;
 import dev.runkit.optim.Optimizers;
 import dev.runkit.run.Callback;
 import dev.runkit.run.Checkpoints;
-import dev.runkit.run.RunContext;
+import dev.runkit.run.Fixtures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -66,13 +66,19 @@ public final class ReplayBenchmark {
         List<Double> resume = new ArrayList<>();
         for (int r = 0; r < rounds; r++) {
           long s0 = System.nanoTime();
-          fit(data, Files.createTempDirectory("replay-bench"), every, dropout, stopAt(1))
+          fit(
+                  data,
+                  Files.createTempDirectory("replay-bench"),
+                  every,
+                  dropout,
+                  Fixtures.stopAt(1, "benchmark"))
               .model()
               .close();
           double setup = (System.nanoTime() - s0) / 1e6;
           Path dir = Files.createTempDirectory("replay-bench");
           long t0 = System.nanoTime();
-          RunResult stopped = fit(data, dir, every, dropout, stopAt(every - 1));
+          RunResult stopped =
+              fit(data, dir, every, dropout, Fixtures.stopAt(every - 1, "benchmark"));
           long t1 = System.nanoTime();
           stopped.model().close();
           RunResult resumed = fit(data, dir, every, dropout);
@@ -92,17 +98,6 @@ public final class ReplayBenchmark {
             s / t);
       }
     }
-  }
-
-  private static Callback stopAt(long iteration) {
-    return new Callback() {
-      @Override
-      public void onIterationEnd(RunContext context) {
-        if (context.iteration() == iteration) {
-          context.requestStop("benchmark");
-        }
-      }
-    };
   }
 
   private static RunResult fit(

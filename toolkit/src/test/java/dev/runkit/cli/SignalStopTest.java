@@ -2,6 +2,7 @@ package dev.runkit.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.runkit.run.Fixtures;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
@@ -26,14 +27,10 @@ class SignalStopTest {
   void train_sigtermMidRun_stopsWithHistoryPlotsAndCheckpointThenResumes() throws Exception {
     Path run = tmp.resolve("run");
     Path log = tmp.resolve("child.log");
-    ProcessBuilder builder =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "-Dai.djl.offline=true",
-                "-Djava.awt.headless=true",
-                Main.class.getName(),
+    Process child =
+        Fixtures.javaProcess(
+                Main.class,
+                log,
                 "train",
                 config(),
                 "--set",
@@ -41,10 +38,7 @@ class SignalStopTest {
                 "--set",
                 "TRAIN.NUM_ITERATIONS=" + ITERATIONS,
                 "--quiet")
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
-    builder.environment().put("OMP_NUM_THREADS", "1");
-    Process child = builder.start();
+            .start();
     // mid-run: once the first checkpoint is there (at the first validation, iteration 20)
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (checkpoints(run).isEmpty() && child.isAlive() && System.nanoTime() < deadline) {

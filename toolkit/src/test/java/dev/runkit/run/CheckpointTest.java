@@ -269,15 +269,7 @@ class CheckpointTest {
     RunResult b =
         runner(Fixtures.mlp(16, 10), 60, Checkpoints.to(dir).every(20).keepLast(3))
             .resume(dir.resolve("ckpt-000000040.rkc"))
-            .callbacks(
-                new Callback() {
-                  @Override
-                  public void onIterationEnd(RunContext c) {
-                    if (c.iteration() == 45) {
-                      c.requestStop("back later");
-                    }
-                  }
-                })
+            .callbacks(Fixtures.stopAt(45, "back later"))
             .fit();
     assertThat(b.iterations()).isEqualTo(45);
     // left in place, pruning would keep the three highest (50, 60 and 45 deleted at once) and
@@ -392,15 +384,7 @@ class CheckpointTest {
     RunResult b =
         runner(Fixtures.mlp(16, 10), 100, Checkpoints.to(dir).every(10).keepLast(1))
             .resume(at50)
-            .callbacks(
-                new Callback() {
-                  @Override
-                  public void onIterationEnd(RunContext c) {
-                    if (c.iteration() == 90) {
-                      c.requestStop("back later");
-                    }
-                  }
-                })
+            .callbacks(Fixtures.stopAt(90, "back later"))
             .fit();
     assertThat(b.iterations()).isEqualTo(90);
     assertThat(b.bestIteration()).isEqualTo(50);

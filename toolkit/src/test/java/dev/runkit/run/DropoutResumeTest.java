@@ -63,15 +63,7 @@ class DropoutResumeTest {
   }
 
   private void assertResumeExact(int stopAt, int accumulate, int every, int replicas) {
-    Callback stop =
-        new Callback() {
-          @Override
-          public void onIterationEnd(RunContext context) {
-            if (context.iteration() == stopAt) {
-              context.requestStop("interrupted for the test");
-            }
-          }
-        };
+    Callback stop = Fixtures.stopAt(stopAt, "interrupted for the test");
     try (NDManager manager = NDManager.newBaseManager()) {
       RunResult whole = fit(uninterrupted, manager, accumulate, every, replicas);
       RunResult stopped = fit(interrupted, manager, accumulate, every, replicas, stop);
@@ -93,15 +85,7 @@ class DropoutResumeTest {
   @ParameterizedTest
   @CsvSource({"1", "2"})
   void resume_batchNormAndDropoutStoppedBetweenCheckpoints_endsLikeUninterruptedRun(int replicas) {
-    Callback stop =
-        new Callback() {
-          @Override
-          public void onIterationEnd(RunContext context) {
-            if (context.iteration() == 37) {
-              context.requestStop("interrupted for the test");
-            }
-          }
-        };
+    Callback stop = Fixtures.stopAt(37, "interrupted for the test");
     try (NDManager manager = NDManager.newBaseManager()) {
       RunResult whole = fitBatchNorm(uninterrupted, manager, replicas);
       fitBatchNorm(interrupted, manager, replicas, stop).model().close();
@@ -219,15 +203,7 @@ class DropoutResumeTest {
 
   @Test
   void resume_onAnotherCheckpointSchedule_warnsThatMasksWillDiffer() {
-    Callback stop =
-        new Callback() {
-          @Override
-          public void onIterationEnd(RunContext context) {
-            if (context.iteration() == 37) {
-              context.requestStop("interrupted for the test");
-            }
-          }
-        };
+    Callback stop = Fixtures.stopAt(37, "interrupted for the test");
     Logger log = (Logger) LoggerFactory.getLogger(GeneratorReplay.class);
     ListAppender<ILoggingEvent> seen = new ListAppender<>();
     seen.start();

@@ -8,7 +8,10 @@ import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import dev.runkit.data.LabeledData;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -104,5 +107,49 @@ public final class Fixtures {
   /** DJL's built-in SGD with momentum and a fixed learning rate. */
   public static Optimizer sgd(float lr) {
     return Optimizer.sgd().setLearningRateTracker(Tracker.fixed(lr)).optMomentum(0.9f).build();
+  }
+
+  /**
+   * A callback that asks the run to stop after iteration {@code iteration}.
+   *
+   * @param iteration the last iteration to run
+   * @param reason the reason the run reports
+   * @return the callback
+   */
+  public static Callback stopAt(long iteration, String reason) {
+    return new Callback() {
+      @Override
+      public void onIterationEnd(RunContext context) {
+        if (context.iteration() == iteration) {
+          context.requestStop(reason);
+        }
+      }
+    };
+  }
+
+  /**
+   * A JVM running {@code main} on this test run's classpath, offline, headless, with one OpenMP
+   * thread, its output (both streams) going to {@code log}; not started.
+   *
+   * @param main the class whose {@code main} runs
+   * @param log the file that gets the process's output
+   * @param args the program's arguments
+   * @return the process builder
+   */
+  public static ProcessBuilder javaProcess(Class<?> main, Path log, String... args) {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-Dai.djl.offline=true",
+                "-Djava.awt.headless=true",
+                main.getName()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().put("OMP_NUM_THREADS", "1");
+    return builder;
   }
 }

@@ -25,16 +25,8 @@ class ResumeTest {
   @ValueSource(strings = {"runkit", "djl"})
   void resume_afterSigkillMidRun_endsLikeUninterruptedRun(String optimizer) throws Exception {
     Process child =
-        new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "-Dai.djl.offline=true",
-                ResumeChild.class.getName(),
-                killed.toString(),
-                optimizer)
-            .redirectErrorStream(true)
-            .redirectOutput(killed.resolve("child.log").toFile())
+        Fixtures.javaProcess(
+                ResumeChild.class, killed.resolve("child.log"), killed.toString(), optimizer)
             .start();
     // wait for the third periodic checkpoint, then kill without warning
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
