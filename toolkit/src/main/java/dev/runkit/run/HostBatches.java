@@ -7,6 +7,7 @@ import ai.djl.mxnet.jna.MxnetLibrary;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.dataset.Batch;
@@ -161,13 +162,13 @@ final class HostBatches {
   /** The memory of one data set array in CPU memory, read row by row. */
   private static final class HostRows {
 
-    private final NDArray source;
+    private final DataType dataType;
     private final ByteBuffer memory;
     private final int rowBytes;
     private final Shape rowShape;
 
-    private HostRows(NDArray source, ByteBuffer memory, int rowBytes, Shape rowShape) {
-      this.source = source;
+    private HostRows(DataType dataType, ByteBuffer memory, int rowBytes, Shape rowShape) {
+      this.dataType = dataType;
       this.memory = memory;
       this.rowBytes = rowBytes;
       this.rowShape = rowShape;
@@ -193,7 +194,10 @@ final class HostBatches {
       }
       Shape shape = array.getShape();
       return new HostRows(
-          array, at.getByteBuffer(0, bytes), Math.toIntExact(bytes / shape.get(0)), shape.slice(1));
+          array.getDataType(),
+          at.getByteBuffer(0, bytes),
+          Math.toIntExact(bytes / shape.get(0)),
+          shape.slice(1));
     }
 
     /**
@@ -201,7 +205,7 @@ final class HostBatches {
      * its own from the moment it is made, and no operation refers to it before it is returned.
      */
     NDArray gather(NDManager manager, long[] order, int start, int count) {
-      NDArray out = manager.create(new Shape(count).addAll(rowShape), source.getDataType());
+      NDArray out = manager.create(new Shape(count).addAll(rowShape), dataType);
       Pointer at = address((MxNDArray) out);
       if (at == null) {
         throw new IllegalStateException("MXNet gave no memory for a new batch array");
