@@ -823,12 +823,9 @@ public final class Runner {
    * output, and a (batch, 1) forecast broadcasts against (batch, steps) targets.
    */
   private void checkOutputWidth(DataInfo info) {
-    long[] dims = new long[info.exampleShape().length + 1];
-    dims[0] = 1;
-    System.arraycopy(info.exampleShape(), 0, dims, 1, dims.length - 1);
     Shape output;
     try {
-      output = model.getBlock().getOutputShapes(new Shape[] {new Shape(dims)})[0];
+      output = model.getBlock().getOutputShapes(new Shape[] {info.batchShape(1)})[0];
     } catch (RuntimeException e) {
       // a block that cannot tell its output shape unrun: the probe forward pass of fit() checks
       // the shapes, with the data
@@ -836,7 +833,6 @@ public final class Runner {
     }
     long width = output.size();
     if (width != info.outputs()) {
-      boolean classes = info.task() == DataInfo.Task.CLASSIFICATION;
       throw new IllegalArgumentException(
           "the model gives "
               + width
@@ -848,11 +844,12 @@ public final class Runner {
               + info.name()
               + " has "
               + info.outputs()
-              + (classes ? " classes" : " forecast steps")
+              + " "
+              + info.outputsNoun()
               + "; build the model with "
               + info.outputs()
               + " outputs (e.g. "
-              + (classes ? "Mlp.outputs(" : "Forecaster.gru(")
+              + (info.task() == DataInfo.Task.CLASSIFICATION ? "Mlp.outputs(" : "Forecaster.gru(")
               + info.outputs()
               + "))");
     }

@@ -1,5 +1,6 @@
 package dev.runkit.data;
 
+import ai.djl.ndarray.types.Shape;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -52,6 +53,25 @@ public record DataInfo(String name, Task task, long[] exampleShape, int outputs)
       n *= d;
     }
     return n;
+  }
+
+  /**
+   * Returns the shape of a batch of examples, the batch axis first.
+   *
+   * @param rows the examples in the batch
+   * @return {@code (rows, exampleShape...)}
+   */
+  public Shape batchShape(long rows) {
+    return new Shape(rows).addAll(new Shape(exampleShape));
+  }
+
+  /**
+   * Names what the outputs of a model for this data are, in the plural.
+   *
+   * @return {@code "classes"} or {@code "forecast steps"}
+   */
+  public String outputsNoun() {
+    return task == Task.CLASSIFICATION ? "classes" : "forecast steps";
   }
 
   /**

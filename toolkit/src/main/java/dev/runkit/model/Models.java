@@ -143,10 +143,7 @@ public final class Models {
   public static void checkFits(
       ModelFactory factory, Map<?, ?> params, DataInfo data, String path, String label) {
     Block block = build(factory, params, data, path);
-    long[] dims = new long[data.exampleShape().length + 1];
-    dims[0] = 2;
-    System.arraycopy(data.exampleShape(), 0, dims, 1, dims.length - 1);
-    Shape input = new Shape(dims);
+    Shape input = data.batchShape(2);
     Shape output;
     try (NDManager manager = NDManager.newBaseManager()) {
       try {
@@ -182,7 +179,9 @@ public final class Models {
               + data.outputs()
               + ") ("
               + data.outputs()
-              + (data.task() == DataInfo.Task.CLASSIFICATION ? " classes)" : " forecast steps)"));
+              + " "
+              + data.outputsNoun()
+              + ")");
     }
   }
 
