@@ -8,6 +8,7 @@ import dev.runkit.config.RunConfig;
 import dev.runkit.notebook.Charts;
 import dev.runkit.notebook.Tables;
 import dev.runkit.run.Callback;
+import dev.runkit.run.Checkpoints;
 import dev.runkit.run.Devices;
 import dev.runkit.run.RunContext;
 import dev.runkit.run.StopReason;
@@ -130,7 +131,7 @@ public final class RunDirectory {
           ? e
           : new IllegalArgumentException(config + ": " + m, e);
     }
-    if (!hasCheckpoint(c.checkpointDir())) {
+    if (Checkpoints.periodic(c.checkpointDir()).isEmpty()) {
       throw new IllegalArgumentException(
           "nothing to resume in "
               + dir
@@ -139,17 +140,6 @@ public final class RunDirectory {
               + " holds no checkpoint (ckpt-*.rkc)");
     }
     return c;
-  }
-
-  private static boolean hasCheckpoint(Path dir) {
-    if (!Files.isDirectory(dir)) {
-      return false;
-    }
-    try (Stream<Path> files = Files.list(dir)) {
-      return files.anyMatch(f -> f.getFileName().toString().matches("ckpt-[0-9]+\\.rkc"));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + dir, e);
-    }
   }
 
   /**

@@ -1,5 +1,8 @@
 package dev.runkit.run;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -7,6 +10,9 @@ import java.util.List;
 import java.util.Objects;
 import java.util.SortedSet;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Where and when a run writes checkpoints, and which it keeps. Immutable; each setter returns new
@@ -52,6 +58,8 @@ public record Checkpoints(
 
   /** The file name of the best checkpoint. */
   public static final String BEST = "best.rkc";
+
+  private static final Pattern PERIODIC = Pattern.compile("ckpt-(\\d+)\\.rkc");
 
   /**
    * Checks the values.
@@ -249,5 +257,33 @@ public record Checkpoints(
    */
   public Path fileAt(long iteration) {
     return directory.resolve(String.format("ckpt-%09d.rkc", iteration));
+  }
+
+  /**
+   * Returns the iterations of the periodic checkpoints in a folder.
+   *
+   * @param directory the folder
+   * @return the iterations, ascending; empty when the folder does not exist
+   * @throws UncheckedIOException if the folder cannot be listed
+   */
+  public static List<Long> periodic(Path directory) {
+    if (!Files.isDirectory(directory)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(directory)) {
+      return files
+          .map(p -> PERIODIC.matcher(p.getFileName().toString()))
+          .filter(Matcher::matches)
+          .map(m -> Long.parseLong(m.group(1)))
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list checkpoints in " + directory, e);
+    }
+  }
+
+  /** Tells whether a file name is one that a run writes, prunes and moves in its folder. */
+  static boolean isRunFileName(String name) {
+    return PERIODIC.matcher(name).matches() || name.equals(BEST);
   }
 }

@@ -2,6 +2,7 @@ package dev.runkit.run;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDList;
 import dev.runkit.registry.Names;
 import dev.runkit.registry.Params;
 import java.nio.file.Files;
@@ -261,5 +262,10 @@ public final class Devices {
       out.add("gpu" + i);
     }
     return out;
+  }
+
+  /** Returns arrays on a device, copying them only when they are elsewhere. */
+  static NDList onto(NDList arrays, Device device) {
+    return arrays.head().getDevice().equals(device) ? arrays : arrays.toDevice(device, false);
   }
 }

@@ -41,7 +41,7 @@ final class LaterCheckpoints {
     Path from = keep == null ? null : keep.toAbsolutePath().normalize().getParent();
     long after = from != null && !from.equals(dir.toAbsolutePath().normalize()) ? 0 : resumedAt;
     List<Path> later = new ArrayList<>();
-    for (long it : TrainingLoop.periodic(dir)) {
+    for (long it : Checkpoints.periodic(dir)) {
       if (it > after) {
         later.add(checkpoints.fileAt(it));
       }

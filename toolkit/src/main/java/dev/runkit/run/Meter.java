@@ -14,6 +14,7 @@ import ai.djl.ndarray.types.Shape;
 final class Meter implements AutoCloseable {
 
   private final String name;
+  private final Metric metric;
   private final NDArray sum;
   private final NDArray deviceCount;
   private double hostCount;
@@ -22,8 +23,19 @@ final class Meter implements AutoCloseable {
   private final NDArray heldCount;
   private double heldHostCount;
 
+  /** A meter of a plain mean (the loss, the gradient norm). */
   Meter(String name, NDManager manager) {
+    this(name, null, manager);
+  }
+
+  /** A meter of a metric, which turns sum and count into its value. */
+  Meter(Metric metric, NDManager manager) {
+    this(metric.name(), metric, manager);
+  }
+
+  private Meter(String name, Metric metric, NDManager manager) {
     this.name = name;
+    this.metric = metric;
     this.sum = manager.zeros(new Shape(), DataType.FLOAT32);
     this.deviceCount = manager.zeros(new Shape(), DataType.FLOAT32);
     this.heldSum = manager.zeros(new Shape(), DataType.FLOAT32);
@@ -53,6 +65,18 @@ final class Meter implements AutoCloseable {
       sum.addi(mean.mul(weight));
     }
     hostCount += weight;
+  }
+
+  /** Returns the metric this meter measures, or null for a plain mean. */
+  Metric metric() {
+    return metric;
+  }
+
+  /** Turns a {@code [sum, count]} read from this meter into the reported value. */
+  double value(double[] sumAndCount) {
+    return metric == null
+        ? sumAndCount[0] / sumAndCount[1]
+        : metric.value(sumAndCount[0], sumAndCount[1]);
   }
 
   /** Reads {@code [sum, count]} back to the host: the one synchronisation point of a meter. */

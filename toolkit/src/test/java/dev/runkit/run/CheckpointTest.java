@@ -50,7 +50,7 @@ class CheckpointTest {
     RunResult r =
         runner(Fixtures.mlp(16, 10), 100, Checkpoints.to(dir).every(10).keepLast(2).keepEvery(50))
             .fit();
-    assertThat(TrainingLoop.periodic(dir)).containsExactly(50L, 90L, 100L);
+    assertThat(Checkpoints.periodic(dir)).containsExactly(50L, 90L, 100L);
     assertThat(r.bestCheckpoint()).contains(dir.resolve("best.rkc"));
     assertThat(dir.resolve("best.rkc")).exists();
     assertThat(dir.resolve("ckpt-000000100.rkc.tmp")).doesNotExist();
@@ -69,7 +69,7 @@ class CheckpointTest {
             60,
             Checkpoints.to(dir).atValidation(false).keepLast(1).at(7).atEpochs(2))
         .fit();
-    assertThat(TrainingLoop.periodic(dir)).containsExactly(7L, 44L, 60L);
+    assertThat(Checkpoints.periodic(dir)).containsExactly(7L, 44L, 60L);
   }
 
   @Test
@@ -80,7 +80,7 @@ class CheckpointTest {
             60,
             Checkpoints.to(dir).every(20).atValidation(false).keepLast(2).at(50))
         .fit();
-    assertThat(TrainingLoop.periodic(dir)).containsExactly(40L, 50L, 60L);
+    assertThat(Checkpoints.periodic(dir)).containsExactly(40L, 50L, 60L);
   }
 
   @Test
@@ -265,7 +265,7 @@ class CheckpointTest {
   @Test
   void resume_olderCheckpointInTheSameFolder_movesLaterOnesAsideAndKeepsItsOwn() {
     runner(Fixtures.mlp(16, 10), 60, Checkpoints.to(dir).every(20).keepLast(3)).fit();
-    assertThat(TrainingLoop.periodic(dir)).containsExactly(40L, 50L, 60L);
+    assertThat(Checkpoints.periodic(dir)).containsExactly(40L, 50L, 60L);
     RunResult b =
         runner(Fixtures.mlp(16, 10), 60, Checkpoints.to(dir).every(20).keepLast(3))
             .resume(dir.resolve("ckpt-000000040.rkc"))
@@ -274,8 +274,8 @@ class CheckpointTest {
     assertThat(b.iterations()).isEqualTo(45);
     // left in place, pruning would keep the three highest (50, 60 and 45 deleted at once) and
     // resume() would take 60 of the abandoned continuation
-    assertThat(TrainingLoop.periodic(dir)).containsExactly(40L, 45L);
-    assertThat(TrainingLoop.periodic(dir.resolve("superseded-40"))).containsExactly(50L, 60L);
+    assertThat(Checkpoints.periodic(dir)).containsExactly(40L, 45L);
+    assertThat(Checkpoints.periodic(dir.resolve("superseded-40"))).containsExactly(50L, 60L);
     // the validations at 50 and 60 are past 40, so is their best
     assertThat(dir.resolve("superseded-40").resolve("best.rkc")).exists();
     assertThat(dir.resolve("best.rkc")).doesNotExist();
@@ -301,8 +301,8 @@ class CheckpointTest {
     RunResult again = runner(Fixtures.mlp(16, 10), 30, Checkpoints.to(dir).every(20)).fit();
     assertThat(again.iterations()).isEqualTo(30);
     // left in place, 40 of the first run would be the latest for resume()
-    assertThat(TrainingLoop.periodic(dir)).containsExactly(20L, 30L);
-    assertThat(TrainingLoop.periodic(dir.resolve("superseded-0"))).containsExactly(20L, 40L);
+    assertThat(Checkpoints.periodic(dir)).containsExactly(20L, 30L);
+    assertThat(Checkpoints.periodic(dir.resolve("superseded-0"))).containsExactly(20L, 40L);
   }
 
   /**
@@ -329,7 +329,7 @@ class CheckpointTest {
                 + ", which the run prunes, overwrites and moves aside; copy it to another folder"
                 + " or write this run's checkpoints elsewhere");
     assertThat(Files.readAllBytes(source)).isEqualTo(before);
-    assertThat(TrainingLoop.periodic(dir)).containsExactly(50L, 100L);
+    assertThat(Checkpoints.periodic(dir)).containsExactly(50L, 100L);
   }
 
   /**
@@ -370,7 +370,7 @@ class CheckpointTest {
             throw new java.io.UncheckedIOException(e);
           }
         });
-    assertThat(TrainingLoop.periodic(dir)).containsExactly(100L);
+    assertThat(Checkpoints.periodic(dir)).containsExactly(100L);
   }
 
   /**
@@ -390,6 +390,6 @@ class CheckpointTest {
     assertThat(b.bestIteration()).isEqualTo(50);
     assertThat(b.bestCheckpoint()).contains(at50);
     assertThat(at50).exists();
-    assertThat(TrainingLoop.periodic(dir)).containsExactly(50L, 90L);
+    assertThat(Checkpoints.periodic(dir)).containsExactly(50L, 90L);
   }
 }

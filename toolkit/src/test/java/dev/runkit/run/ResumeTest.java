@@ -30,7 +30,7 @@ class ResumeTest {
             .start();
     // wait for the third periodic checkpoint, then kill without warning
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    while (TrainingLoop.periodic(killed).stream().noneMatch(it -> it >= 60)
+    while (Checkpoints.periodic(killed).stream().noneMatch(it -> it >= 60)
         && child.isAlive()
         && System.nanoTime() < deadline) {
       Thread.sleep(10);
@@ -39,7 +39,7 @@ class ResumeTest {
     child.destroyForcibly(); // SIGKILL on Unix
     assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
     assertThat(child.exitValue()).isEqualTo(137);
-    List<Long> saved = TrainingLoop.periodic(killed);
+    List<Long> saved = Checkpoints.periodic(killed);
     assertThat(saved.get(saved.size() - 1)).isBetween(60L, ResumeChild.ITERATIONS - 1);
 
     try (NDManager manager = NDManager.newBaseManager()) {

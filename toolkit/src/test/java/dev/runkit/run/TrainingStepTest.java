@@ -78,7 +78,7 @@ class TrainingStepTest {
     assertThat(r.message())
         .containsPattern("training loss became (NaN|Infinity) between iterations \\d+ and \\d+")
         .endsWith("lower the learning rate, clip gradients, or choose nonFinite(SKIP)");
-    List<Long> saved = TrainingLoop.periodic(dir);
+    List<Long> saved = Checkpoints.periodic(dir);
     assertThat(saved).isNotEmpty();
     assertThat(saved.get(saved.size() - 1)).isLessThan(r.iterations());
     for (long it : saved) {
