@@ -264,6 +264,143 @@ class RunnerTest {
   }
 
   @Test
+  void fit_ownDatasetSortedByClassWithMoreClassesThanOutputs_throwsBeforeFirstStep() {
+    // iris.csv is sorted by species: the first batch holds class 0 only, the data 0, 1 and 2
+    ArrayDataset iris = dev.runkit.data.LabeledData.iris().toDataset(digits.manager(), 16);
+    Runner runner =
+        Runner.with(dev.runkit.model.Mlp.outputs(2).hidden(8).build())
+            .loss(Loss.softmaxCrossEntropyLoss())
+            .data(iris)
+            .optimizer(dev.runkit.optim.Optimizers.adam().lr(0.01))
+            .iterations(5)
+            .quiet();
+    assertThatThrownBy(runner::fit)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "the model gives 2 outputs per example (shape (1, 2) for one example), but the"
+                + " training labels hold class 2, so there are at least 3 classes; build the model"
+                + " with 3 outputs (e.g. Mlp.outputs(3))");
+  }
+
+  @Test
+  void fit_validationLabelBeyondOutputs_throwsNamingValidation() {
+    dev.runkit.data.LabeledData iris = dev.runkit.data.LabeledData.iris();
+    Runner runner =
+        Runner.with(dev.runkit.model.Mlp.outputs(2).hidden(8).build())
+            .loss(Loss.softmaxCrossEntropyLoss())
+            .data(
+                iris.rows(0, 100).toDataset(digits.manager(), 16),
+                iris.rows(100, 150).toDataset(digits.manager(), 16))
+            .optimizer(dev.runkit.optim.Optimizers.adam().lr(0.01))
+            .iterations(5)
+            .quiet();
+    assertThatThrownBy(runner::fit)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("but the validation labels hold class 2");
+  }
+
+  @Test
+  void fit_regressionWithFewerOutputsThanTargets_throwsBeforeFirstStep() {
+    // DJL's L2 loss said only "Cannot reshape array of size 64 into shape [16,1]"
+    try (ai.djl.ndarray.NDManager m = ai.djl.ndarray.NDManager.newBaseManager()) {
+      ArrayDataset four =
+          new ArrayDataset.Builder()
+              .setData(m.randomUniform(0, 1, new ai.djl.ndarray.types.Shape(64, 6)))
+              .optLabels(m.randomUniform(0, 1, new ai.djl.ndarray.types.Shape(64, 4)))
+              .setSampling(16, true)
+              .build();
+      Runner runner =
+          Runner.with(dev.runkit.model.Mlp.outputs(1).hidden(8).build())
+              .loss(Loss.l2Loss())
+              .data(four)
+              .optimizer(dev.runkit.optim.Optimizers.adam().lr(0.01))
+              .iterations(5)
+              .quiet();
+      assertThatThrownBy(runner::fit)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage(
+              "training labels do not fit the model output: labels [(16, 4)], output [(16, 1)]:"
+                  + " the model gives 1 output per example, but the targets hold 4 values per"
+                  + " example; build the model with 4 outputs");
+    }
+  }
+
+  @Test
+  void fit_maskedLossWithFewerOutputsThanTargets_throwsBeforeFirstStep() {
+    // masked_mae broadcast one output over four targets and trained without a word
+    ArrayDataset four =
+        new ArrayDataset.Builder()
+            .setData(digits.manager().randomUniform(0, 1, new ai.djl.ndarray.types.Shape(64, 6)))
+            .optLabels(digits.manager().randomUniform(0, 1, new ai.djl.ndarray.types.Shape(64, 4)))
+            .setSampling(16, true)
+            .build();
+    Runner runner =
+        Runner.with(dev.runkit.model.Mlp.outputs(1).hidden(8).build())
+            .loss(dev.runkit.model.MaskedLoss.mae())
+            .data(four)
+            .optimizer(dev.runkit.optim.Optimizers.adam().lr(0.01))
+            .iterations(5)
+            .quiet();
+    assertThatThrownBy(runner::fit)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageEndingWith(
+            "masked_mae compares each output with its target, but the model gives 1 value(s) per"
+                + " example and the targets hold 4; build the model with 4 outputs");
+  }
+
+  @Test
+  void fit_classifierOnUnscaledFeatures_warnsOfFirstLoss() {
+    ch.qos.logback.classic.Logger log =
+        (ch.qos.logback.classic.Logger)
+            org.slf4j.LoggerFactory.getLogger("dev.runkit.run.Preflight");
+    ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen =
+        new ch.qos.logback.core.read.ListAppender<>();
+    seen.start();
+    log.addAppender(seen);
+    try {
+      dev.runkit.data.LabeledData iris = dev.runkit.data.LabeledData.iris().shuffled(3);
+      int n = iris.size();
+      int k = iris.columns();
+      float[] standard = iris.features().clone();
+      for (int c = 0; c < k; c++) {
+        double mean = 0;
+        double square = 0;
+        for (int r = 0; r < n; r++) {
+          mean += standard[r * k + c] / (double) n;
+          square += standard[r * k + c] * (double) standard[r * k + c] / n;
+        }
+        double std = Math.sqrt(square - mean * mean);
+        for (int r = 0; r < n; r++) {
+          standard[r * k + c] = (float) ((standard[r * k + c] - mean) / std);
+        }
+      }
+      fitIris(new dev.runkit.data.LabeledData(standard, iris.labels(), k));
+      assertThat(seen.list).isEmpty();
+      // iris as measured, in centimetres
+      fitIris(iris);
+      assertThat(seen.list).hasSize(1);
+      assertThat(seen.list.get(0).getFormattedMessage())
+          .startsWith("the loss on the first training batch is ")
+          .contains("far above ln(3) = 1.10")
+          .endsWith("standardise them (mean 0, standard deviation 1) before training");
+    } finally {
+      log.detachAppender(seen);
+    }
+  }
+
+  private void fitIris(dev.runkit.data.LabeledData iris) {
+    Runner.with(dev.runkit.model.Mlp.outputs(3).hidden(16).build())
+        .loss(Loss.softmaxCrossEntropyLoss())
+        .data(iris.toDataset(digits.manager(), 16))
+        .optimizer(dev.runkit.optim.Optimizers.adam().lr(0.01))
+        .iterations(1)
+        .quiet()
+        .fit()
+        .model()
+        .close();
+  }
+
+  @Test
   void lrFinder_splitWithMoreClassesThanOutputs_throwsBeforeFirstStep() {
     Runner runner = twoOutputsOnIris();
     assertThatThrownBy(runner::lrFinder)

@@ -41,7 +41,20 @@ public final class MaskedLoss extends Loss {
   public NDArray evaluate(NDList labels, NDList predictions) {
     NDArray target = labels.head();
     NDArray pred = predictions.head();
-    if (!pred.getShape().equals(target.getShape()) && pred.size() == target.size()) {
+    if (pred.size() != target.size()) {
+      // broadcasting one output over several targets would train without a word
+      long rows = Math.max(1, target.getShape().get(0));
+      throw new IllegalArgumentException(
+          getName()
+              + " compares each output with its target, but the model gives "
+              + pred.size() / rows
+              + " value(s) per example and the targets hold "
+              + target.size() / rows
+              + "; build the model with "
+              + target.size() / rows
+              + " outputs");
+    }
+    if (!pred.getShape().equals(target.getShape())) {
       pred = pred.reshape(target.getShape());
     }
     NDArray keep = target.isNaN().logicalNot();

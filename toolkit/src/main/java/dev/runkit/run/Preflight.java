@@ -3,16 +3,26 @@ package dev.runkit.run;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.dataset.Batch;
+import ai.djl.training.dataset.RandomAccessDataset;
+import ai.djl.training.loss.L1Loss;
+import ai.djl.training.loss.L2Loss;
+import ai.djl.training.loss.SoftmaxCrossEntropyLoss;
 import dev.runkit.registry.Names;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The checks before the first step, each throwing {@link IllegalArgumentException} with what was
@@ -21,6 +31,10 @@ import java.util.List;
  * parameters, and the monitored metric.
  */
 final class Preflight {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Preflight.class);
+  private static final int LABEL_SAMPLE = 256;
+  private static final double FIRST_LOSS_FACTOR = 3;
 
   private Preflight() {}
 
@@ -78,24 +92,18 @@ final class Preflight {
             shapes);
       }
       parametersOnFirstDevice(block, devices);
-      tryForward(s, parameterStore, "training", data, labels);
+      NDList predictions = tryForward(s, parameterStore, "training", data, labels);
+      if (classIndices(s, predictions, labels)) {
+        outputsCoverClasses(predictions, trainingLabelSample(s, probe, labels), "training");
+        firstLossOfClassifier(s, predictions, labels);
+      }
       if (s.validation() != null) {
         Batch v = OrderedBatches.first(s.validation(), probe, batchSize, "validation");
-        tryForward(
-            s,
-            parameterStore,
-            "validation",
-            Devices.onto(v.getData(), device),
-            Devices.onto(v.getLabels(), device));
+        checkPart(s, parameterStore, device, v, "validation");
       }
       if (s.test() != null) {
         Batch t = OrderedBatches.first(s.test(), probe, batchSize, "test");
-        tryForward(
-            s,
-            parameterStore,
-            "test",
-            Devices.onto(t.getData(), device),
-            Devices.onto(t.getLabels(), device));
+        checkPart(s, parameterStore, device, t, "test");
       }
     }
   }
@@ -141,7 +149,18 @@ final class Preflight {
     }
   }
 
-  private static void tryForward(
+  private static void checkPart(
+      RunSettings s, ParameterStore parameterStore, Device device, Batch batch, String what) {
+    NDList labels = Devices.onto(batch.getLabels(), device);
+    NDList predictions =
+        tryForward(s, parameterStore, what, Devices.onto(batch.getData(), device), labels);
+    if (classIndices(s, predictions, labels)) {
+      outputsCoverClasses(predictions, labels.head(), what);
+    }
+  }
+
+  /** Runs the model, the loss and the metrics on one batch; returns the model's output. */
+  private static NDList tryForward(
       RunSettings s, ParameterStore parameterStore, String what, NDList data, NDList labels) {
     Block block = s.model().getBlock();
     NDList predictions;
@@ -159,6 +178,7 @@ final class Preflight {
           e);
     }
     try {
+      outputsFitTargets(s, predictions, labels);
       NDArray loss = s.loss().evaluate(labels, predictions);
       if (loss.size() != 1) {
         throw new IllegalArgumentException(
@@ -194,6 +214,136 @@ final class Preflight {
             e);
       }
     }
+    return predictions;
+  }
+
+  /**
+   * A classifier trained with softmax cross-entropy on class indices must have an output per class:
+   * MXNet picks a label past the last output as the last one and trains on without a word. The
+   * labels looked at are a batch, or rows spread over the training data (see {@link
+   * #trainingLabelSample}).
+   */
+  private static void outputsCoverClasses(NDList predictions, NDArray labels, String what) {
+    long width = width(predictions);
+    long top = (long) labels.max().toType(DataType.FLOAT64, false).getDouble();
+    if (top >= width) {
+      throw new IllegalArgumentException(
+          "the model gives "
+              + outputs(width)
+              + " per example (shape "
+              + oneExample(predictions)
+              + " for one example), but the "
+              + what
+              + " labels hold class "
+              + top
+              + ", so there are at least "
+              + (top + 1)
+              + " classes; build the model with "
+              + (top + 1)
+              + " outputs (e.g. Mlp.outputs("
+              + (top + 1)
+              + "))");
+    }
+  }
+
+  /**
+   * DJL's L1 and L2 losses compare outputs with targets element by element: the model must give as
+   * many values per example as the targets hold (the loss's own error says only that a reshape
+   * failed).
+   */
+  private static void outputsFitTargets(RunSettings s, NDList predictions, NDList labels) {
+    if (!(s.loss() instanceof L1Loss || s.loss() instanceof L2Loss)) {
+      return;
+    }
+    long rows = predictions.head().getShape().get(0);
+    if (rows == 0 || labels.head().getShape().get(0) != rows) {
+      return;
+    }
+    long given = predictions.head().size() / rows;
+    long wanted = labels.head().size() / rows;
+    if (given != wanted) {
+      throw new IllegalArgumentException(
+          "the model gives "
+              + outputs(given)
+              + " per example, but the targets hold "
+              + wanted
+              + " value"
+              + (wanted == 1 ? "" : "s")
+              + " per example; build the model with "
+              + outputs(wanted));
+    }
+  }
+
+  /**
+   * Warns when a classifier's loss on its first batch, before any training, lies far above the
+   * {@code ln(classes)} of an untrained classifier that spreads its guesses: the sign of features
+   * on very different scales, which slows training or stalls it at chance.
+   */
+  private static void firstLossOfClassifier(RunSettings s, NDList predictions, NDList labels) {
+    long classes = width(predictions);
+    double expected = Math.log(classes);
+    double first =
+        s.loss().evaluate(labels, predictions).toType(DataType.FLOAT64, false).getDouble();
+    if (classes > 1 && first > FIRST_LOSS_FACTOR * expected) {
+      LOG.warn(
+          String.format(
+              Locale.ROOT,
+              "the loss on the first training batch is %.3g, far above ln(%d) = %.3g, the loss of"
+                  + " an untrained classifier that spreads its guesses: features on very different"
+                  + " scales do this; standardise them (mean 0, standard deviation 1) before"
+                  + " training",
+              first,
+              classes,
+              expected));
+    }
+  }
+
+  /** Tells whether the loss is softmax cross-entropy over class indices, one per example. */
+  private static boolean classIndices(RunSettings s, NDList predictions, NDList labels) {
+    Shape out = predictions.head().getShape();
+    long rows = out.get(0);
+    return s.loss() instanceof SoftmaxCrossEntropyLoss
+        && out.dimension() >= 2
+        && rows > 0
+        && labels.head().size() == rows;
+  }
+
+  /**
+   * Returns the training labels of up to {@value #LABEL_SAMPLE} rows spread evenly over the
+   * training data when it is one of DJL's in-memory datasets (whose rows are cheap to read), so
+   * that data sorted by class is seen whole; the first batch's labels otherwise.
+   */
+  private static NDArray trainingLabelSample(RunSettings s, NDManager into, NDList firstBatch) {
+    RandomAccessDataset train = s.train();
+    if (!train.getClass().getPackageName().equals(ArrayDataset.class.getPackageName())) {
+      return firstBatch.head();
+    }
+    long n = train.size();
+    int k = (int) Math.min(n, LABEL_SAMPLE);
+    NDList labels = new NDList(k);
+    try {
+      for (int i = 0; i < k; i++) {
+        labels.add(train.get(into, i * n / k).getLabels().head());
+      }
+      return NDArrays.stack(labels).toDevice(firstBatch.head().getDevice(), false);
+    } catch (IOException | RuntimeException e) {
+      return firstBatch.head();
+    }
+  }
+
+  private static long width(NDList predictions) {
+    Shape shape = predictions.head().getShape();
+    return shape.get(shape.dimension() - 1);
+  }
+
+  private static String outputs(long n) {
+    return n + " output" + (n == 1 ? "" : "s");
+  }
+
+  private static Shape oneExample(NDList predictions) {
+    long[] dims = predictions.head().getShape().getShape().clone();
+    dims[0] = 1;
+    return new Shape(dims);
   }
 
   private static String shapes(NDList list) {

@@ -160,7 +160,8 @@ class CheckpointTest {
     Path ckpt = dir.resolve("ckpt-000000020.rkc");
     float[] firstLayer = first.getParameters().get(0).getValue().getArray().toFloatArray();
 
-    Block other = Fixtures.mlp(16, 3);
+    // another head on the same first layer (10 outputs: the data's classes)
+    Block other = Fixtures.mlp(16, 12, 10);
     Path otherDir = dir.resolve("other");
     RunResult r =
         Runner.with(other)
@@ -178,7 +179,7 @@ class CheckpointTest {
         .containsExactly(firstLayer, within(1e-6f));
     assertThatThrownBy(
             () ->
-                Runner.with(Fixtures.mlp(16, 3))
+                Runner.with(Fixtures.mlp(16, 12, 10))
                     .loss(Loss.softmaxCrossEntropyLoss())
                     .data(digits.train())
                     .optimizer(Optimizers.sgd().lr(1e-9))
