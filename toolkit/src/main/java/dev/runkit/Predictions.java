@@ -169,12 +169,7 @@ public final class Predictions {
 
   /** The shape of one example the model was initialized with, without the batch axis. */
   private static long[] exampleShape(Model model) {
-    if (!model.getNDManager().isOpen()) {
-      // DJL says only "NDManager has been closed already"
-      throw new IllegalArgumentException(
-          "predict: the model was closed (result.model().close() frees it); predict before"
-              + " closing it");
-    }
+    ClosedModels.requireOpen(model, "predict");
     Block block = model.getBlock();
     if (block == null || !block.isInitialized()) {
       throw new IllegalArgumentException(

@@ -115,6 +115,7 @@ public final class Runner {
       throw new IllegalArgumentException(
           "model " + model.getName() + " has no block; call model.setBlock(...) first");
     }
+    ClosedModels.requireOpen(model, "Runner.with");
     return new Runner(model);
   }
 
@@ -129,6 +130,7 @@ public final class Runner {
    */
   public static Runner with(Block block) {
     Objects.requireNonNull(block, "block");
+    ClosedModels.requireOpen(block, "Runner.with");
     Model model = Model.newInstance("runkit");
     model.setBlock(block);
     HELD.removeIf(m -> !m.getNDManager().isOpen());
@@ -670,6 +672,7 @@ public final class Runner {
     require(
         train != null, "training data is required: call data(train) or data(train, validation)");
     require(optimizer != null, "optimizer is required: call optimizer(...)");
+    ClosedModels.requireOpen(model, "lrFinder");
     if (dataInfo != null) {
       checkOutputWidth(dataInfo);
     }
@@ -762,6 +765,7 @@ public final class Runner {
     require(
         fineTuneFrom == null || (resumeFrom == null && !resumeLatest),
         "fineTune(...) starts a new run and resume(...) continues one; choose one");
+    ClosedModels.requireOpen(model, "fit");
     if (dataInfo != null) {
       checkOutputWidth(dataInfo);
     }

@@ -168,8 +168,8 @@ class PredictionsTest {
     assertThatThrownBy(() -> closed.predict(new float[][] {new float[64]}))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage(
-            "predict: the model was closed (result.model().close() frees it); predict before"
-                + " closing it");
+            "predict: the model was closed (result.model().close() frees it) and cannot train or"
+                + " predict; build the model again, and close a model only when done with it");
   }
 
   @Test

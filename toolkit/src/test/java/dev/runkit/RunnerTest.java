@@ -115,7 +115,41 @@ class RunnerTest {
                     .quiet()
                     .fit())
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("training data does not fit the model: data shapes [(10, 4)]");
+        .hasMessageStartingWith("training data does not fit the model: data shapes [(10, 4)]")
+        // DJL's PairList of inputs printed as ai.djl.util.PairList@b031c240
+        .hasMessageContaining(", model input [data0 (32, 64)]: ");
+  }
+
+  @Test
+  void with_blockOfAClosedModel_saysItsParametersWereFreed() {
+    // a notebook's second fit of a block whose first result was closed failed inside predict
+    // with "cannot take examples of shape [4]: Native resource has been released already"
+    ai.djl.nn.Block block = Fixtures.mlp(10);
+    Runner.with(block)
+        .loss(Loss.softmaxCrossEntropyLoss())
+        .data(digits.train())
+        .optimizer(Fixtures.sgd(0.05f))
+        .iterations(2)
+        .quiet()
+        .fit()
+        .model()
+        .close();
+    assertThatThrownBy(() -> Runner.with(block))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "Runner.with: the block's parameters were freed when the model holding them was"
+                + " closed (result.model().close()); build the block again, and close a model only"
+                + " when done with it");
+  }
+
+  @Test
+  void with_closedModel_saysItWasClosed() {
+    ai.djl.Model model = ai.djl.Model.newInstance("closed");
+    model.setBlock(Fixtures.mlp(10));
+    model.close();
+    assertThatThrownBy(() -> Runner.with(model))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("Runner.with: the model was closed");
   }
 
   private ai.djl.nn.Block trainedOn(ArrayDataset data) {

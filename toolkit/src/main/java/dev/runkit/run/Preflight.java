@@ -16,6 +16,7 @@ import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.loss.L1Loss;
 import ai.djl.training.loss.L2Loss;
 import ai.djl.training.loss.SoftmaxCrossEntropyLoss;
+import ai.djl.util.PairList;
 import dev.runkit.registry.Names;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -172,7 +173,7 @@ final class Preflight {
               + " data does not fit the model: data shapes "
               + shapes(data)
               + ", model input "
-              + block.describeInput()
+              + describe(block.describeInput())
               + ": "
               + firstLine(e),
           e);
@@ -344,6 +345,11 @@ final class Preflight {
     long[] dims = predictions.head().getShape().getShape().clone();
     dims[0] = 1;
     return new Shape(dims);
+  }
+
+  /** The model's inputs as {@code [name (shape), ...]} (DJL's PairList prints as an object id). */
+  private static String describe(PairList<String, Shape> inputs) {
+    return inputs.stream().map(p -> p.getKey() + " " + p.getValue()).toList().toString();
   }
 
   private static String shapes(NDList list) {
