@@ -88,6 +88,7 @@ public final class Runner {
   private boolean resumeLatest;
   private Path fineTuneFrom;
   private boolean fineTuneStrict;
+  private boolean reinitialize;
   private int accumulate = 1;
   private NonFinitePolicy nonFinite = NonFinitePolicy.STOP;
   private GradientClipping gradientClip;
@@ -501,6 +502,26 @@ public final class Runner {
   }
 
   /**
+   * Starts from freshly initialized parameters, drawn with the seed, even when the model already
+   * has weights. Without it, a fit of a model trained (or loaded) before continues from its
+   * weights, as Keras's {@code fit} does, and its progress says so; a model never initialized
+   * starts afresh either way.
+   *
+   * <pre>{@code
+   * Runner.with(block)...fit();                  // trains the block
+   * Runner.with(block)...fit();                  // trains it on, from those weights
+   * Runner.with(block).reinitialize()...fit();   // starts it afresh: the first fit again
+   * }</pre>
+   *
+   * @return this runner
+   */
+  public Runner reinitialize() {
+    once("reinitialize");
+    this.reinitialize = true;
+    return this;
+  }
+
+  /**
    * Starts a new run from a checkpoint's parameters only (no optimizer, data or history state).
    *
    * @param checkpoint the file
@@ -707,6 +728,7 @@ public final class Runner {
               false,
               fineTuneFrom,
               fineTuneStrict,
+              reinitialize,
               accumulate,
               NonFinitePolicy.STOP,
               gradientClip,
@@ -804,6 +826,7 @@ public final class Runner {
             resumeLatest,
             fineTuneFrom,
             fineTuneStrict,
+            reinitialize,
             accumulate,
             nonFinite,
             gradientClip,

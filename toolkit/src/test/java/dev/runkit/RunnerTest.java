@@ -142,6 +142,77 @@ class RunnerTest {
                 + " when done with it");
   }
 
+  /** Records what a fit says it continues from. */
+  private static final class Continuing implements dev.runkit.run.ProgressListener {
+    final java.util.List<String> said = new java.util.ArrayList<>();
+
+    @Override
+    public void onContinue(String description) {
+      said.add(description);
+    }
+
+    @Override
+    public void onProgress(dev.runkit.run.Progress progress) {}
+  }
+
+  @Test
+  void fit_secondFitOfABlock_continuesFromItsWeightsAndSaysSo() {
+    ai.djl.nn.Block block = Fixtures.mlp(16, 10);
+    Continuing first = new Continuing();
+    Continuing second = new Continuing();
+    RunResult a = digitsRun(block).progress(first).fit();
+    RunResult b = digitsRun(block).progress(second).fit();
+    assertThat(first.said).isEmpty();
+    assertThat(second.said)
+        .containsExactly(
+            "continues from the weights its earlier fit left; reinitialize() starts afresh");
+    // trained on: the second fit starts where the first ended
+    assertThat(firstLoss(b)).isLessThan(firstLoss(a) * 0.8);
+  }
+
+  @Test
+  void fit_reinitialize_startsAsTheFirstFitDid() {
+    ai.djl.nn.Block block = Fixtures.mlp(16, 10);
+    RunResult a = digitsRun(block).fit();
+    digitsRun(block).fit();
+    Continuing said = new Continuing();
+    RunResult again = digitsRun(block).reinitialize().progress(said).fit();
+    assertThat(said.said).isEmpty();
+    assertThat(again.history().removeColumns("elapsed").toString())
+        .isEqualTo(a.history().removeColumns("elapsed").toString());
+  }
+
+  @Test
+  void fit_blockInitializedByItsUser_continuesFromThoseWeights() {
+    ai.djl.nn.Block block = Fixtures.mlp(16, 10);
+    block.initialize(
+        digits.manager(),
+        ai.djl.ndarray.types.DataType.FLOAT32,
+        new ai.djl.ndarray.types.Shape(1, 64));
+    Continuing said = new Continuing();
+    digitsRun(block).progress(said).fit();
+    assertThat(said.said)
+        .containsExactly(
+            "continues from the weights the model had before this fit; reinitialize() starts"
+                + " afresh");
+  }
+
+  private Runner digitsRun(ai.djl.nn.Block block) {
+    return Runner.with(block)
+        .loss(Loss.softmaxCrossEntropyLoss())
+        .data(digits.train())
+        .optimizer(Fixtures.sgd(0.05f))
+        .iterations(40)
+        .logEvery(10);
+  }
+
+  private static double firstLoss(RunResult r) {
+    return r.history()
+        .where(r.history().stringColumn("metric").isEqualTo("loss"))
+        .doubleColumn("value")
+        .get(0);
+  }
+
   @Test
   void with_closedModel_saysItWasClosed() {
     ai.djl.Model model = ai.djl.Model.newInstance("closed");

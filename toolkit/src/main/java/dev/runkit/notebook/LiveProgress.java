@@ -53,7 +53,10 @@ public final class LiveProgress implements ProgressListener {
   private Progress lastProgress;
   private long startNanos = System.nanoTime();
 
-  /** "resumed from ... at iteration n; " while a resumed fit runs, else empty. */
+  /**
+   * "resumed from ... at iteration n; " while a resumed fit runs, what a fit continues from when it
+   * continues from the model's weights, else empty.
+   */
   private String resumed = "";
 
   private final long minNanos;
@@ -107,6 +110,11 @@ public final class LiveProgress implements ProgressListener {
   @Override
   public void onResume(Path checkpoint, long iteration) {
     resumed = "resumed from " + checkpoint.getFileName() + " at iteration " + iteration + "; ";
+  }
+
+  @Override
+  public void onContinue(String description) {
+    resumed = description + "; ";
   }
 
   /**

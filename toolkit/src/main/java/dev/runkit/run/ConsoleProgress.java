@@ -61,6 +61,12 @@ public final class ConsoleProgress implements ProgressListener {
   }
 
   @Override
+  public void onContinue(String description) {
+    out.println(description);
+    out.flush();
+  }
+
+  @Override
   public void onProgress(Progress progress) {
     if (inPlace) {
       out.print("\r" + format(progress) + "\u001b[K");

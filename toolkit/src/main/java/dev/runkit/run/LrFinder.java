@@ -212,6 +212,7 @@ public final class LrFinder {
             false,
             settings.fineTuneFrom(),
             settings.fineTuneStrict(),
+            settings.reinitialize(),
             settings.accumulate(),
             NonFinitePolicy.STOP,
             settings.gradientClip(),

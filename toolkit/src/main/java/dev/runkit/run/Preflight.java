@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.dataset.ArrayDataset;
 import ai.djl.training.dataset.Batch;
@@ -58,18 +59,19 @@ final class Preflight {
   }
 
   /**
-   * Initializes the block from the data if needed (seeded, so the seed fixes the initial weights as
-   * well as the data order), then runs one forward pass, the loss and the metrics on a batch of
-   * each part of the data.
+   * Initializes the block from the data if needed, or again when the settings ask to reinitialize
+   * (seeded, so the seed fixes the initial weights as well as the data order), then runs one
+   * forward pass, the loss and the metrics on a batch of each part of the data.
    *
    * @param s the settings
    * @param devices the run's devices; the first holds the model's parameters
    * @param manager the run's manager, on the first device
    * @param parameterStore the run's parameter store
    * @param batchSize the training batch size
+   * @return true when the model kept the weights it had before the fit
    * @throws IllegalArgumentException naming the part, the shapes and the first line of the error
    */
-  static void modelFitsData(
+  static boolean modelFitsData(
       RunSettings s,
       List<Device> devices,
       NDManager manager,
@@ -83,7 +85,11 @@ final class Preflight {
       NDList data = Devices.onto(first.getData(), device);
       NDList labels = Devices.onto(first.getLabels(), device);
       NDManager owner = s.model().getNDManager();
-      if (!block.isInitialized()) {
+      boolean hadWeights = block.isInitialized();
+      if (hadWeights && s.reinitialize()) {
+        engine.setRandomSeed((int) s.seed());
+        drawAfresh(block);
+      } else if (!hadWeights) {
         engine.setRandomSeed((int) s.seed());
         Shape[] shapes = data.stream().map(NDArray::getShape).toArray(Shape[]::new);
         // the parameters live as long as the model, on the run's first device
@@ -105,6 +111,22 @@ final class Preflight {
       if (s.test() != null) {
         Batch t = OrderedBatches.first(s.test(), probe, batchSize, "test");
         checkPart(s, parameterStore, device, t, "test");
+      }
+      return hadWeights && !s.reinitialize();
+    }
+  }
+
+  /**
+   * Draws every parameter afresh with its initializer, in the order of initialization, into the
+   * arrays it has (which keeps their gradients attached).
+   */
+  private static void drawAfresh(Block block) {
+    for (var pair : block.getParameters()) {
+      Parameter p = pair.getValue();
+      NDArray a = p.getArray();
+      try (NDArray fresh =
+          p.getInitializer().initialize(a.getManager(), a.getShape(), a.getDataType())) {
+        fresh.copyTo(a);
       }
     }
   }

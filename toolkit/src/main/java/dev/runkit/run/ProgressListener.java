@@ -27,6 +27,15 @@ public interface ProgressListener {
   default void onResume(Path checkpoint, long iteration) {}
 
   /**
+   * Called once after {@link #onStart} when the model had weights before this fit (an earlier fit
+   * trained it, or its user initialized or loaded it) and the run continues from them, as Keras's
+   * {@code fit} does; {@code Runner.reinitialize()} starts afresh instead.
+   *
+   * @param description where the weights come from, in words
+   */
+  default void onContinue(String description) {}
+
+  /**
    * Called at each logging interval.
    *
    * @param progress the report

@@ -68,12 +68,18 @@ final class RunLog {
     intervalStartIteration = iteration;
   }
 
-  /** Tells the listener the run starts, and where a resumed run took up. */
-  void started(Path resumedFrom, long iteration) {
+  /**
+   * Tells the listener the run starts, where a resumed run took up, and what weights a fit of a
+   * model that had some continues from (null when it starts afresh or resumes).
+   */
+  void started(Path resumedFrom, long iteration, String continuing) {
     if (progress != null) {
       progress.onStart(total);
       if (resumedFrom != null) {
         progress.onResume(resumedFrom, iteration);
+      }
+      if (continuing != null) {
+        progress.onContinue(continuing);
       }
     }
   }

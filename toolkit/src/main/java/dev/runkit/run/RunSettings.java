@@ -37,6 +37,8 @@ import java.util.List;
  * @param resumeLatest resume from the newest checkpoint in the checkpoint folder, if any
  * @param fineTuneFrom a checkpoint whose parameters start a new run, or null
  * @param fineTuneStrict whether fine-tuning requires the same parameter names and shapes
+ * @param reinitialize draw the parameters afresh from the seed even when the model already has
+ *     weights (else a fit continues from them)
  * @param accumulate micro-batches per update
  * @param nonFinite what to do when the loss becomes NaN or infinite
  * @param gradientClip clips the gradients before each update, or null
@@ -67,6 +69,7 @@ public record RunSettings(
     boolean resumeLatest,
     Path fineTuneFrom,
     boolean fineTuneStrict,
+    boolean reinitialize,
     int accumulate,
     NonFinitePolicy nonFinite,
     GradientClipping gradientClip,

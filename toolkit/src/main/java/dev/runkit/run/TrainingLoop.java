@@ -3,13 +3,16 @@ package dev.runkit.run;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import dev.runkit.optim.ScheduledOptimizer;
 import dev.runkit.schedule.MetricSchedule;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.WeakHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tech.tablesaw.api.Table;
@@ -51,6 +54,10 @@ public final class TrainingLoop implements RunContext {
   private RunLog log;
   private RunState state;
 
+  /** The fits each block has begun, to say what a fit continues from. */
+  private static final Map<Block, Integer> FITS = Collections.synchronizedMap(new WeakHashMap<>());
+
+  private String continuing;
   private long iteration;
   // the last iteration whose scheduled work (validate, test, checkpoint, seed) has been done
   private long scheduledDone = -1;
@@ -103,7 +110,7 @@ public final class TrainingLoop implements RunContext {
     int batchSize = Preflight.batchSize(s);
     stream = new BatchStream(s.train(), batchSize, s.seed(), manager);
     timetable = new Timetable(s, stream.batchesPerEpoch());
-    Preflight.modelFitsData(s, devices, manager, parameterStore, batchSize);
+    boolean hadWeights = Preflight.modelFitsData(s, devices, manager, parameterStore, batchSize);
 
     TrainMeters meters = new TrainMeters(s.metrics(), s.gradientClip() != null, manager);
     step = new TrainingStep(s, parameterStore, device, manager, stream, meters);
@@ -138,6 +145,9 @@ public final class TrainingLoop implements RunContext {
 
     state.fineTune();
     Optional<Path> resume = state.resumeFile();
+    if (hadWeights && resume.isEmpty() && s.fineTuneFrom() == null) {
+      continuing = continuingFrom(FITS.getOrDefault(s.model().getBlock(), 0));
+    }
     if (resume.isPresent()) {
       iteration = state.restore(resume.get());
       // every checkpoint is written after its iteration's scheduled work
@@ -158,6 +168,17 @@ public final class TrainingLoop implements RunContext {
     state.replayGenerator();
   }
 
+  /** Says where the weights of a fit that continues from the model's own come from. */
+  private static String continuingFrom(int earlierFits) {
+    String from =
+        earlierFits == 0
+            ? "the weights the model had before this fit"
+            : earlierFits == 1
+                ? "the weights its earlier fit left"
+                : "the weights its " + earlierFits + " earlier fits left";
+    return "continues from " + from + "; reinitialize() starts afresh";
+  }
+
   // ---------------------------------------------------------------- the run (never throws)
 
   private RunOutcome execute() {
@@ -165,8 +186,9 @@ public final class TrainingLoop implements RunContext {
     Map<String, Double> test = Map.of();
     log.startClock(iteration);
     try {
+      FITS.merge(s.model().getBlock(), 1, Integer::sum);
       callbacks.onStart(this);
-      log.started(state.resumedFrom(), iteration);
+      log.started(state.resumedFrom(), iteration, continuing);
       while (iteration < timetable.total() && !stopping.requested()) {
         callbacks.onIterationStart(this);
         step.run(iteration);
