@@ -120,20 +120,38 @@ final class Evaluation {
         esBest = value;
         esBad = 0;
       } else if (++esBad >= es.patience()) {
-        stopping.request(
-            StopReason.EARLY_STOPPED,
-            String.format(
-                Locale.ROOT,
-                "no improvement of validation %s%s for %d validations (best %.6g at"
-                    + " iteration %d)",
-                monitor.metric(),
-                es.minDelta() > 0 ? " by more than " + es.minDelta() : "",
-                es.patience(),
-                bestValue,
-                bestIteration));
+        stopping.request(StopReason.EARLY_STOPPED, noImprovement());
       }
     }
     return new Validation(values, improved);
+  }
+
+  private String noImprovement() {
+    EarlyStopping es = s.earlyStopping();
+    return String.format(
+        Locale.ROOT,
+        "no improvement of validation %s%s for %d validations (best %.6g at iteration %d)",
+        monitor.metric(),
+        es.minDelta() > 0 ? " by more than " + es.minDelta() : "",
+        es.patience(),
+        bestValue,
+        bestIteration);
+  }
+
+  /**
+   * Says why a resumed run stopped early already (its early-stopping count has reached this run's
+   * patience), or null when early stopping would let it train on.
+   */
+  String stoppedEarly() {
+    EarlyStopping es = s.earlyStopping();
+    if (es == null || esBad < es.patience()) {
+      return null;
+    }
+    return "it stopped early already at iteration "
+        + lastValidated
+        + ": "
+        + noImprovement()
+        + "; to train on, resume with a larger patience or without early stopping";
   }
 
   /**

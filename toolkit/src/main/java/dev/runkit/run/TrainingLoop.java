@@ -58,6 +58,8 @@ public final class TrainingLoop implements RunContext {
   private static final Map<Block, Integer> FITS = Collections.synchronizedMap(new WeakHashMap<>());
 
   private String continuing;
+  // a resumed run that had finished or stopped early already
+  private boolean endedBefore;
   private long iteration;
   // the last iteration whose scheduled work (validate, test, checkpoint, seed) has been done
   private long scheduledDone = -1;
@@ -152,6 +154,7 @@ public final class TrainingLoop implements RunContext {
       iteration = state.restore(resume.get());
       // every checkpoint is written after its iteration's scheduled work
       scheduledDone = iteration;
+      endedBefore = nothingLeftToDo();
     } else {
       state.startFresh();
     }
@@ -166,6 +169,29 @@ public final class TrainingLoop implements RunContext {
       LOG.debug("training on {}", Devices.names(devices));
     }
     state.replayGenerator();
+  }
+
+  /**
+   * Tells whether a resumed run has nothing left to do (it had done all its iterations, or stopped
+   * early), and asks to stop saying why. Such a run trains no more and writes no checkpoint: it
+   * only tests, on the best parameters, as it did when it ended.
+   */
+  private boolean nothingLeftToDo() {
+    if (iteration == timetable.total()) {
+      stopping.request(
+          StopReason.COMPLETED,
+          "it had finished already: all "
+              + iteration
+              + " iterations were done; to train on, resume with more iterations (iterations(n),"
+              + " or --set TRAIN.NUM_ITERATIONS=n on the command line)");
+      return true;
+    }
+    String early = evaluation.stoppedEarly();
+    if (early != null) {
+      stopping.request(StopReason.EARLY_STOPPED, early);
+      return true;
+    }
+    return false;
   }
 
   /** Says where the weights of a fit that continues from the model's own come from. */
@@ -189,15 +215,19 @@ public final class TrainingLoop implements RunContext {
       FITS.merge(s.model().getBlock(), 1, Integer::sum);
       callbacks.onStart(this);
       log.started(state.resumedFrom(), iteration, continuing);
-      while (iteration < timetable.total() && !stopping.requested()) {
-        callbacks.onIterationStart(this);
-        step.run(iteration);
-        iteration++;
-        callbacks.onIterationEnd(this);
-        afterIteration();
+      if (!endedBefore) {
+        while (iteration < timetable.total() && !stopping.requested()) {
+          callbacks.onIterationStart(this);
+          step.run(iteration);
+          iteration++;
+          callbacks.onIterationEnd(this);
+          afterIteration();
+        }
+        step.closeInFlight();
+        finish();
+      } else {
+        evaluation.restoreBestIfAsked();
       }
-      step.closeInFlight();
-      finish();
       if (s.test() != null && stopping.reason() != StopReason.NON_FINITE) {
         test = evaluation.testAtEnd(iteration);
       }

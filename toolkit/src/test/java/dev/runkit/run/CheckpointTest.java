@@ -154,6 +154,58 @@ class CheckpointTest {
   }
 
   @Test
+  void resume_earlyStoppedRun_trainsNoMoreAndSaysSo() throws Exception {
+    // it trained on until the next validation and stopped again
+    Runner first =
+        runner(Fixtures.mlp(16, 10), 2_000, Checkpoints.to(dir))
+            .earlyStopping(EarlyStopping.on(Monitor.min("loss")).patience(1).minDelta(10));
+    RunResult stopped = first.fit();
+    assertThat(stopped.stopReason()).isEqualTo(StopReason.EARLY_STOPPED);
+    Map<Path, byte[]> files = snapshotFiles();
+    RunResult again =
+        runner(Fixtures.mlp(16, 10), 2_000, Checkpoints.to(dir))
+            .earlyStopping(EarlyStopping.on(Monitor.min("loss")).patience(1).minDelta(10))
+            .resume()
+            .fit();
+    assertThat(again.stopReason()).isEqualTo(StopReason.EARLY_STOPPED);
+    assertThat(again.iterations()).isEqualTo(stopped.iterations());
+    assertThat(again.message())
+        .isEqualTo(
+            "it stopped early already at iteration 100: no improvement of validation loss by more"
+                + " than 10.0 for 1 validations (best "
+                + String.format(java.util.Locale.ROOT, "%.6g", stopped.best().getAsDouble())
+                + " at iteration "
+                + stopped.bestIteration()
+                + "); to train on, resume with a larger patience or without early"
+                + " stopping");
+    assertThat(snapshotFiles().keySet()).isEqualTo(files.keySet());
+    for (Path p : files.keySet()) {
+      assertThat(Files.readAllBytes(p)).as(p.toString()).isEqualTo(files.get(p));
+    }
+    // a larger patience trains on
+    RunResult onwards =
+        runner(Fixtures.mlp(16, 10), 2_000, Checkpoints.to(dir))
+            .earlyStopping(EarlyStopping.on(Monitor.min("loss")).patience(3).minDelta(10))
+            .resume()
+            .fit();
+    assertThat(onwards.iterations()).isEqualTo(200);
+  }
+
+  @Test
+  void resume_completedRun_trainsNoMoreAndSaysHowToExtend() {
+    RunResult done = runner(Fixtures.mlp(16, 10), 60, Checkpoints.to(dir)).fit();
+    RunResult again = runner(Fixtures.mlp(16, 10), 60, Checkpoints.to(dir)).resume().fit();
+    assertThat(again.stopReason()).isEqualTo(StopReason.COMPLETED);
+    assertThat(again.iterations()).isEqualTo(60);
+    assertThat(again.message())
+        .isEqualTo(
+            "it had finished already: all 60 iterations were done; to train on, resume with more"
+                + " iterations (iterations(n), or --set TRAIN.NUM_ITERATIONS=n on the command"
+                + " line)");
+    assertThat(again.history().rowCount()).isEqualTo(done.history().rowCount());
+  }
+
+  @Test
   void fineTune_nonStrict_loadsMatchingParametersOnly() {
     Block first = Fixtures.mlp(16, 10);
     runner(first, 20, Checkpoints.to(dir).every(20)).fit();
