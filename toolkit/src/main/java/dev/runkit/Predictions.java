@@ -385,7 +385,7 @@ public final class Predictions {
    * #classNames()}).
    *
    * <pre>{@code
-   * String[] kinds = result.predict(new float[][] {{5.1f, 3.5f, 1.4f, 24.2f}}).names();  // "low"
+   * String[] kinds = result.predict(new float[][] {{5.1f, 3.5f, 21.4f, 0.2f}}).names();  // "low"
    * }</pre>
    *
    * @return one class name per example

@@ -232,7 +232,7 @@ public final class RunResult {
    *
    * <pre>{@code
    * int[] digits = result.predict(new float[][] {pixels}).classes();
-   * String[] kinds = result.predict(new float[][] {{5.1f, 3.5f, 1.4f, 24.2f}}).names();
+   * String[] kinds = result.predict(new float[][] {{5.1f, 3.5f, 21.4f, 0.2f}}).names();
    * }</pre>
    *
    * @param inputs one row per example, each holding the values of one example in row-major order

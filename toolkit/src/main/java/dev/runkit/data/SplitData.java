@@ -197,8 +197,7 @@ public record SplitData(
       targets = w.targets();
       width = w.horizon();
     } else {
-      throw new IllegalStateException(
-          info.name() + " is " + info.task() + " data: it has classes, not numeric targets");
+      throw new IllegalStateException(info.name() + " has classes, not numeric targets");
     }
     double[] means = new double[width];
     for (int j = 0; j < width; j++) {
