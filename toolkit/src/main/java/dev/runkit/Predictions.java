@@ -11,23 +11,31 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.translate.TranslateException;
+import dev.runkit.data.DataInfo;
 import dev.runkit.data.Examples;
 import dev.runkit.data.LabeledData;
+import dev.runkit.data.Normalizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
 
 /**
  * A model's outputs for a set of examples, copied to the Java heap: the raw outputs (class scores,
- * forecasts), and for classifiers the predicted classes and their probabilities. Made by {@link
- * RunResult#predict}; immutable.
+ * regression values, forecasts), and for classifiers the predicted classes, their names and their
+ * probabilities. Made by {@link RunResult#predict}; immutable.
  *
  * <pre>{@code
  * Predictions p = result.predict(data.test());
  * int[] classes = p.classes();            // argmax of each row
+ * String[] names = p.names();             // the same classes by name ("mid")
  * float[][] probs = p.probabilities();    // softmax of each row
+ * Show.table(p.confusion());              // true classes by predicted classes, named
  * }</pre>
  */
 public final class Predictions {
@@ -42,26 +50,42 @@ public final class Predictions {
   /** The true classes when the predictions were made from labelled examples, else null. */
   private final int[] labels;
 
+  /** The class names the model keeps ({@link DataInfo#classes()}), or empty: numbers name them. */
+  private final List<String> classNames;
+
   private Predictions(float[] values, int rows, int width) {
-    this(values, rows, width, null);
+    this(values, rows, width, null, List.of());
   }
 
-  private Predictions(float[] values, int rows, int width, int[] labels) {
+  private Predictions(float[] values, int rows, int width, int[] labels, List<String> classNames) {
     this.values = values;
     this.rows = rows;
     this.width = width;
     this.labels = labels;
+    this.classNames = classNames;
+  }
+
+  /** These predictions with the class names of the model's data, when it keeps them. */
+  private Predictions named(Model model, int[] trueClasses) {
+    List<String> names =
+        DataInfo.fromProperties(model.getProperties())
+            .map(DataInfo::classes)
+            .filter(c -> c.size() == width)
+            .orElse(List.of());
+    return new Predictions(values, rows, width, trueClasses, names);
   }
 
   /**
    * Runs a model in inference mode (dropout off, batch norm on its running statistics) on rows of
-   * features shaped as one example each.
+   * features in the data's units, shaped as one example each: when the model keeps a feature
+   * normaliser ({@link dev.runkit.data.SplitData#normalized()}), the rows are normalised with it
+   * first, as its training data was.
    *
    * @param model the model, initialized
    * @param inputs one row per example, each holding the values of one example in row-major order
    * @return the predictions
-   * @throws IllegalArgumentException if the model was never initialized, takes several inputs, or a
-   *     row does not hold one example
+   * @throws IllegalArgumentException if the model was never initialized, takes several inputs, a
+   *     row does not hold one example, or the model keeps a normaliser of another width
    */
   static Predictions of(Model model, float[][] inputs) {
     if (inputs == null || inputs.length == 0) {
@@ -84,11 +108,24 @@ public final class Predictions {
       }
       System.arraycopy(inputs[i], 0, flat, i * (int) size, (int) size);
     }
+    Optional<Normalizer> normalizer = Normalizer.fromProperties(model.getProperties());
+    if (normalizer.isPresent()) {
+      if (normalizer.get().size() != size) {
+        throw new IllegalArgumentException(
+            "predict: the model keeps a normalizer of "
+                + normalizer.get().size()
+                + " columns, but takes examples of "
+                + size
+                + " values; its properties belong to other data");
+      }
+      flat = normalizer.get().normalize(flat);
+    }
     long[] shape = new long[example.length + 1];
     shape[0] = inputs.length;
     System.arraycopy(example, 0, shape, 1, example.length);
     try (NDManager scope = model.getNDManager().newSubManager()) {
-      return forward(model, scope, new NDList(scope.create(flat, new Shape(shape))));
+      return forward(model, scope, new NDList(scope.create(flat, new Shape(shape))))
+          .named(model, null);
     }
   }
 
@@ -109,7 +146,7 @@ public final class Predictions {
       // the arrays of the forward pass go to the inputs' manager: lend it ours, so that they are
       // freed here and the inputs go back to the caller's manager unchanged
       inputs.tempAttach(scope);
-      return forward(model, scope, inputs);
+      return forward(model, scope, inputs).named(model, null);
     }
   }
 
@@ -141,7 +178,7 @@ public final class Predictions {
     if (parts.isEmpty()) {
       throw new IllegalArgumentException("predict: the dataset has no examples");
     }
-    return concat(parts);
+    return concat(parts).named(model, null);
   }
 
   /**
@@ -160,10 +197,9 @@ public final class Predictions {
     exampleShape(model);
     try (NDManager scope = model.getNDManager().newSubManager()) {
       Predictions p = of(model, examples.toDataset(scope, BATCH));
-      // labelled examples keep their classes, for accuracy() without arguments
-      return examples instanceof LabeledData labelled
-          ? new Predictions(p.values, p.rows, p.width, labelled.labels().clone())
-          : p;
+      // labelled examples keep their classes, for accuracy() and confusion() without arguments
+      return p.named(
+          model, examples instanceof LabeledData labelled ? labelled.labels().clone() : null);
     }
   }
 
@@ -330,6 +366,110 @@ public final class Predictions {
   }
 
   /**
+   * Returns the name of each class, by index: the names the model keeps from its data (text labels
+   * of a CSV file, e.g. {@code "high", "low", "mid"}), else the numbers {@code "0", "1", ...}.
+   *
+   * @return one name per output
+   */
+  public List<String> classNames() {
+    return classNames.isEmpty() ? DataInfo.numberedClasses(width) : classNames;
+  }
+
+  /**
+   * Returns the predicted class of each example by name ({@link #classes()} looked up in {@link
+   * #classNames()}).
+   *
+   * <pre>{@code
+   * String[] kinds = result.predict(new float[][] {{5.1f, 3.5f, 21.4f, 0.2f}}).names();  // "low"
+   * }</pre>
+   *
+   * @return one class name per example
+   */
+  public String[] names() {
+    List<String> names = classNames();
+    int[] predicted = classes();
+    String[] out = new String[rows];
+    for (int i = 0; i < rows; i++) {
+      out[i] = names.get(predicted[i]);
+    }
+    return out;
+  }
+
+  /**
+   * Returns the confusion matrix of predictions made from labelled examples ({@code
+   * result.predict(data.test())} on a classification split); see {@link #confusion(int[])}.
+   *
+   * @return the table
+   * @throws IllegalArgumentException if these predictions hold no true classes: pass them to {@link
+   *     #confusion(int[])}
+   */
+  public Table confusion() {
+    return confusion(trueClasses("confusion"));
+  }
+
+  /**
+   * Returns the confusion matrix: one row per true class, one column per predicted class, both by
+   * name ({@link #classNames()}), each cell the number of examples of that true class predicted as
+   * that class; the first column, {@code true class}, names the row.
+   *
+   * @param labels the true class of each example
+   * @return the table, named {@code confusion}
+   * @throws IllegalArgumentException if there is not one label per example, or a label is not a
+   *     class of the model
+   */
+  public Table confusion(int[] labels) {
+    checkLabels("confusion", labels);
+    List<String> names = classNames();
+    int[][] counts = new int[width][width];
+    int[] predicted = classes();
+    for (int i = 0; i < rows; i++) {
+      if (labels[i] < 0 || labels[i] >= width) {
+        throw new IllegalArgumentException(
+            "confusion: label "
+                + labels[i]
+                + " of example "
+                + i
+                + " is not a class of the model (0.."
+                + (width - 1)
+                + ")");
+      }
+      counts[labels[i]][predicted[i]]++;
+    }
+    Table t = Table.create("confusion", StringColumn.create("true class", names));
+    for (int p = 0; p < width; p++) {
+      int[] column = new int[width];
+      for (int a = 0; a < width; a++) {
+        column[a] = counts[a][p];
+      }
+      t.addColumns(IntColumn.create(names.get(p), column));
+    }
+    return t;
+  }
+
+  private int[] trueClasses(String what) {
+    if (labels == null) {
+      throw new IllegalArgumentException(
+          what
+              + "() needs the true classes, which only predictions of labelled examples"
+              + " (LabeledData, e.g. a classification split's test part) hold; pass them: "
+              + what
+              + "(labels)");
+    }
+    return labels;
+  }
+
+  private void checkLabels(String what, int[] labels) {
+    if (labels == null || labels.length != rows) {
+      throw new IllegalArgumentException(
+          what
+              + " needs one label per prediction ("
+              + rows
+              + "), got "
+              + (labels == null ? "null" : labels.length));
+    }
+  }
+
+  /**
    * Returns the share of examples whose predicted class is their true class, for predictions made
    * from labelled examples ({@code result.predict(data.test())} on a classification split).
    *
@@ -338,13 +478,7 @@ public final class Predictions {
    *     arrays, a dataset or forecasting windows): pass them to {@link #accuracy(int[])}
    */
   public double accuracy() {
-    if (labels == null) {
-      throw new IllegalArgumentException(
-          "accuracy() needs the true classes, which only predictions of labelled examples"
-              + " (LabeledData, e.g. a classification split's test part) hold; pass them:"
-              + " accuracy(labels)");
-    }
-    return accuracy(labels);
+    return accuracy(trueClasses("accuracy"));
   }
 
   /**
@@ -355,13 +489,7 @@ public final class Predictions {
    * @throws IllegalArgumentException if there is not one label per example
    */
   public double accuracy(int[] labels) {
-    if (labels == null || labels.length != rows) {
-      throw new IllegalArgumentException(
-          "accuracy needs one label per prediction ("
-              + rows
-              + "), got "
-              + (labels == null ? "null" : labels.length));
-    }
+    checkLabels("accuracy", labels);
     int[] predicted = classes();
     int right = 0;
     for (int i = 0; i < rows; i++) {

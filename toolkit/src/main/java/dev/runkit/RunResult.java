@@ -5,7 +5,10 @@ import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.dataset.Dataset;
+import dev.runkit.data.DataInfo;
 import dev.runkit.data.Examples;
+import dev.runkit.data.Normalizer;
+import dev.runkit.data.SplitData;
 import dev.runkit.registry.Names;
 import dev.runkit.run.Monitor;
 import dev.runkit.run.RunOutcome;
@@ -199,15 +202,41 @@ public final class RunResult {
   }
 
   /**
-   * Predicts rows of features with the trained model, in inference mode (dropout off), without a
-   * DJL {@code Predictor} or {@code Translator}.
+   * Returns what the model was trained on, as the model keeps it in its properties ({@link
+   * Runner#data(SplitData, int)} writes them): the task, the example shape, the outputs and the
+   * class names.
+   *
+   * @return the info, or empty when the run was given DJL datasets without {@link
+   *     Runner#describe(SplitData)}
+   */
+  public Optional<DataInfo> dataInfo() {
+    return DataInfo.fromProperties(model.getProperties());
+  }
+
+  /**
+   * Returns the feature normaliser the model keeps ({@link SplitData#normalized()}), which {@link
+   * #predict(float[][])} applies to raw rows.
+   *
+   * @return the normaliser, or empty when the training features were not normalised
+   */
+  public Optional<Normalizer> normalizer() {
+    return Normalizer.fromProperties(model.getProperties());
+  }
+
+  /**
+   * Predicts rows of features in the data's units with the trained model, in inference mode
+   * (dropout off), without a DJL {@code Predictor} or {@code Translator}: when the model was
+   * trained on normalised features ({@link SplitData#normalized()}, the default of a config's
+   * {@code csv} data) the rows are normalised with the training statistics first, and the classes
+   * of the result have the data's names.
    *
    * <pre>{@code
    * int[] digits = result.predict(new float[][] {pixels}).classes();
+   * String[] kinds = result.predict(new float[][] {{5.1f, 3.5f, 21.4f, 0.2f}}).names();
    * }</pre>
    *
    * @param inputs one row per example, each holding the values of one example in row-major order
-   *     (64 pixels for the digits, {@code window} values for a forecaster)
+   *     (64 pixels for the digits, {@code window} values for a forecaster), in the data's units
    * @return the outputs, classes and probabilities
    * @throws IllegalArgumentException if there are no rows, a row does not hold one example of the
    *     shape the model was trained on, the run never initialized the model, or the model was
@@ -218,7 +247,8 @@ public final class RunResult {
   }
 
   /**
-   * Predicts a batch of inputs with the trained model, in inference mode.
+   * Predicts a batch of inputs with the trained model, in inference mode; the inputs are taken as
+   * the model takes them (normalised when its training data was: see {@link #normalizer()}).
    *
    * @param inputs the inputs, batch axis first, on any device; left open and unchanged
    * @return the outputs, classes and probabilities
@@ -233,7 +263,8 @@ public final class RunResult {
   }
 
   /**
-   * Predicts examples held on the heap, such as a part of a split, in their order.
+   * Predicts examples held on the heap, such as a part of a split, in their order; they are taken
+   * as the model takes them (a split's parts are normalised already when the split is).
    *
    * <pre>{@code
    * Predictions p = result.predict(data.test());

@@ -210,6 +210,11 @@ public final class Runner {
    * RunResult r = Runner.with(mlp).loss(Loss.softmaxCrossEntropyLoss()).data(digits, 64)...fit();
    * }</pre>
    *
+   * <p>The model keeps the split's {@link SplitData#properties() properties} (task, class names,
+   * feature normaliser) among its own (DJL's {@code Model.getProperties()}, saved with the model),
+   * so that {@link RunResult#predict(float[][])} takes rows in the data's units and {@link
+   * Predictions#names()} names the classes.
+   *
    * @param data the split (its training part reshuffled every pass with the seed)
    * @param batchSize rows per batch, for training and evaluation alike, {@code > 0}
    * @return this runner
@@ -244,8 +249,37 @@ public final class Runner {
     if (data.test() != null) {
       this.test = data.test().toDataset(owner, batchSize);
     }
-    this.dataInfo = data.info();
+    keepWithModel(data);
     return this;
+  }
+
+  /**
+   * Describes the data of a run whose DJL datasets were made from a split (in a manager of the
+   * caller's), as {@link #data(SplitData, int)} does by itself: the model's outputs are checked
+   * against the split's before the first step, and the split's {@link SplitData#properties()
+   * properties} (task, class names, feature normaliser) are written into the model, so that {@link
+   * RunResult#predict(float[][])} takes raw rows and names classes. Without a description, a model
+   * keeps the properties it had.
+   *
+   * @param data the split the datasets were made from
+   * @return this runner
+   * @throws IllegalStateException if the data was described already
+   */
+  public Runner describe(SplitData data) {
+    Objects.requireNonNull(data, "data");
+    if (dataInfo != null) {
+      throw new IllegalStateException(
+          "the data was described already (data(SplitData, int) describes its split)");
+    }
+    keepWithModel(data);
+    return this;
+  }
+
+  /** Replaces the data properties of the model with the split's; other properties stay. */
+  private void keepWithModel(SplitData data) {
+    this.dataInfo = data.info();
+    model.getProperties().keySet().removeIf(k -> k.startsWith(DataInfo.PROPERTY_PREFIX));
+    data.properties().forEach(model::setProperty);
   }
 
   /**
@@ -876,7 +910,7 @@ public final class Runner {
               + "; build the model with "
               + info.outputs()
               + " outputs (e.g. "
-              + (info.task() == DataInfo.Task.CLASSIFICATION ? "Mlp.outputs(" : "Forecaster.gru(")
+              + (info.task() == DataInfo.Task.FORECASTING ? "Forecaster.gru(" : "Mlp.outputs(")
               + info.outputs()
               + "))");
     }

@@ -78,6 +78,9 @@ class PredictionsTest {
     assertThat(accuracy).isCloseTo(result.test().get("accuracy"), within(1e-9));
     // labelled examples keep their classes
     assertThat(p.accuracy()).isEqualTo(accuracy);
+    // numeric labels are their own names
+    assertThat(p.classNames()).containsExactly("0", "1", "2", "3", "4", "5", "6", "7", "8", "9");
+    assertThat(p.names()[0]).isEqualTo(String.valueOf(p.classes()[0]));
   }
 
   @Test

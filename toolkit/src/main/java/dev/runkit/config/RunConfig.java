@@ -58,6 +58,13 @@ import java.util.Map;
  * data's units (ppm for CO2) through the split's {@link SplitData#scaler() scaler}; the loss stays
  * in normalised units.
  *
+ * <p>The task follows the data: classification (default loss {@code cross_entropy}, metric {@code
+ * accuracy}), regression ({@code DATA: {NAME: csv, PARAM: {label: y, task: regression}}}; default
+ * loss {@code masked_mse}, metrics {@code mae}, {@code rmse}, {@code r2}) or forecasting ({@code
+ * masked_mae}; {@code mae}, {@code rmse}, {@code mape}). A {@code csv} data set standardises its
+ * feature columns with the training part's statistics unless {@code DATA.PARAM.normalize} is false
+ * (see {@link Datasets}); the model keeps them, and its class names, in its properties.
+ *
  * <p>Intervals count iterations, as in an iteration runner. {@code CKPT_SAVE_STRATEGY} is an
  * interval (a checkpoint every n iterations) or, as in BasicTS / EasyTorch, a list: a checkpoint at
  * the end of each listed epoch when the run gives {@code NUM_EPOCHS}, at each listed iteration when
@@ -500,6 +507,7 @@ public final class RunConfig {
       if (data.test() != null) {
         r.test(data.test().toDataset(manager, batchSize));
       }
+      r.describe(data);
     }
     r.optimizer(Optimizers.build(optim, "TRAIN.OPTIM"));
     if (schedule != null) {
@@ -681,7 +689,8 @@ public final class RunConfig {
     List<Metric> out = new ArrayList<>();
     Scaler s = data.scaler();
     for (String n : metricNames) {
-      Metric m = metric(n);
+      // R² against the training targets' mean in the units the model sees; R² has no units
+      Metric m = n.equals("r2") ? Metrics.r2(data.targetMeans()) : metric(n);
       // errors in the data's units (ppm, not standard deviations); accuracy has no units
       boolean error = n.equals("mae") || n.equals("rmse") || n.equals("mape");
       out.add(error && !s.isIdentity() ? Metrics.denormalized(m, s.mean(), s.std()) : m);
@@ -699,7 +708,7 @@ public final class RunConfig {
   }
 
   private static final List<String> METRIC_NAMES =
-      List.of("accuracy", "top<k>_accuracy", "mae", "rmse", "mape");
+      List.of("accuracy", "top<k>_accuracy", "mae", "rmse", "mape", "r2");
 
   private static Metric metric(String name) {
     switch (name) {
@@ -720,7 +729,14 @@ public final class RunConfig {
     boolean classification = info.task() == DataInfo.Task.CLASSIFICATION;
     Object raw = top.optionalRaw("METRICS");
     if (raw == null) {
-      return classification ? List.of("accuracy") : List.of("mae", "rmse", "mape");
+      switch (info.task()) {
+        case CLASSIFICATION:
+          return List.of("accuracy");
+        case REGRESSION:
+          return List.of("mae", "rmse", "r2");
+        default:
+          return List.of("mae", "rmse", "mape");
+      }
     }
     List<?> given = raw instanceof List<?> l ? l : List.of(raw);
     List<String> out = new ArrayList<>();
@@ -738,7 +754,7 @@ public final class RunConfig {
         }
         n = "top" + k + "_accuracy";
         forClasses = true;
-      } else if (n.equals("mae") || n.equals("rmse") || n.equals("mape")) {
+      } else if (n.equals("mae") || n.equals("rmse") || n.equals("mape") || n.equals("r2")) {
         forClasses = false;
       } else {
         throw new IllegalArgumentException(
@@ -749,7 +765,8 @@ public final class RunConfig {
                 + "; expected one of "
                 + METRIC_NAMES
                 + "."
-                + Names.didYouMean(n, List.of("accuracy", "top5_accuracy", "mae", "rmse", "mape")));
+                + Names.didYouMean(
+                    n, List.of("accuracy", "top5_accuracy", "mae", "rmse", "mape", "r2")));
       }
       if (forClasses != classification) {
         throw new IllegalArgumentException(

@@ -10,14 +10,25 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.zip.GZIPInputStream;
 
 /**
- * A comma-separated file read as text cells with a header row, from which labelled rows or a time
- * series are taken; errors name the file, the row and the column.
+ * A comma-separated file read as text cells with a header row, from which labelled rows, regression
+ * rows or a time series are taken; errors name the file, the row and the column.
+ *
+ * <pre>{@code
+ * CsvTable t = CsvTable.read(Path.of("flowers.csv"), true);
+ * LabeledData flowers = t.labeled(t.column("species", "label"));   // classes, names kept
+ * RegressionData houses = t.regression(t.column("price", "target")); // numeric targets
+ * SplitData d = SplitData.classification("flowers", flowers, Ratio.of(0.8, 0.2, 0), 42).normalized();
+ * }</pre>
  *
  * @param source the file or resource name, for messages
  * @param header the column names
@@ -173,9 +184,13 @@ public record CsvTable(String source, List<String> header, List<String[]> rows) 
     return out;
   }
 
+  private static boolean missing(String cell) {
+    return cell.isEmpty() || cell.equalsIgnoreCase("na") || cell.equalsIgnoreCase("nan");
+  }
+
   private float number(int row, int index) {
     String cell = rows.get(row)[index];
-    if (cell.isEmpty() || cell.equalsIgnoreCase("na") || cell.equalsIgnoreCase("nan")) {
+    if (missing(cell)) {
       return Float.NaN;
     }
     try {
@@ -194,38 +209,179 @@ public record CsvTable(String source, List<String> header, List<String[]> rows) 
   }
 
   /**
-   * Makes labelled rows: every column but the label is a feature; labels that are all whole numbers
-   * {@code >= 0} are kept, other labels are numbered in sorted order.
+   * Makes labelled rows for classification: every column but the label is a feature; labels that
+   * are all whole numbers {@code >= 0} are kept (and name themselves), other labels are numbered in
+   * sorted order and keep their text as class names ({@link LabeledData#classes()}). A label column
+   * that looks like a quantity to predict (non-integer numbers, or numbers of which more than 20
+   * and more than half of the rows are distinct) is refused rather than turned into hundreds of
+   * classes: use {@link #regression(int...)} for it, or {@link #classes(int)} to take its values as
+   * classes all the same.
+   *
+   * @param labelColumn the label column index
+   * @return the rows
+   * @throws IllegalArgumentException if a feature cell is not a number or empty, or the labels look
+   *     continuous (naming the column, what was seen and what to call instead)
+   */
+  public LabeledData labeled(int labelColumn) {
+    return labeled(
+        labelColumn,
+        source + ": the label column \"" + header.get(labelColumn) + "\"",
+        "CsvTable.regression(column)",
+        "CsvTable.classes(column)");
+  }
+
+  /**
+   * Makes labelled rows as {@link #labeled(int)} does, but takes the label values as classes
+   * whatever they look like (fastai's {@code CategoryBlock}).
    *
    * @param labelColumn the label column index
    * @return the rows
    * @throws IllegalArgumentException if a feature cell is not a number or empty
    */
-  public LabeledData labeled(int labelColumn) {
-    int columns = header.size() - 1;
+  public LabeledData classes(int labelColumn) {
+    return classRows(labelColumn);
+  }
+
+  /**
+   * Makes labelled rows, refusing labels that look continuous with a message in the words of the
+   * caller (code or config).
+   *
+   * @param labelColumn the label column
+   * @param what names the column, starting the message
+   * @param regression how to ask for regression
+   * @param classes how to ask for classes anyway
+   */
+  LabeledData labeled(int labelColumn, String what, String regression, String classes) {
+    Optional<String> seen = continuous(labelColumn);
+    if (seen.isPresent()) {
+      throw new IllegalArgumentException(
+          what
+              + " looks like a quantity to predict, not classes ("
+              + seen.get()
+              + "); for regression use "
+              + regression
+              + ", to take its values as classes all the same use "
+              + classes);
+    }
+    return classRows(labelColumn);
+  }
+
+  /**
+   * Makes regression rows (fastai's {@code RegressionBlock}): every column but the targets is a
+   * feature; every target cell must be a number.
+   *
+   * @param targetColumns the target column indices, at least one, each once
+   * @return the rows, one output per target column in the order given
+   * @throws IllegalArgumentException if no target is given, one repeats or is outside the table, no
+   *     feature column is left, or a cell is not a number or empty
+   */
+  public RegressionData regression(int... targetColumns) {
+    if (targetColumns.length == 0) {
+      throw new IllegalArgumentException(source + ": regression needs a target column, got none");
+    }
+    Set<Integer> targets = new HashSet<>();
+    for (int t : targetColumns) {
+      if (t < 0 || t >= header.size() || !targets.add(t)) {
+        throw new IllegalArgumentException(
+            source
+                + ": target columns "
+                + Arrays.toString(targetColumns)
+                + " must be distinct indices in [0, "
+                + (header.size() - 1)
+                + "]");
+      }
+    }
+    float[] x = features(targets);
+    float[] y = new float[rows.size() * targetColumns.length];
+    for (int r = 0; r < rows.size(); r++) {
+      for (int j = 0; j < targetColumns.length; j++) {
+        y[r * targetColumns.length + j] = present(r, targetColumns[j]);
+      }
+    }
+    return new RegressionData(x, y, header.size() - targetColumns.length, targetColumns.length);
+  }
+
+  /**
+   * Tells why a label column looks like a quantity rather than classes: all its cells are numbers
+   * and some are not whole, or more than 20 and more than half of them are distinct.
+   *
+   * @return what was seen, or empty when the column looks like classes (text labels always do)
+   */
+  Optional<String> continuous(int column) {
+    Set<Double> distinct = new HashSet<>();
+    String fraction = null;
+    int counted = 0;
+    for (String[] row : rows) {
+      String cell = row[column];
+      if (missing(cell)) {
+        continue;
+      }
+      double v;
+      try {
+        v = Double.parseDouble(cell);
+      } catch (NumberFormatException e) {
+        return Optional.empty();
+      }
+      distinct.add(v);
+      counted++;
+      if (fraction == null && Double.isFinite(v) && v != Math.rint(v)) {
+        fraction = cell;
+      }
+    }
+    boolean many = distinct.size() > 20 && distinct.size() * 2 > counted;
+    if (fraction == null && !many) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        distinct.size()
+            + " distinct values in "
+            + rows.size()
+            + " rows"
+            + (fraction == null ? "" : ", non-integer values such as " + fraction));
+  }
+
+  private LabeledData classRows(int labelColumn) {
+    float[] x = features(Set.of(labelColumn));
+    int[] y = new int[rows.size()];
+    List<String> names = labels(labelColumn, y);
+    return new LabeledData(x, y, header.size() - 1, names);
+  }
+
+  /** The cells of every column not excluded, row-major; each must be a number. */
+  private float[] features(Set<Integer> excluded) {
+    int columns = header.size() - excluded.size();
     if (columns < 1) {
-      throw new IllegalArgumentException(source + ": needs a feature column besides the label");
+      throw new IllegalArgumentException(
+          source
+              + ": needs a feature column besides the label"
+              + (excluded.size() > 1 ? " columns" : ""));
     }
     float[] x = new float[rows.size() * columns];
     for (int r = 0; r < rows.size(); r++) {
       int c = 0;
       for (int i = 0; i < header.size(); i++) {
-        if (i == labelColumn) {
-          continue;
+        if (!excluded.contains(i)) {
+          x[r * columns + c++] = present(r, i);
         }
-        float v = number(r, i);
-        if (Float.isNaN(v)) {
-          throw new IllegalArgumentException(
-              source + ": data row " + (r + 1) + ", column \"" + header.get(i) + "\" is empty");
-        }
-        x[r * columns + c++] = v;
       }
     }
-    return new LabeledData(x, labels(labelColumn), columns);
+    return x;
   }
 
-  private int[] labels(int column) {
-    int[] y = new int[rows.size()];
+  private float present(int row, int index) {
+    float v = number(row, index);
+    if (Float.isNaN(v)) {
+      throw new IllegalArgumentException(
+          source + ": data row " + (row + 1) + ", column \"" + header.get(index) + "\" is empty");
+    }
+    return v;
+  }
+
+  /**
+   * Fills the class of each row; returns the class names when the labels are text (numbered in
+   * sorted order), none when they are whole numbers {@code >= 0}.
+   */
+  private List<String> labels(int column, int[] y) {
     boolean numeric = true;
     for (int r = 0; r < rows.size() && numeric; r++) {
       try {
@@ -236,7 +392,7 @@ public record CsvTable(String source, List<String> header, List<String[]> rows) 
       }
     }
     if (numeric) {
-      return y;
+      return List.of();
     }
     Map<String, Integer> classes = new TreeMap<>();
     for (String[] row : rows) {
@@ -249,6 +405,6 @@ public record CsvTable(String source, List<String> header, List<String[]> rows) 
     for (int r = 0; r < rows.size(); r++) {
       y[r] = classes.get(rows.get(r)[column]);
     }
-    return y;
+    return List.copyOf(classes.keySet());
   }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Data sets by name, as a config's {@code DATA: {NAME, PARAM}} asks for them: the bundled {@code
@@ -13,8 +14,17 @@ import java.util.Map;
  * windows), and any CSV file ({@code csv} with a label column, {@code series_csv} with a value
  * column).
  *
+ * <p>{@code csv} takes {@code path}, {@code header} (default true), {@code label} (a column name or
+ * index, default the last column; for regression also a list of columns), {@code task} ({@code
+ * classification} or {@code regression}; by default classification, refusing a label column that
+ * looks like a quantity to predict), {@code normalize} (default true: each feature column
+ * standardised with the training part's mean and deviation, see {@link SplitData#normalized()}) and
+ * {@code train_val_test_ratio}.
+ *
  * <pre>{@code
  * SplitData d = Datasets.build("co2", Map.of("window", 52, "horizon", 4), 42, Path.of("."), "DATA");
+ * SplitData h = Datasets.build("csv", Map.of("path", "houses.csv", "label", "price",
+ *     "task", "regression"), 42, Path.of("."), "DATA");
  * }</pre>
  */
 public final class Datasets {
@@ -109,15 +119,58 @@ public final class Datasets {
   }
 
   private static SplitData csv(Params p, long seed, Path baseDir) {
+    // every key checked first: a misspelt "task" must not surface as the advice to set it
+    p.requireOnly("path", "header", "label", "task", "normalize", "train_val_test_ratio");
     Path file = file(p, baseDir);
     boolean header = p.optionalBoolean("header", true);
-    String label = p.optionalString("label", "-1");
+    String task = p.optionalChoice("task", null, "classification", "regression");
+    boolean normalize = p.optionalBoolean("normalize", true);
+    List<String> labels =
+        p.optionalRaw("label") instanceof List<?> list
+            ? list.stream().map(String::valueOf).toList()
+            : List.of(p.optionalString("label", "-1"));
     Ratio ratio = ratio(p, CLASSIFICATION_RATIO);
     CsvTable table = CsvTable.read(file, header);
-    LabeledData rows = table.labeled(table.column(label, p.path("label")));
     String name = file.getFileName().toString();
+    int[] columns = new int[labels.size()];
+    for (int i = 0; i < columns.length; i++) {
+      String at = p.path("label") + (labels.size() > 1 ? "[" + i + "]" : "");
+      columns[i] = table.column(labels.get(i), at);
+    }
+    boolean regression = "regression".equals(task);
+    if (!regression && columns.length != 1) {
+      throw new IllegalArgumentException(
+          p.path("label")
+              + " must name one column for classification, got "
+              + labels
+              + "; several columns are the targets of a regression ("
+              + p.path("task")
+              + ": regression)");
+    }
+    SplitData data;
+    if (regression) {
+      RegressionData rows = table.regression(columns);
+      data = split(p, () -> SplitData.regression(name, rows, ratio, seed));
+    } else {
+      LabeledData rows =
+          task == null
+              ? table.labeled(
+                  columns[0],
+                  p.path("label") + " \"" + table.header().get(columns[0]) + "\" of " + name,
+                  p.path("task") + ": regression",
+                  p.path("task") + ": classification")
+              : table.classes(columns[0]);
+      data = split(p, () -> SplitData.classification(name, rows, ratio, seed));
+    }
+    return normalize ? data.normalized() : data;
+  }
+
+  /**
+   * Splits, naming the data section in what the split reports (a share that leaves a part empty).
+   */
+  private static SplitData split(Params p, Supplier<SplitData> split) {
     try {
-      return SplitData.classification(name, rows, ratio, seed);
+      return split.get();
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(p.path() + ": " + e.getMessage(), e);
     }

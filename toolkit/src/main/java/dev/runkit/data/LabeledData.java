@@ -10,9 +10,7 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Random;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -27,13 +25,17 @@ import java.util.zip.GZIPInputStream;
  * @param features the features, row-major, {@code rows * columns} values
  * @param labels the class label of each row
  * @param columns the number of features per row
+ * @param classes the name of each class by its label (text labels of a CSV file, in sorted order);
+ *     empty when the labels are numbers that name themselves
  */
-public record LabeledData(float[] features, int[] labels, int columns) implements Examples {
+public record LabeledData(float[] features, int[] labels, int columns, List<String> classes)
+    implements TabularRows<LabeledData> {
 
   /**
-   * Checks that the features fill whole rows, one row per label.
+   * Checks that the features fill whole rows, one row per label, and that named classes cover the
+   * labels.
    *
-   * @throws IllegalArgumentException if the sizes disagree
+   * @throws IllegalArgumentException if the sizes disagree or a label has no class name
    */
   public LabeledData {
     if (columns <= 0 || features.length != (long) labels.length * columns) {
@@ -45,6 +47,27 @@ public record LabeledData(float[] features, int[] labels, int columns) implement
               + "), got "
               + features.length);
     }
+    classes = List.copyOf(classes);
+    if (!classes.isEmpty()) {
+      for (int label : labels) {
+        if (label < 0 || label >= classes.size()) {
+          throw new IllegalArgumentException(
+              "label " + label + " has no class name among the " + classes.size() + " given");
+        }
+      }
+    }
+  }
+
+  /**
+   * Makes rows whose labels are numbers that name themselves.
+   *
+   * @param features the features, row-major
+   * @param labels the class label of each row
+   * @param columns the number of features per row
+   * @throws IllegalArgumentException if the sizes disagree
+   */
+  public LabeledData(float[] features, int[] labels, int columns) {
+    this(features, labels, columns, List.of());
   }
 
   /**
@@ -92,7 +115,7 @@ public record LabeledData(float[] features, int[] labels, int columns) implement
     System.arraycopy(features, from * columns, x, 0, x.length);
     int[] y = new int[to - from];
     System.arraycopy(labels, from, y, 0, y.length);
-    return new LabeledData(x, y, columns);
+    return new LabeledData(x, y, columns, classes);
   }
 
   /**
@@ -102,18 +125,23 @@ public record LabeledData(float[] features, int[] labels, int columns) implement
    * @return a shuffled copy
    */
   public LabeledData shuffled(long seed) {
-    List<Integer> order = new ArrayList<>(size());
-    for (int i = 0; i < size(); i++) {
-      order.add(i);
-    }
-    Collections.shuffle(order, new Random(seed));
-    float[] x = new float[features.length];
+    int[] order = RowOrder.shuffled(size(), seed);
     int[] y = new int[labels.length];
-    for (int i = 0; i < order.size(); i++) {
-      System.arraycopy(features, order.get(i) * columns, x, i * columns, columns);
-      y[i] = labels[order.get(i)];
+    for (int i = 0; i < order.length; i++) {
+      y[i] = labels[order[i]];
     }
-    return new LabeledData(x, y, columns);
+    return new LabeledData(RowOrder.gather(features, columns, order), y, columns, classes);
+  }
+
+  /**
+   * Returns these rows with other features of the same shape, such as normalised ones.
+   *
+   * @param features the new features, row-major
+   * @return the rows, same labels and class names
+   * @throws IllegalArgumentException if the features do not fill the same rows
+   */
+  public LabeledData withFeatures(float[] features) {
+    return new LabeledData(features, labels, columns, classes);
   }
 
   /**

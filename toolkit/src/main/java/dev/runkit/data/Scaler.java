@@ -43,6 +43,56 @@ public record Scaler(double mean, double std) {
   }
 
   /**
+   * Fits a scaler to every {@code step}-th value from {@code from} (inclusive) to {@code to}
+   * (exclusive), NaN left out: their mean, and their population deviation, or 1 when that is 0 (a
+   * constant column is then only centred) or no value is present (the identity).
+   *
+   * @param values the values
+   * @param from the first index
+   * @param to one past the last index
+   * @param step the distance between values ({@code 1} for a series, the row width for a column of
+   *     row-major rows)
+   * @return the scaler
+   * @throws IllegalArgumentException if the range is outside the values or step is below 1
+   */
+  public static Scaler fit(float[] values, int from, int to, int step) {
+    if (from < 0 || to > values.length || from > to || step < 1) {
+      throw new IllegalArgumentException(
+          "Scaler.fit needs 0 <= from <= to <= "
+              + values.length
+              + " and step >= 1, got from "
+              + from
+              + ", to "
+              + to
+              + ", step "
+              + step);
+    }
+    double sum = 0;
+    int n = 0;
+    for (int i = from; i < to; i += step) {
+      if (!Float.isNaN(values[i])) {
+        sum += values[i];
+        n++;
+      }
+    }
+    if (n == 0) {
+      return IDENTITY;
+    }
+    double mean = sum / n;
+    // two passes: one pass (sum of squares minus squared mean) loses the deviation of a column
+    // whose values are large next to their spread
+    double sq = 0;
+    for (int i = from; i < to; i += step) {
+      if (!Float.isNaN(values[i])) {
+        double d = values[i] - mean;
+        sq += d * d;
+      }
+    }
+    double std = Math.sqrt(sq / n);
+    return new Scaler(mean, std > 0 ? std : 1);
+  }
+
+  /**
    * Tells whether this scaler leaves values as they are.
    *
    * @return true for mean 0 and std 1

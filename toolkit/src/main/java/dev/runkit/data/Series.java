@@ -116,19 +116,7 @@ public record Series(String name, float[] values) {
     if (normalize) {
       // statistics of the steps the training windows touch, so validation and test stay unseen
       int trainSteps = sizes[0] - 1 + window + horizon;
-      double sum = 0;
-      double sq = 0;
-      int n = 0;
-      for (int i = 0; i < trainSteps; i++) {
-        if (!Float.isNaN(v[i])) {
-          sum += v[i];
-          sq += (double) v[i] * v[i];
-          n++;
-        }
-      }
-      double mean = n == 0 ? 0 : sum / n;
-      double std = n == 0 ? 1 : Math.sqrt(Math.max(sq / n - mean * mean, 0));
-      scaler = new Scaler(mean, std > 0 ? std : 1);
+      scaler = Scaler.fit(v, 0, trainSteps, 1);
       for (int i = 0; i < v.length; i++) {
         v[i] = (float) scaler.normalize(v[i]);
       }

@@ -49,14 +49,21 @@ public final class Losses {
   }
 
   /**
-   * Returns the default loss name of a task: cross-entropy for classification, masked MAE for
-   * forecasting.
+   * Returns the default loss name of a task: cross-entropy for classification, mean squared error
+   * (L2) for regression, masked MAE for forecasting (as BasicTS).
    *
    * @param task the task
    * @return the loss name
    */
   public static String defaultFor(DataInfo.Task task) {
-    return task == DataInfo.Task.CLASSIFICATION ? "cross_entropy" : "masked_mae";
+    switch (task) {
+      case CLASSIFICATION:
+        return "cross_entropy";
+      case REGRESSION:
+        return "masked_mse";
+      default:
+        return "masked_mae";
+    }
   }
 
   /**

@@ -295,12 +295,7 @@ public final class Models {
   }
 
   private static int outputs(Params p, DataInfo data) {
-    checkSize(
-        p,
-        "output_size",
-        data.outputs(),
-        data,
-        data.task() == DataInfo.Task.CLASSIFICATION ? "classes" : "forecast steps");
+    checkSize(p, "output_size", data.outputs(), data, data.outputsNoun());
     return data.outputs();
   }
 

@@ -16,9 +16,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.zip.CRC32C;
 
 /**
@@ -40,6 +42,9 @@ import java.util.zip.CRC32C;
  * @param meters training meter state: name to {sum, count, countsOnDevice}
  * @param callbacks callback state by callback name
  * @param history the history rows so far
+ * @param properties string properties kept with the model (DJL's {@code Model.getProperties()}: the
+ *     data's task, class names and feature normaliser under {@code runkit.data.*}); empty when none
+ *     were kept, and in files of format version 1, which had no such section
  */
 record Checkpoint(
     long iteration,
@@ -54,10 +59,53 @@ record Checkpoint(
     Map<String, Double> scalars,
     Map<String, double[]> meters,
     Map<String, Map<String, String>> callbacks,
-    List<History.Row> history) {
+    List<History.Row> history,
+    Map<String, String> properties) {
 
   private static final byte[] MAGIC = "RUNKIT-CHECKPOINT".getBytes(StandardCharsets.US_ASCII);
-  private static final int VERSION = 1;
+
+  /** The format written; version 2 added the model properties after the history. */
+  private static final int VERSION = 2;
+
+  /** The oldest format still read. */
+  private static final int OLDEST = 1;
+
+  /** Copies the properties, in a fixed (sorted) order so that equal runs write equal files. */
+  Checkpoint {
+    properties = Collections.unmodifiableMap(new TreeMap<>(properties));
+  }
+
+  /** A checkpoint without model properties. */
+  Checkpoint(
+      long iteration,
+      double elapsed,
+      long seed,
+      int batchSize,
+      long epoch,
+      long batchInEpoch,
+      Map<String, Tensor> parameters,
+      String optimizerType,
+      byte[] optimizer,
+      Map<String, Double> scalars,
+      Map<String, double[]> meters,
+      Map<String, Map<String, String>> callbacks,
+      List<History.Row> history) {
+    this(
+        iteration,
+        elapsed,
+        seed,
+        batchSize,
+        epoch,
+        batchInEpoch,
+        parameters,
+        optimizerType,
+        optimizer,
+        scalars,
+        meters,
+        callbacks,
+        history,
+        Map.of());
+  }
 
   /**
    * A parameter's values detached from native memory.
@@ -123,13 +171,15 @@ record Checkpoint(
           "checkpoint " + file + " is not a RunKit checkpoint (no RUNKIT-CHECKPOINT header)");
     }
     int version = in.getInt();
-    if (version != VERSION) {
+    if (version < OLDEST || version > VERSION) {
       throw new IllegalArgumentException(
           "checkpoint "
               + file
               + " has format version "
               + version
               + "; this RunKit reads "
+              + OLDEST
+              + " to "
               + VERSION);
     }
     long length = in.getLong();
@@ -154,7 +204,8 @@ record Checkpoint(
     }
     try {
       return decode(
-          new DataInputStream(new ByteArrayInputStream(bytes, in.position(), (int) length)));
+          new DataInputStream(new ByteArrayInputStream(bytes, in.position(), (int) length)),
+          version);
     } catch (IOException e) {
       throw new IllegalArgumentException("checkpoint " + file + " is corrupt: " + e, e);
     }
@@ -221,13 +272,18 @@ record Checkpoint(
         out.writeDouble(r.lr());
         out.writeDouble(r.elapsed());
       }
+      out.writeInt(properties.size());
+      for (Map.Entry<String, String> e : properties.entrySet()) {
+        out.writeUTF(e.getKey());
+        out.writeUTF(e.getValue());
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
     return bytes.toByteArray();
   }
 
-  private static Checkpoint decode(DataInputStream in) throws IOException {
+  private static Checkpoint decode(DataInputStream in, int version) throws IOException {
     long iteration = in.readLong();
     double elapsed = in.readDouble();
     long seed = in.readLong();
@@ -279,8 +335,15 @@ record Checkpoint(
               in.readDouble(),
               in.readDouble()));
     }
+    Map<String, String> properties = new LinkedHashMap<>();
+    if (version >= 2) {
+      for (int i = count(in); i > 0; i--) {
+        properties.put(in.readUTF(), in.readUTF());
+      }
+    }
     if (in.read() != -1) {
-      throw new IOException("trailing bytes after the history");
+      throw new IOException(
+          "trailing bytes after the " + (version >= 2 ? "model properties" : "history"));
     }
     return new Checkpoint(
         iteration,
@@ -295,7 +358,8 @@ record Checkpoint(
         scalars,
         meters,
         callbacks,
-        history);
+        history,
+        properties);
   }
 
   private static int count(DataInputStream in) throws IOException {

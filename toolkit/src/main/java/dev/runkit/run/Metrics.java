@@ -4,10 +4,11 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
+import java.util.Arrays;
 import java.util.function.BiFunction;
 
 /**
- * Ready-made metrics: accuracy and top-k accuracy for classification; MAE, RMSE and MAPE for
+ * Ready-made metrics: accuracy and top-k accuracy for classification; MAE, RMSE, MAPE and R² for
  * regression and forecasting, masked as in BasicTS (targets equal to the null value, NaN by
  * default, are left out, and MAPE also leaves out targets near zero), in normalised units or, with
  * {@link #denormalized(Metric, double, double)}, in the data's units.
@@ -131,6 +132,33 @@ public final class Metrics {
   }
 
   /**
+   * Returns the coefficient of determination {@code R² = 1 - Σ(y - ŷ)² / Σ(y - baseline)²} over
+   * targets that are not NaN: 1 for perfect predictions, 0 for predictions no better than always
+   * giving the baseline, negative for worse. The baseline is the mean of each target over the
+   * training data ({@code SplitData.targetMeans()}), the constant a model must beat; measured
+   * against the evaluated rows' own mean it would be scikit-learn's {@code r2_score}, which needs
+   * the whole set before the first row is scored. Several outputs are pooled, as scikit-learn's
+   * {@code multioutput="variance_weighted"}. R² has no units, so it needs no de-normalising.
+   *
+   * <pre>{@code
+   * runner.metrics(Metrics.mae(), Metrics.rmse(), Metrics.r2(data.targetMeans()));
+   * }</pre>
+   *
+   * @param baseline the mean of each target (one value per output, or one for all)
+   * @return the metric {@code r2}; higher is better
+   * @throws IllegalArgumentException if no baseline is given or one is not finite; its measurement
+   *     throws it when the targets have another number of outputs (reported before the first step
+   *     by {@code fit()})
+   */
+  public static Metric r2(double... baseline) {
+    if (baseline.length == 0 || !Arrays.stream(baseline).allMatch(Double::isFinite)) {
+      throw new IllegalArgumentException(
+          "r2 needs one finite baseline mean per output, got " + Arrays.toString(baseline));
+    }
+    return new R2(baseline.clone());
+  }
+
+  /**
    * Returns an error metric that reports in the data's units when the model's outputs and targets
    * are z-score normalised ({@code normalised = (raw - mean) / std}, as {@code Series.split} does;
    * its {@code SplitData.scaler()} holds the two numbers): predictions and targets are both turned
@@ -191,6 +219,55 @@ public final class Metrics {
         label = label.reshape(-1);
       }
       return f.apply(label, predictions.head());
+    }
+  }
+
+  /** R² as a sum (squared errors) and a count (squared deviations from the baseline). */
+  private record R2(double[] baseline) implements Metric {
+
+    @Override
+    public String name() {
+      return "r2";
+    }
+
+    @Override
+    public boolean higherIsBetter() {
+      return true;
+    }
+
+    @Override
+    public NDList contribution(NDList labels, NDList predictions) {
+      NDArray target = labels.head();
+      NDArray pred = predictions.head();
+      if (!pred.getShape().equals(target.getShape()) && pred.size() == target.size()) {
+        pred = pred.reshape(target.getShape());
+      }
+      long outputs = target.getShape().dimension() < 2 ? 1 : target.getShape().tail();
+      if (baseline.length != 1 && baseline.length != outputs) {
+        throw new IllegalArgumentException(
+            "r2 has "
+                + baseline.length
+                + " baseline means, but the targets have "
+                + outputs
+                + " values per example");
+      }
+      float[] centre = new float[baseline.length];
+      for (int i = 0; i < centre.length; i++) {
+        centre[i] = (float) baseline[i];
+      }
+      NDArray keep = target.isNaN().logicalNot();
+      // missing targets become the baseline: both their error and their deviation are then zero
+      NDArray mean = target.getManager().create(centre).toDevice(target.getDevice(), false);
+      NDArray safeTarget = NDArrays.where(keep, target, mean.broadcast(target.getShape()));
+      NDArray safePred = NDArrays.where(keep, pred, safeTarget);
+      NDArray sse = safePred.sub(safeTarget).square().sum();
+      NDArray sst = safeTarget.sub(mean).square().sum();
+      return new NDList(sse, sst);
+    }
+
+    @Override
+    public double value(double sum, double count) {
+      return count == 0 ? Double.NaN : 1 - sum / count;
     }
   }
 

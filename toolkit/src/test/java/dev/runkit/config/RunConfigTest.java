@@ -401,7 +401,7 @@ class RunConfigTest {
       delimiter = '|',
       value = {
         "acuracy|Unknown metric \"acuracy\" at METRICS[0]; expected one of [accuracy,"
-            + " top<k>_accuracy, mae, rmse, mape]. Did you mean \"accuracy\"?",
+            + " top<k>_accuracy, mae, rmse, mape, r2]. Did you mean \"accuracy\"?",
         "top20|METRICS[0] top20 needs k in [1, 10] (the classes), got 20",
         "mae|METRICS[0] \"mae\" is a regression metric, but DATA digits is classification"
       })

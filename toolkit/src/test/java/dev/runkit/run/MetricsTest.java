@@ -136,4 +136,42 @@ class MetricsTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("metric \"mape\" is de-normalised already (mean 10.0, std 2.0)");
   }
+
+  @Test
+  void r2_againstTheBaselineMean_isOneMinusErrorOverDeviation() {
+    float[] target = {1, 2, 3, 4};
+    float[] pred = {1.5f, 2, 2.5f, 4.5f};
+    // squared errors 0.25 + 0 + 0.25 + 0.25; deviations from 2.5: 2.25 + 0.25 + 0.25 + 2.25
+    assertThat(value(Metrics.r2(2.5), target, pred, new Shape(4, 1)))
+        .isCloseTo(1 - 0.75 / 5, within(1e-6));
+    // another baseline (the training mean, say) changes only the denominator
+    assertThat(value(Metrics.r2(2), target, pred, new Shape(4)))
+        .isCloseTo(1 - 0.75 / 6, within(1e-6));
+    assertThat(Metrics.r2(0).name()).isEqualTo("r2");
+    assertThat(Metrics.r2(0).higherIsBetter()).isTrue();
+  }
+
+  @Test
+  void r2_nanTargetsLeftOut_severalOutputsPooledAroundTheirOwnBaselines() {
+    NDList c =
+        Metrics.r2(0, 10)
+            .contribution(
+                new NDList(
+                    perTest.manager().create(new float[] {1, 12, Float.NaN, 8}, new Shape(2, 2))),
+                new NDList(perTest.manager().create(new float[] {2, 11, 50, 8}, new Shape(2, 2))));
+    // kept: (1 vs 2, base 0), (12 vs 11, base 10), (8 vs 8, base 10)
+    assertThat(c.get(0).getFloat()).isCloseTo(2f, within(1e-6f));
+    assertThat(c.get(1).getFloat()).isCloseTo(1 + 4 + 4f, within(1e-6f));
+    assertThat(Metrics.r2(0, 10).value(2, 9)).isCloseTo(1 - 2.0 / 9, within(1e-12));
+  }
+
+  @Test
+  void r2_baselinesNotOnePerOutput_throwsNamingBoth() {
+    Metric r2 = Metrics.r2(1, 2, 3);
+    NDList labels = new NDList(perTest.manager().zeros(new Shape(4, 2)));
+    assertThatThrownBy(() -> r2.contribution(labels, labels))
+        .hasMessage("r2 has 3 baseline means, but the targets have 2 values per example");
+    assertThatThrownBy(() -> Metrics.r2())
+        .hasMessage("r2 needs one finite baseline mean per output, got []");
+  }
 }
