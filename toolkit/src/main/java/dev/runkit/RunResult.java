@@ -3,7 +3,6 @@ package dev.runkit;
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.training.dataset.Dataset;
 import dev.runkit.data.DataInfo;
 import dev.runkit.data.Examples;
@@ -29,11 +28,11 @@ import tech.tablesaw.api.Table;
 public final class RunResult {
 
   private final RunOutcome outcome;
-  private final Model model;
+  private final TrainedModel trained;
 
   RunResult(RunOutcome outcome, Model model) {
     this.outcome = outcome;
-    this.model = model;
+    this.trained = new TrainedModel(model);
   }
 
   /**
@@ -198,100 +197,85 @@ public final class RunResult {
    * @return the model
    */
   public Model model() {
-    return model;
+    return trained.model();
   }
 
   /**
-   * Returns what the model was trained on, as the model keeps it in its properties ({@link
-   * Runner#data(SplitData, int)} writes them): the task, the example shape, the outputs and the
-   * class names.
+   * Returns the trained model for predictions and export; the same as {@link
+   * TrainedModel#load(Path, ai.djl.nn.Block)} gives from a checkpoint.
+   *
+   * @return the trained model (closing it closes {@link #model()})
+   */
+  public TrainedModel trained() {
+    return trained;
+  }
+
+  /**
+   * Returns what the model was trained on; see {@link TrainedModel#dataInfo()}.
    *
    * @return the info, or empty when the run was given DJL datasets without {@link
    *     Runner#describe(SplitData)}
    */
   public Optional<DataInfo> dataInfo() {
-    return DataInfo.fromProperties(model.getProperties());
+    return trained.dataInfo();
   }
 
   /**
-   * Returns the feature normaliser the model keeps ({@link SplitData#normalized()}), which {@link
-   * #predict(float[][])} applies to raw rows.
+   * Returns the feature normaliser the model keeps; see {@link TrainedModel#normalizer()}.
    *
    * @return the normaliser, or empty when the training features were not normalised
    */
   public Optional<Normalizer> normalizer() {
-    return Normalizer.fromProperties(model.getProperties());
+    return trained.normalizer();
   }
 
   /**
-   * Predicts rows of features in the data's units with the trained model, in inference mode
-   * (dropout off), without a DJL {@code Predictor} or {@code Translator}: when the model was
-   * trained on normalised features ({@link SplitData#normalized()}, the default of a config's
-   * {@code csv} data) the rows are normalised with the training statistics first, and the classes
-   * of the result have the data's names.
+   * Predicts rows of features in the data's units; see {@link TrainedModel#predict(float[][])}.
    *
-   * <pre>{@code
-   * int[] digits = result.predict(new float[][] {pixels}).classes();
-   * String[] kinds = result.predict(new float[][] {{5.1f, 3.5f, 21.4f, 0.2f}}).names();
-   * }</pre>
-   *
-   * @param inputs one row per example, each holding the values of one example in row-major order
-   *     (64 pixels for the digits, {@code window} values for a forecaster), in the data's units
-   * @return the outputs, classes and probabilities
+   * @param inputs one row per example, in the data's units
+   * @return the outputs, classes (with their names) and probabilities
    * @throws IllegalArgumentException if there are no rows, a row does not hold one example of the
-   *     shape the model was trained on, the run never initialized the model, or the model was
-   *     closed
+   *     shape the model was trained on, the run never initialized the model, or it was closed
    */
   public Predictions predict(float[][] inputs) {
-    return Predictions.of(model, inputs);
+    return trained.predict(inputs);
   }
 
   /**
-   * Predicts a batch of inputs with the trained model, in inference mode; the inputs are taken as
-   * the model takes them (normalised when its training data was: see {@link #normalizer()}).
+   * Predicts a batch of inputs as the model takes them; see {@link TrainedModel#predict(NDArray)}.
    *
    * @param inputs the inputs, batch axis first, on any device; left open and unchanged
    * @return the outputs, classes and probabilities
    * @throws IllegalArgumentException if the input is null or of a shape the model cannot take, the
-   *     run never initialized the model, or the model was closed
+   *     run never initialized the model, or it was closed
    */
   public Predictions predict(NDArray inputs) {
-    if (inputs == null) {
-      throw new IllegalArgumentException("predict needs an input array, got null");
-    }
-    return Predictions.of(model, new NDList(inputs));
+    return trained.predict(inputs);
   }
 
   /**
-   * Predicts examples held on the heap, such as a part of a split, in their order; they are taken
-   * as the model takes them (a split's parts are normalised already when the split is).
+   * Predicts examples held on the heap, such as a part of a split; see {@link
+   * TrainedModel#predict(Examples)}.
    *
-   * <pre>{@code
-   * Predictions p = result.predict(data.test());
-   * double accuracy = p.accuracy();   // labelled examples keep their classes
-   * }</pre>
-   *
-   * @param examples the examples (their labels are kept for {@link Predictions#accuracy()}, not fed
-   *     to the model)
+   * @param examples the examples (their labels are kept for {@link Predictions#accuracy()})
    * @return one prediction per example
    * @throws IllegalArgumentException if the examples are null or of a shape the model cannot take,
-   *     the run never initialized the model, or the model was closed
+   *     the run never initialized the model, or it was closed
    */
   public Predictions predict(Examples examples) {
-    return Predictions.of(model, examples);
+    return trained.predict(examples);
   }
 
   /**
-   * Predicts every example of a DJL dataset, in the order its batches come (a shuffling sampler
-   * gives a shuffled order).
+   * Predicts every example of a DJL dataset; see {@link TrainedModel#predict(Dataset)}.
    *
    * @param dataset the data (labels are ignored)
    * @return one prediction per example
    * @throws IllegalArgumentException if the dataset is null, empty or of a shape the model cannot
-   *     take, the run never initialized the model, or the model was closed
+   *     take, the run never initialized the model, or it was closed
    */
   public Predictions predict(Dataset dataset) {
-    return Predictions.of(model, dataset);
+    return trained.predict(dataset);
   }
 
   @Override

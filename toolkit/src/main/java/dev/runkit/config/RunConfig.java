@@ -5,6 +5,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import dev.runkit.Runner;
+import dev.runkit.TrainedModel;
 import dev.runkit.data.DataInfo;
 import dev.runkit.data.Datasets;
 import dev.runkit.data.Scaler;
@@ -568,6 +569,24 @@ public final class RunConfig {
     }
     r.checkpoints(c);
     return r;
+  }
+
+  /**
+   * Loads a checkpoint of this config's runs for predictions: the model this config builds, with
+   * the checkpoint's parameters and what it kept of the data (class names, normaliser).
+   *
+   * <pre>{@code
+   * RunConfig c = RunConfig.load(Path.of("runs/iris/config.yaml"), List.of());
+   * TrainedModel m = c.trainedModel(c.checkpointDir().resolve("best.rkc"));
+   * }</pre>
+   *
+   * @param checkpoint a {@code .rkc} file written by a run of this config
+   * @return the model, open until closed
+   * @throws IllegalArgumentException if the file is not a readable checkpoint of this model
+   */
+  public TrainedModel trainedModel(Path checkpoint) {
+    Block block = Models.build(modelFactory, modelParams, data.info(), "MODEL");
+    return TrainedModel.load(checkpoint, block, data.info().exampleShape());
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.runkit.run;
 
+import ai.djl.nn.Block;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -7,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -280,6 +282,34 @@ public record Checkpoints(
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list checkpoints in " + directory, e);
     }
+  }
+
+  /**
+   * Loads a checkpoint's parameters into a block initialized to the same shapes (for predictions
+   * from a trained run; resuming training is {@code Runner.resume(...)}).
+   *
+   * @param checkpoint the {@code .rkc} file
+   * @param block the block, initialized
+   * @return the model properties the checkpoint kept (the data's task, class names, normaliser)
+   * @throws IllegalArgumentException if the file is not a readable checkpoint, or its parameters
+   *     are not the block's (names, shapes or types)
+   */
+  public static Map<String, String> loadParameters(Path checkpoint, Block block) {
+    Checkpoint c = Checkpoint.read(checkpoint);
+    ParameterValues.load(block, c, true, checkpoint);
+    return c.properties();
+  }
+
+  /**
+   * Returns the model properties a checkpoint kept (the data's task, example shape, class names and
+   * normaliser, when the run was given them).
+   *
+   * @param checkpoint the {@code .rkc} file
+   * @return the properties, empty for a checkpoint written without
+   * @throws IllegalArgumentException if the file is not a readable checkpoint
+   */
+  public static Map<String, String> properties(Path checkpoint) {
+    return Checkpoint.read(checkpoint).properties();
   }
 
   /** Tells whether a file name is one that a run writes, prunes and moves in its folder. */

@@ -10,7 +10,11 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +28,8 @@ import org.slf4j.LoggerFactory;
 final class RunState {
 
   private static final Logger LOG = LoggerFactory.getLogger(RunState.class);
+  // the prefix of dev.runkit.data.DataInfo.PROPERTY_PREFIX, which run does not import
+  private static final String DATA_PROPERTIES = "runkit.data.";
 
   private final RunSettings s;
   private final RunContext context;
@@ -149,6 +155,7 @@ final class RunState {
     checkSameRun(c, file);
     OptimizerStates.check(optimizer, c.optimizerType(), file);
     ParameterValues.load(block, c, true, file);
+    restoreDataProperties(c, file);
     OptimizerStates.restore(optimizer, c.optimizer(), file);
     long iteration = c.iteration();
     stream.seek(c.epoch(), c.batchInEpoch());
@@ -416,6 +423,59 @@ final class RunState {
         scalars,
         meters.save(),
         callbacks.save(),
-        log.rows());
+        log.rows(),
+        dataProperties(s.model().getProperties()));
+  }
+
+  /**
+   * Returns what RunKit keeps of the data among a model's properties (its task, class names and
+   * feature normaliser, which predictions from a checkpoint need).
+   */
+  private static Map<String, String> dataProperties(Map<String, String> all) {
+    Map<String, String> kept = new TreeMap<>();
+    all.forEach(
+        (k, v) -> {
+          if (k.startsWith(DATA_PROPERTIES)) {
+            kept.put(k, v);
+          }
+        });
+    return kept;
+  }
+
+  /**
+   * Gives the model the data properties a checkpoint kept when it has none (plain DJL datasets); a
+   * run that describes its data must describe the same (other classes or another normaliser cannot
+   * resume).
+   */
+  private void restoreDataProperties(Checkpoint c, Path file) {
+    Map<String, String> own = dataProperties(s.model().getProperties());
+    if (own.isEmpty()) {
+      c.properties().forEach(s.model()::setProperty);
+      return;
+    }
+    Map<String, String> saved = dataProperties(c.properties());
+    if (saved.isEmpty()) {
+      // written before checkpoints kept them, or by a run given plain DJL datasets
+      return;
+    }
+    Set<String> keys = new TreeSet<>(own.keySet());
+    keys.addAll(saved.keySet());
+    for (String key : keys) {
+      String there = saved.get(key);
+      String here = own.get(key);
+      if (!Objects.equals(there, here)) {
+        throw new IllegalArgumentException(
+            "checkpoint "
+                + file
+                + " was written by a run on other data: its "
+                + key
+                + " is "
+                + (there == null ? "not set" : there)
+                + ", this run's "
+                + (here == null ? "not set" : here)
+                + ". Resume needs the same (use fineTune(...) to start a new run from its"
+                + " weights)");
+      }
+    }
   }
 }
