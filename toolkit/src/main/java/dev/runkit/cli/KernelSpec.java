@@ -37,6 +37,7 @@ public final class KernelSpec {
     command.add(b.java);
     command.add("-Djava.awt.headless=true");
     command.add("-Dai.djl.offline=true");
+    command.add("-Dlogback.configurationFile=" + Main.LOGBACK_CONFIG);
     command.addAll(b.jvmOptions);
     String kernelJar = b.kernelJar.toAbsolutePath().toString();
     switch (b.flavor) {

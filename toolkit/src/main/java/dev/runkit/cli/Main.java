@@ -22,6 +22,12 @@ import java.util.Map;
  */
 public final class Main {
 
+  /**
+   * The logback configuration of the command line and the kernelspec, a classpath resource: the
+   * library ships no {@code logback.xml} at its root, which would contest the user's own.
+   */
+  public static final String LOGBACK_CONFIG = "dev/runkit/cli/logback.xml";
+
   private static final Map<String, Command> VERBS = new LinkedHashMap<>();
 
   static {
@@ -39,7 +45,18 @@ public final class Main {
    * @param args the verb and its arguments
    */
   public static void main(String[] args) {
+    useCliLogging();
     System.exit(run(Arrays.asList(args), System.out, System.err));
+  }
+
+  /**
+   * Points logback at {@link #LOGBACK_CONFIG} unless the caller chose a configuration ({@code
+   * -Dlogback.configurationFile}); must run before the first logger is made.
+   */
+  static void useCliLogging() {
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", LOGBACK_CONFIG);
+    }
   }
 
   /**

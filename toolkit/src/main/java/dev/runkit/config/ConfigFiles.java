@@ -6,6 +6,11 @@ import java.io.Reader;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +18,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -52,8 +58,9 @@ public final class ConfigFiles {
    *
    * @param file a {@code .yaml}, {@code .yml} or {@code .json} file
    * @return the top-level map, in file order
-   * @throws IllegalArgumentException if the file is missing or a folder, is not valid YAML / JSON
-   *     (with line and column), or does not hold a map at the top
+   * @throws IllegalArgumentException if the file is missing or a folder, is not UTF-8 text (naming
+   *     the first bad byte and its offset) or looks binary, is not valid YAML / JSON (with line and
+   *     column), or does not hold a map at the top
    */
   public static Map<String, Object> read(Path file) {
     if (Files.isDirectory(file)) {
@@ -69,11 +76,64 @@ public final class ConfigFiles {
               + file
               + (file.isAbsolute() ? "" : " (" + file.toAbsolutePath() + ")"));
     }
-    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      return load(in, file.toString(), "an empty file");
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
     }
+    return load(new StringReader(utf8(bytes, file)), file.toString(), "an empty file");
+  }
+
+  /** How much of a file is searched for a zero byte, which text never holds (as git does). */
+  private static final int BINARY_PROBE = 8000;
+
+  /**
+   * Decodes a config file's bytes, saying in words what is wrong with one that is not UTF-8 text
+   * (the decoder's own MalformedInputException names neither the byte nor where it is).
+   */
+  private static String utf8(byte[] bytes, Path file) {
+    String what = "config file " + file;
+    if (bytes.length >= 2
+        && ((bytes[0] == (byte) 0xFF && bytes[1] == (byte) 0xFE)
+            || (bytes[0] == (byte) 0xFE && bytes[1] == (byte) 0xFF))) {
+      throw new IllegalArgumentException(
+          what + " is UTF-16 text, not UTF-8; save it as UTF-8 (YAML or JSON)");
+    }
+    for (int i = 0; i < Math.min(bytes.length, BINARY_PROBE); i++) {
+      if (bytes[i] == 0) {
+        throw new IllegalArgumentException(
+            what
+                + " looks like a binary file (a zero byte at offset "
+                + i
+                + "), not a YAML or JSON config");
+      }
+    }
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(bytes.length);
+    CharsetDecoder decoder =
+        StandardCharsets.UTF_8
+            .newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+    CoderResult result = decoder.decode(in, out, true);
+    if (result.isError()) {
+      int offset = in.position();
+      int line = 1;
+      for (int i = 0; i < offset; i++) {
+        line += bytes[i] == '\n' ? 1 : 0;
+      }
+      throw new IllegalArgumentException(
+          String.format(
+              Locale.ROOT,
+              "%s is not UTF-8 text (byte 0x%02X at offset %d, on line %d); save it as UTF-8",
+              what,
+              bytes[offset] & 0xFF,
+              offset,
+              line));
+    }
+    decoder.flush(out);
+    return out.flip().toString();
   }
 
   /**

@@ -128,11 +128,29 @@ public record CsvTable(String source, List<String> header, List<String[]> rows) 
    * Finds a column by name (exact, then ignoring case) or by 0-based index written as a number;
    * {@code -1} is the last column.
    *
+   * <pre>{@code
+   * CsvTable t = CsvTable.read(Path.of("flowers.csv"), true);
+   * LabeledData rows = t.labeled(t.column("species"));
+   * }</pre>
+   *
    * @param column the name or index
-   * @param keyPath where the column was named, for messages
    * @return the index
    * @throws IllegalArgumentException naming the columns and the nearest one if there is no such
    *     column
+   */
+  public int column(String column) {
+    return column(column, null);
+  }
+
+  /**
+   * Finds a column as {@link #column(String)} does, for a name written in a config: the error names
+   * where it was written.
+   *
+   * @param column the name or index
+   * @param keyPath where the column was named, for messages (e.g. {@code DATA.PARAM.label})
+   * @return the index
+   * @throws IllegalArgumentException naming the key path, the columns and the nearest one if there
+   *     is no such column
    */
   public int column(String column, String keyPath) {
     for (int i = 0; i < header.size(); i++) {
@@ -159,8 +177,8 @@ public record CsvTable(String source, List<String> header, List<String[]> rows) 
     throw new IllegalArgumentException(
         "Unknown column \""
             + column
-            + "\" at "
-            + keyPath
+            + "\""
+            + (keyPath == null ? "" : " at " + keyPath)
             + "; "
             + source
             + " has columns "

@@ -35,7 +35,7 @@ public record Series(String name, float[] values) {
    */
   public static Series co2() {
     CsvTable t = CsvTable.resource("co2.csv", true);
-    return new Series("co2", t.numbers(t.column("co2", "co2.csv")));
+    return new Series("co2", t.numbers(t.column("co2")));
   }
 
   /**
@@ -45,7 +45,7 @@ public record Series(String name, float[] values) {
    */
   public static Series sunspots() {
     CsvTable t = CsvTable.resource("sunspots.csv", true);
-    return new Series("sunspots", t.numbers(t.column("SUNACTIVITY", "sunspots.csv")));
+    return new Series("sunspots", t.numbers(t.column("SUNACTIVITY")));
   }
 
   /**
@@ -53,7 +53,20 @@ public record Series(String name, float[] values) {
    *
    * @param file the file
    * @param column the column name or 0-based index
-   * @param keyPath where the column was named, for messages
+   * @return the series
+   * @throws IllegalArgumentException for a missing file or column, or a cell that is not a number
+   */
+  public static Series csv(Path file, String column) {
+    return csv(file, column, null);
+  }
+
+  /**
+   * Reads one column of a CSV file as {@link #csv(Path, String)} does, for a column named in a
+   * config: an unknown column's error names where it was written.
+   *
+   * @param file the file
+   * @param column the column name or 0-based index
+   * @param keyPath where the column was named, for messages (e.g. {@code DATA.PARAM.column})
    * @return the series
    * @throws IllegalArgumentException for a missing file or column, or a cell that is not a number
    */

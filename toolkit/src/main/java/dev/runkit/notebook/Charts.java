@@ -180,22 +180,27 @@ public final class Charts {
           "Charts.compare: the metric is blank; give a name such as \"loss\" or \"validation"
               + " accuracy\"");
     }
-    String name = metric.trim();
-    String phase = null;
-    for (String p : PHASES) {
-      if (name.startsWith(p + " ")) {
-        phase = p;
-        name = name.substring(p.length()).trim();
-      }
-    }
-    Map<String, History> histories = new LinkedHashMap<>();
-    Map<String, String> phases = new LinkedHashMap<>();
-    java.util.Set<String> problems = new java.util.LinkedHashSet<>();
+    Map<String, History> all = new LinkedHashMap<>();
     for (Map.Entry<String, RunResult> e : runs.entrySet()) {
       if (e.getValue() == null) {
         throw new IllegalArgumentException("Charts.compare: run \"" + e.getKey() + "\" is null");
       }
-      History h = History.of(e.getValue().history(), "Charts.compare");
+      all.put(e.getKey(), History.of(e.getValue().history(), "Charts.compare"));
+    }
+    java.util.Set<String> held = new java.util.LinkedHashSet<>();
+    all.values().forEach(h -> held.addAll(h.phases()));
+    PhaseAndMetric wanted = PhaseAndMetric.read(metric, List.copyOf(held), "the runs hold");
+    String name = wanted.metric();
+    String phase = wanted.phase();
+    Map<String, History> histories = new LinkedHashMap<>();
+    Map<String, String> phases = new LinkedHashMap<>();
+    java.util.Set<String> problems = new java.util.LinkedHashSet<>();
+    if (wanted.unknownPhase() != null) {
+      problems.add(wanted.unknownPhase());
+      all.clear();
+    }
+    for (Map.Entry<String, History> e : all.entrySet()) {
+      History h = e.getValue();
       String p =
           phase != null ? phase : h.rowsOf("validation", name).length > 0 ? "validation" : "train";
       if (h.rowsOf(p, name).length > 0) {
@@ -247,6 +252,7 @@ public final class Charts {
       chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
       return;
     }
+    // XChart draws every y axis (the second too) logarithmic when the chart's is
     boolean logY = chart.getStyler().isYAxisLogarithmic();
     boolean logX = chart.getStyler().isXAxisLogarithmic();
     // points as {x, y, y-axis group}; each group is scaled to its own axis (the learning rate on
@@ -256,7 +262,7 @@ public final class Charts {
       double[] xs = s.getXData();
       double[] ys = s.getYData();
       int group = s.getYAxisGroup();
-      boolean log = logY && group == 0;
+      boolean log = logY;
       double[] previous = null;
       for (int i = 0; i < xs.length; i++) {
         double y = log ? (ys[i] > 0 ? Math.log10(ys[i]) : Double.NaN) : ys[i];
@@ -299,7 +305,7 @@ public final class Charts {
     }
     // an axis with a fixed range (the LR finder's cuts off the exploding loss) is drawn at it
     for (Map.Entry<Integer, double[]> e : yRange.entrySet()) {
-      boolean log = logY && e.getKey() == 0;
+      boolean log = logY;
       Double min = chart.getStyler().getYAxisMin(e.getKey());
       Double max = chart.getStyler().getYAxisMax(e.getKey());
       min = min != null ? min : chart.getStyler().getYAxisMin();
@@ -444,7 +450,7 @@ public final class Charts {
       rates.put(e.getKey(), lr);
       peak = Math.max(peak, peakOf(lr));
     }
-    int exponent = unitExponent(peak);
+    int exponent = options.logScale() ? 0 : unitExponent(peak);
     chart.setYAxisTitle(inUnits("learning rate", exponent));
     for (Map.Entry<String, double[]> e : rates.entrySet()) {
       double[] lr = e.getValue();
@@ -498,7 +504,8 @@ public final class Charts {
    * phase and metric, and the learning rate on a second axis when the table has it.
    *
    * @param history the history, e.g. {@code RunResult.history()}
-   * @param metrics the metrics to plot; none means "loss" when present, else every metric
+   * @param metrics the metrics to plot, each of every phase ({@code "loss"}) or of one ({@code
+   *     "validation loss"}); none means "loss" when present, else every metric
    * @return the chart; an empty history gives a chart that says so
    * @throws IllegalArgumentException if the table lacks a required column
    */
@@ -511,12 +518,14 @@ public final class Charts {
    * iteration, the learning rate on a second axis.
    *
    * <pre>{@code
-   * Show.chart(Charts.curves(result));               // loss
-   * Show.chart(Charts.curves(result, "accuracy"));   // a metric
+   * Show.chart(Charts.curves(result));                         // loss
+   * Show.chart(Charts.curves(result, "accuracy"));             // a metric
+   * Show.chart(Charts.curves(result, "validation accuracy"));  // a metric of one phase
    * }</pre>
    *
    * @param result the result of {@code Runner.fit()}
-   * @param metrics the metrics to plot; none means "loss"
+   * @param metrics the metrics to plot, each of every phase or of one ({@code "validation loss"});
+   *     none means "loss"
    * @return the chart; an unknown metric name is written on it with the nearest known name
    * @throws IllegalArgumentException if the result is null
    */
@@ -529,7 +538,8 @@ public final class Charts {
    *
    * @param result the result of {@code Runner.fit()}
    * @param options title, size, log scale
-   * @param metrics the metrics to plot; none means "loss"
+   * @param metrics the metrics to plot, each of every phase or of one ({@code "validation loss"});
+   *     none means "loss"
    * @return the chart
    * @throws IllegalArgumentException if the result is null
    */
@@ -550,33 +560,46 @@ public final class Charts {
    *
    * @param history the history in long format
    * @param options title, size, log scale (of the metric axis)
-   * @param metrics the metrics to plot; none means "loss" when present, else every metric
+   * @param metrics the metrics to plot, each of every phase ({@code "loss"}) or of one ({@code
+   *     "validation loss"}); none means "loss" when present, else every metric
    * @return the chart
    * @throws IllegalArgumentException if the table lacks a required column
    */
   public static XYChart curves(Table history, ChartOptions options, String... metrics) {
     History h = History.of(history, "Charts.curves");
     List<String> known = h.metrics();
-    List<String> chosen = new ArrayList<>();
+    List<PhaseAndMetric> chosen = new ArrayList<>();
     List<String> problems = new ArrayList<>();
     if (metrics == null || metrics.length == 0) {
       if (known.contains("loss")) {
-        chosen.add("loss");
+        chosen.add(new PhaseAndMetric(null, "loss"));
       } else {
-        chosen.addAll(known);
+        known.forEach(m -> chosen.add(new PhaseAndMetric(null, m)));
       }
     } else {
       for (String m : metrics) {
-        if (known.contains(m)) {
-          chosen.add(m);
+        if (m != null && known.contains(m.trim())) {
+          chosen.add(new PhaseAndMetric(null, m.trim()));
+          continue;
+        }
+        if (m == null || m.isBlank()) {
+          throw new IllegalArgumentException(
+              "Charts.curves: a metric name is blank; give one such as \"loss\" or \"validation"
+                  + " accuracy\"");
+        }
+        PhaseAndMetric wanted = PhaseAndMetric.read(m, h.phases(), "the history holds");
+        String problem = wanted.problem(h);
+        if (problem == null) {
+          chosen.add(wanted);
         } else {
-          problems.add(unknownMetric(m, known));
+          problems.add(problem);
         }
       }
     }
-    String yTitle = chosen.size() == 1 ? chosen.get(0) : "value";
+    List<String> labels = chosen.stream().map(PhaseAndMetric::label).toList();
+    String yTitle = chosen.size() == 1 ? labels.get(0) : "value";
     // the metrics are named unless it is the loss alone, so a run's loss and metric charts differ
-    String what = chosen.equals(List.of("loss")) ? "" : String.join(", ", chosen);
+    String what = labels.equals(List.of("loss")) ? "" : String.join(", ", labels);
     String name = h.name.isBlank() || h.name.equals("history") ? "" : h.name;
     String title =
         "Training curves"
@@ -585,24 +608,29 @@ public final class Charts {
             + (!what.isEmpty() && !name.isEmpty() ? " (" + name + ")" : name);
     XYChart chart = newChart(options.titleOr(title), "iteration", yTitle, options);
     if (h.rows == 0) {
-      return message(chart, "The history is empty: nothing has been recorded yet.");
+      // a filter on a run's history (a misspelt phase in where(...)) empties it as well
+      return message(
+          chart,
+          "The history is empty: nothing has been recorded yet, or a filter on it matched no rows."
+              + "\nA run records the phases "
+              + PHASES
+              + "; to plot one, name it: Charts.curves(result, \"validation loss\").");
     }
-    for (String metric : chosen) {
+    for (PhaseAndMetric wanted : chosen) {
       for (String phase : h.phases()) {
-        int[] rows = h.rowsOf(phase, metric);
-        if (rows.length > 0) {
-          addCurve(chart, phase + " " + metric, h, rows, phase, options);
+        int[] rows = h.rowsOf(phase, wanted.metric());
+        if (rows.length > 0 && (wanted.phase() == null || wanted.phase().equals(phase))) {
+          addCurve(chart, phase + " " + wanted.metric(), h, rows, phase, options);
         }
       }
     }
     if (h.lr != null && !chosen.isEmpty()) {
-      int[] rows = h.rowsOf(firstPhaseWithLr(h), chosen.get(0));
+      int[] rows = h.rowsOf(firstPhaseWithLr(h), chosen.get(0).metric());
       if (rows.length > 0) {
         double[] x = pick(h.iteration, rows);
         double[] y = pick(h.lr, rows);
-        int exponent = unitExponent(peakOf(y));
-        XYSeries s =
-            addLine(chart, "learning rate", x, toUnits(y, exponent), 1, options.logScale(false));
+        int exponent = options.logScale() ? 0 : unitExponent(peakOf(y));
+        XYSeries s = addLine(chart, "learning rate", x, toUnits(y, exponent), 1, options);
         s.setLineColor(MARK);
         chart.setYAxisGroupTitle(1, inUnits("learning rate", exponent));
         chart.getStyler().setYAxisGroupPosition(1, Styler.YAxisPosition.Right);
@@ -616,6 +644,82 @@ public final class Charts {
     }
     placeLegend(chart);
     return finishAxes(chart);
+  }
+
+  /**
+   * A metric a chart is asked for, optionally after a phase ({@code "validation accuracy"}), as
+   * read from what the user wrote.
+   *
+   * @param phase the phase, or null for every phase (curves) or the usual one (compare)
+   * @param metric the metric name
+   * @param unknownPhase the message for a first word that is a misspelt phase, else null
+   */
+  private record PhaseAndMetric(String phase, String metric, String unknownPhase) {
+
+    PhaseAndMetric(String phase, String metric) {
+      this(phase, metric, null);
+    }
+
+    /**
+     * Reads "phase metric" or "metric"; a first word near a phase name ("valdation loss") is a
+     * misspelt phase, reported with the phases held and the nearest, not part of a metric name.
+     */
+    static PhaseAndMetric read(String text, List<String> held, String holder) {
+      String name = text.trim();
+      List<String> phases = new ArrayList<>(PHASES);
+      held.stream().filter(p -> !phases.contains(p)).forEach(phases::add);
+      for (String p : phases) {
+        if (name.startsWith(p + " ")) {
+          return new PhaseAndMetric(p, name.substring(p.length()).trim());
+        }
+      }
+      int space = name.indexOf(' ');
+      if (space > 0) {
+        String first = name.substring(0, space);
+        String rest = name.substring(space + 1).trim();
+        java.util.Optional<String> near = Names.nearest(first, phases);
+        if (near.isPresent()) {
+          return new PhaseAndMetric(
+              null,
+              name,
+              "Unknown phase \""
+                  + first
+                  + "\" in \""
+                  + name
+                  + "\"; "
+                  + holder
+                  + " the phases "
+                  + held
+                  + ". Did you mean \""
+                  + near.get()
+                  + " "
+                  + rest
+                  + "\"?");
+        }
+      }
+      return new PhaseAndMetric(null, name);
+    }
+
+    /** What the chart calls it: "validation loss", or "loss" for every phase. */
+    String label() {
+      return phase == null ? metric : phase + " " + metric;
+    }
+
+    /**
+     * Why a history cannot draw it (a misspelt phase, an unknown metric, no such rows), or null.
+     */
+    String problem(History h) {
+      if (unknownPhase != null) {
+        return unknownPhase;
+      }
+      if (!h.metrics().contains(metric)) {
+        return unknownMetric(metric, h.metrics());
+      }
+      if (phase != null && h.rowsOf(phase, metric).length == 0) {
+        return "The history has no " + label() + " values; it holds the phases " + h.phases() + ".";
+      }
+      return null;
+    }
   }
 
   /**
@@ -740,7 +844,10 @@ public final class Charts {
           }
         }
       }
-      if (group == 0 && !Double.isInfinite(min)) {
+      boolean log = chart.getStyler().isYAxisLogarithmic();
+      if (log && !Double.isInfinite(min)) {
+        chart.getStyler().putYAxisGroupDecimalPatternMap(group, logPattern(min, max));
+      } else if (group == 0 && !Double.isInfinite(min)) {
         chart.getStyler().setYAxisDecimalPattern(decimalPattern(min, max));
       }
       if (group == 0 && chart.getStyler().isYAxisLogarithmic() && min > 0 && max / min < 100) {
@@ -752,7 +859,6 @@ public final class Charts {
         addSpacingBreaker(chart, group, min, max);
       }
       if (min == max && !Double.isInfinite(min)) {
-        boolean log = group == 0 && chart.getStyler().isYAxisLogarithmic();
         double half = min == 0 ? 1 : Math.abs(min) * 0.5;
         chart.getStyler().setYAxisMin(group, log ? min / 2 : min - half);
         chart.getStyler().setYAxisMax(group, log ? min * 2 : max + half);
@@ -797,10 +903,24 @@ public final class Charts {
   }
 
   /**
-   * The power of ten in whose units small learning rates are drawn. XChart 3.8 takes a series whose
-   * neighbouring values differ by less than 1e-4 for an equally spaced one and labels the axis at
-   * data points (an unreadable pile of labels); in units of 1e-3 the same curve gets round ticks,
-   * and one tick pattern fits both y axes.
+   * Chooses tick labels for a logarithmic axis, whose ticks are 1 to 9 times powers of ten: in full
+   * with as many places as the smallest needs (0.001, 0.02) down to thousandths, else in scientific
+   * notation (1E-4, 3E-4), so that no two labels read alike.
+   */
+  static String logPattern(double min, double max) {
+    int lowest = min > 0 ? (int) Math.floor(Math.log10(min)) : Integer.MIN_VALUE;
+    if (lowest < -3 || max >= 1e6) {
+      return "0E0";
+    }
+    return lowest >= 0 ? "#,##0" : "#,##0." + "#".repeat(-lowest);
+  }
+
+  /**
+   * The power of ten in whose units small learning rates are drawn on a linear axis (a log axis
+   * needs none, and in units its labels would repeat). XChart 3.8 takes a series whose neighbouring
+   * values differ by less than 1e-4 for an equally spaced one and labels the axis at data points
+   * (an unreadable pile of labels); in units of 1e-3 the same curve gets round ticks, and one tick
+   * pattern fits both y axes.
    */
   static int unitExponent(double peak) {
     return peak > 0 && peak < 0.1 ? (int) Math.floor(Math.log10(peak)) : 0;
@@ -889,6 +1009,8 @@ public final class Charts {
       blank.setLineColor(new Color(0, 0, 0, 0));
       blank.setShowInLegend(false);
       chart.getStyler().setYAxisLogarithmic(false);
+      // a legend of nothing is an empty box in the corner
+      chart.getStyler().setLegendVisible(false);
     }
     chart.addAnnotation(new AnnotationTextPanel(text, 0, 0, true));
     if (chart instanceof NotedChart noted) {
@@ -923,7 +1045,8 @@ public final class Charts {
     int[] keep = Decimate.minMax(y, o.maxPoints());
     double[] xs = new double[keep.length];
     double[] ys = new double[keep.length];
-    boolean log = o.logScale() && axisGroup == 0;
+    // every y axis is logarithmic when the chart's is
+    boolean log = o.logScale();
     for (int i = 0; i < keep.length; i++) {
       xs[i] = x[keep[i]];
       double v = y[keep[i]];

@@ -14,7 +14,7 @@ public final class Names {
   /**
    * Returns the candidate closest to {@code input}, ignoring case, underscores and hyphens, if it
    * is close enough to be a plausible typo (edit distance at most a third of its length, at least
-   * 2).
+   * 2; a name cut short counts as one edit, text typed past a whole name as its edits).
    *
    * @param input what the user wrote
    * @param candidates the valid names
@@ -29,8 +29,11 @@ public final class Names {
       String normalized = normalize(candidate);
       int edits = distance(wanted, normalized);
       int distance = edits;
-      if (normalized.startsWith(wanted) || wanted.startsWith(normalized)) {
-        distance = Math.min(distance, Math.abs(normalized.length() - wanted.length()) > 0 ? 1 : 0);
+      // a name cut short is one step from the name; text typed past a whole name is not: it is
+      // the rest of a longer name ("constant_with_warmpu" means "constant_with_warmup", not
+      // "constant", another schedule)
+      if (normalized.startsWith(wanted)) {
+        distance = Math.min(distance, normalized.length() > wanted.length() ? 1 : 0);
       }
       // among equally near names (several prefixes count as 1) the fewest edits wins:
       // "cosine_with_restart" means "cosine_with_restarts", not "cosine"

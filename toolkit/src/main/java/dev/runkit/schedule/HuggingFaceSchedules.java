@@ -29,6 +29,71 @@ final class HuggingFaceSchedules {
         .register("warmup_stable_decay", HuggingFaceSchedules::warmupStableDecay);
   }
 
+  /**
+   * Registers the spellings users type for the Hugging Face names: transformers' function names
+   * ({@code get_cosine_schedule_with_warmup}, with and without {@code get_}) and the {@code
+   * _with_warmup} forms of the families that warm up ({@code cosine_with_warmup}); each takes the
+   * family's parameters. Called once every family is registered ({@code reduce_lr_on_plateau} is
+   * PyTorch's {@code ReduceLROnPlateau}, as in transformers).
+   */
+  static void registerAliases(Registry<ScheduleFactory> registry) {
+    aliases(registry, "constant", "constant_schedule", "get_constant_schedule");
+    aliases(
+        registry,
+        "constant_with_warmup",
+        "constant_schedule_with_warmup",
+        "get_constant_schedule_with_warmup");
+    aliases(
+        registry,
+        "linear",
+        "linear_with_warmup",
+        "linear_schedule_with_warmup",
+        "get_linear_schedule_with_warmup");
+    aliases(
+        registry,
+        "cosine",
+        "cosine_with_warmup",
+        "cosine_schedule_with_warmup",
+        "get_cosine_schedule_with_warmup");
+    aliases(
+        registry,
+        "cosine_with_restarts",
+        "cosine_with_hard_restarts",
+        "cosine_with_hard_restarts_schedule_with_warmup",
+        "get_cosine_with_hard_restarts_schedule_with_warmup");
+    aliases(
+        registry,
+        "polynomial",
+        "polynomial_with_warmup",
+        "polynomial_decay",
+        "polynomial_decay_schedule_with_warmup",
+        "get_polynomial_decay_schedule_with_warmup");
+    aliases(registry, "inverse_sqrt", "inverse_sqrt_schedule", "get_inverse_sqrt_schedule");
+    aliases(
+        registry,
+        "cosine_with_min_lr",
+        "cosine_with_min_lr_schedule_with_warmup",
+        "get_cosine_with_min_lr_schedule_with_warmup");
+    aliases(
+        registry,
+        "cosine_warmup_with_min_lr",
+        "cosine_with_min_lr_schedule_with_warmup_lr_rate",
+        "get_cosine_with_min_lr_schedule_with_warmup_lr_rate");
+    aliases(registry, "warmup_stable_decay", "wsd", "wsd_schedule", "get_wsd_schedule");
+    aliases(
+        registry,
+        "ReduceLROnPlateau",
+        "reduce_lr_on_plateau",
+        "reduce_on_plateau_schedule",
+        "get_reduce_on_plateau_schedule");
+  }
+
+  private static void aliases(Registry<ScheduleFactory> registry, String name, String... aliases) {
+    for (String alias : aliases) {
+      registry.alias(alias, name);
+    }
+  }
+
   /** Builds {@code linear}. */
   static Schedule linear(Params p, double baseLr) {
     long warmup = warmupSteps(p);

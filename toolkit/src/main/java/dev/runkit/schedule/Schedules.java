@@ -13,7 +13,9 @@ import java.util.Map;
  *
  * <p>Names match case-insensitively and keep the parameter names of their origin: PyTorch ({@code
  * StepLR}, {@code T_max}, {@code eta_min}), Hugging Face ({@code cosine_with_restarts}, {@code
- * num_warmup_steps}), BasicTS / EasyTorch and timm.
+ * num_warmup_steps}), BasicTS / EasyTorch and timm. The spellings users type for the Hugging Face
+ * names are accepted too ({@code cosine_with_warmup}, {@code get_cosine_schedule_with_warmup}: see
+ * {@link #aliases()}).
  *
  * <pre>{@code
  * Schedule a = Schedules.build("CosineAnnealingLR", Map.of("T_max", 1000), 1e-3);
@@ -28,6 +30,7 @@ public final class Schedules {
     PyTorchSchedules.registerAll(REGISTRY);
     HuggingFaceSchedules.registerAll(REGISTRY);
     ResearchSchedules.registerAll(REGISTRY);
+    HuggingFaceSchedules.registerAliases(REGISTRY);
   }
 
   private Schedules() {}
@@ -93,6 +96,15 @@ public final class Schedules {
    */
   public static List<String> names() {
     return REGISTRY.names();
+  }
+
+  /**
+   * Lists the other spellings accepted for registered names, each with the name it stands for.
+   *
+   * @return alias to name, e.g. {@code cosine_with_warmup -> cosine}
+   */
+  public static Map<String, String> aliases() {
+    return REGISTRY.aliases();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -294,6 +306,19 @@ public final class Schedules {
   // ---------------------------------------------------------------------------------------------
 
   // (Hugging Face / BasicTS / timm fluent factories go here)
+
+  /**
+   * Hugging Face {@code constant}: the optimizer's learning rate at every step.
+   *
+   * <pre>{@code
+   * Runner.with(model)...optimizer(Optimizers.sgd().lr(0.1)).schedule(Schedules.constant())...
+   * }</pre>
+   *
+   * @return the spec
+   */
+  public static ScheduleSpec constant() {
+    return ScheduleSpec.of("constant", Map.of());
+  }
 
   /**
    * Hugging Face {@code cosine}: a linear warm-up from 0, then a half cosine down to 0 at {@code

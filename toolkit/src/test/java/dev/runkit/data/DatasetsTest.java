@@ -149,7 +149,7 @@ class DatasetsTest {
     Path f = tmp.resolve("f.csv");
     Files.writeString(f, "x,kind\n1.5,b\n2.5,a\n3.5,c\n4.5,a\n");
     CsvTable t = CsvTable.read(f, true);
-    LabeledData d = t.labeled(t.column("kind", "DATA.PARAM.label"));
+    LabeledData d = t.labeled(t.column("kind"));
     assertThat(d.labels()).containsExactly(1, 0, 2, 0);
     assertThat(d.features()).containsExactly(1.5f, 2.5f, 3.5f, 4.5f);
   }
@@ -164,6 +164,37 @@ class DatasetsTest {
             "Unknown column \"specis\" at DATA.PARAM.label; "
                 + f
                 + " has columns [x, species]. Did you mean \"species\"?");
+  }
+
+  @Test
+  void column_unknownFromCode_namesColumnsAndNearestButNoKeyPath() throws IOException {
+    Path f = tmp.resolve("f.csv");
+    Files.writeString(f, "x,species\n1,a\n2,b\n");
+    CsvTable t = CsvTable.read(f, true);
+
+    assertThat(t.column("SPECIES")).isEqualTo(1);
+    assertThat(t.column("-1")).isEqualTo(1);
+    assertThatThrownBy(() -> t.column("specis"))
+        .hasMessage(
+            "Unknown column \"specis\"; "
+                + f
+                + " has columns [x, species]. Did you mean \"species\"?");
+  }
+
+  @Test
+  void seriesCsv_fromCode_readsTheNamedColumn() throws IOException {
+    Path f = tmp.resolve("s.csv");
+    Files.writeString(f, "month,units\n1,10\n2,\n3,30\n");
+
+    Series s = Series.csv(f, "units");
+
+    assertThat(s.name()).isEqualTo("s.csv");
+    assertThat(s.values()).containsExactly(10f, Float.NaN, 30f);
+    assertThatThrownBy(() -> Series.csv(f, "unit"))
+        .hasMessage(
+            "Unknown column \"unit\"; "
+                + f
+                + " has columns [month, units]. Did you mean \"units\"?");
   }
 
   @Test

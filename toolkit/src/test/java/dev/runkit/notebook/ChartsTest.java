@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.runkit.schedule.Schedule;
+import dev.runkit.schedule.Schedules;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -14,6 +15,7 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.internal.chartpart.AxisTicks;
 import org.knowm.xchart.style.Styler;
 import tech.tablesaw.api.Table;
 
@@ -279,6 +281,61 @@ class ChartsTest {
   }
 
   @Test
+  void compare_logScaleSmallRates_axisInPlainUnitsWithDistinctTickLabels() throws IOException {
+    Map<String, Schedule> schedules = new LinkedHashMap<>();
+    schedules.put("cosine", Schedules.cosineWithWarmup(100, 1_000).build(3e-3));
+    schedules.put("step", Schedules.step(300, 0.1).build(3e-3));
+
+    XYChart chart = Charts.compare(schedules, 1_000, ChartOptions.defaults().logScale(true));
+    decode(Show.png(chart));
+
+    // was "learning rate (x 1e-3)" with ticks 0, 0, 0, 0.01, 0.1, 1
+    assertThat(chart.getYAxisTitle()).isEqualTo("learning rate");
+    assertThat(AxisTicks.y(chart, 0))
+        .containsExactly("1E-8", "1E-7", "1E-6", "1E-5", "1E-4", "1E-3");
+    assertThat(chart.getSeriesMap().get("step").getYData()[0]).isEqualTo(3e-3);
+  }
+
+  @Test
+  void compare_logScaleWithinTwoDecades_everyTickLabelDistinct() throws IOException {
+    Map<String, Schedule> schedules = new LinkedHashMap<>();
+    schedules.put("exponential", Schedules.exponential(0.99).build(3e-3)); // 3e-3 to 1.3e-4
+
+    XYChart chart = Charts.compare(schedules, 300, ChartOptions.defaults().logScale(true));
+    decode(Show.png(chart));
+
+    assertThat(AxisTicks.y(chart, 0))
+        .startsWith("2E-4", "3E-4")
+        .contains("1E-3", "2E-3", "3E-3")
+        .doesNotHaveDuplicates();
+  }
+
+  @Test
+  void curves_logScale_learningRateAxisInPlainUnitsWithDistinctTickLabels() throws IOException {
+    Schedule lr = Schedules.cosineWithWarmup(100, 1_000).build(3e-3); // 0 at the end
+    Fixtures.HistoryRows rows = new Fixtures.HistoryRows();
+    for (int i = 1; i <= 1_000; i++) {
+      rows.add(i, "train", "loss", 2.0 / i, lr.lr(i), i * 0.01);
+    }
+
+    XYChart chart = Charts.curves(rows.table("run"), ChartOptions.defaults().logScale(true));
+    decode(Show.png(chart));
+
+    assertThat(chart.getYAxisGroupTitle(1)).isEqualTo("learning rate");
+    assertThat(AxisTicks.y(chart, 1)).isNotEmpty().doesNotHaveDuplicates().doesNotContain("0");
+    assertThat(AxisTicks.y(chart, 0)).isNotEmpty().doesNotHaveDuplicates().doesNotContain("0");
+  }
+
+  @Test
+  void logPattern_ticksOfTheAxisReadApart() {
+    assertThat(Charts.logPattern(0.07, 2.3)).isEqualTo("#,##0.##");
+    assertThat(Charts.logPattern(1.5e-3, 0.1)).isEqualTo("#,##0.###");
+    assertThat(Charts.logPattern(2e-4, 3e-3)).isEqualTo("0E0");
+    assertThat(Charts.logPattern(3, 900)).isEqualTo("#,##0");
+    assertThat(Charts.logPattern(3, 2e6)).isEqualTo("0E0");
+  }
+
+  @Test
   void grid_zeroColumns_throws() {
     assertThatThrownBy(() -> Charts.grid(Map.of("a", step -> 0.1), 10, 0))
         .isInstanceOf(IllegalArgumentException.class)
@@ -346,7 +403,45 @@ class ChartsTest {
 
     decode(Show.png(chart));
     assertThat(Charts.notes(chart))
-        .containsExactly("The history is empty: nothing has been recorded yet.");
+        .containsExactly(
+            "The history is empty: nothing has been recorded yet, or a filter on it matched no"
+                + " rows.\nA run records the phases [train, validation, test]; to plot one, name"
+                + " it: Charts.curves(result, \"validation loss\").");
+    assertThat(chart.getStyler().isLegendVisible()).isFalse();
+  }
+
+  @Test
+  void curves_misspeltPhase_namesThePhasesHeldAndTheNearest() throws IOException {
+    XYChart chart = Charts.curves(Fixtures.history(100, 10), "valdation loss");
+
+    decode(Show.png(chart));
+    assertThat(Charts.notes(chart))
+        .containsExactly(
+            "Unknown phase \"valdation\" in \"valdation loss\"; the history holds the phases"
+                + " [train, validation]. Did you mean \"validation loss\"?");
+  }
+
+  @Test
+  void curves_onePhase_plotsOnlyThatPhase() throws IOException {
+    XYChart chart = Charts.curves(Fixtures.history(100, 10), "validation loss");
+
+    decode(Show.png(chart));
+    assertThat(Fixtures.shown(chart)).containsOnlyKeys("validation loss", "learning rate");
+    assertThat(chart.getYAxisTitle()).isEqualTo("validation loss");
+    assertThat(chart.getTitle()).isEqualTo("Training curves: validation loss (run)");
+    assertThat(Charts.notes(chart)).isEmpty();
+  }
+
+  @Test
+  void curves_phaseWithoutThatMetric_namesThePhasesHeld() throws IOException {
+    XYChart chart = Charts.curves(Fixtures.history(100, 10), "test loss", "train accuracy");
+
+    decode(Show.png(chart));
+    assertThat(Charts.notes(chart))
+        .containsExactly(
+            "The history has no test loss values; it holds the phases [train, validation].\n"
+                + "The history has no train accuracy values; it holds the phases [train,"
+                + " validation].");
   }
 
   @Test

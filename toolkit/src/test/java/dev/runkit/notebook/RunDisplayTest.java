@@ -229,6 +229,17 @@ class RunDisplayTest {
   }
 
   @Test
+  void compare_misspeltPhase_namesThePhasesTheRunsHoldAndTheNearest() {
+    XYChart chart = Charts.compare(Map.of("a", result, "b", slower), "trian loss");
+
+    assertThat(dev.runkit.notebook.Fixtures.shown(chart)).isEmpty();
+    assertThat(Charts.notes(chart))
+        .containsExactly(
+            "Unknown phase \"trian\" in \"trian loss\"; the runs hold the phases [train,"
+                + " validation]. Did you mean \"train loss\"?");
+  }
+
+  @Test
   void compare_twoRuns_legendInTheCornerTheCurvesLeaveFree() throws Exception {
     Map<String, RunResult> runs = ordered("momentum 0.9", result, "plain, lr 0.01", slower);
 

@@ -151,6 +151,74 @@ class ResearchAndHuggingFaceSchedulesTest {
         .hasMessage("step must be >= 0, got -1");
   }
 
+  // --- the spellings users type for the Hugging Face names ---------------------------------------
+
+  static Stream<Arguments> aliases() {
+    return Schedules.aliases().entrySet().stream().map(e -> Arguments.of(e.getKey(), e.getValue()));
+  }
+
+  @Test
+  void aliases_coverTheWarmupSpellingsAndTransformersFunctionNames() {
+    assertThat(Schedules.aliases())
+        .containsEntry("cosine_with_warmup", "cosine")
+        .containsEntry("linear_with_warmup", "linear")
+        .containsEntry("get_cosine_schedule_with_warmup", "cosine")
+        .containsEntry("get_constant_schedule_with_warmup", "constant_with_warmup")
+        .containsEntry("wsd", "warmup_stable_decay")
+        .containsEntry("reduce_lr_on_plateau", "ReduceLROnPlateau");
+    assertThat(Schedules.names()).doesNotContainAnyElementsOf(Schedules.aliases().keySet());
+  }
+
+  @ParameterizedTest(name = "{0} -> {1}")
+  @MethodSource("aliases")
+  void build_alias_isItsFamilyInAnyCase(String alias, String name) {
+    List<Case> cases = cases(name);
+    Map<String, Object> params = cases.isEmpty() ? Map.of() : cases.get(0).params();
+    double baseLr = cases.isEmpty() ? 0.1 : cases.get(0).baseLr();
+
+    Schedule byAlias = Schedules.build(alias.toUpperCase(java.util.Locale.ROOT), params, baseLr);
+    Schedule byName = Schedules.build(name, params, baseLr);
+
+    assertThat(byAlias).hasSameClassAs(byName);
+    for (long step = 0; step <= 300; step++) {
+      assertThat(byAlias.lr(step)).as("step %d", step).isEqualTo(byName.lr(step));
+    }
+  }
+
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({
+    "cosin_with_warmup, cosine_with_warmup, cosine",
+    "cosine_with_warmpu, cosine_with_warmup, cosine",
+    "linar_with_warmup, linear_with_warmup, linear",
+    "get_cosine_schedule_with_warmpu, get_cosine_schedule_with_warmup, cosine",
+    "cosine_with_hard_restart, cosine_with_hard_restarts, cosine_with_restarts"
+  })
+  void build_typoOfAnAlias_suggestsThatAliasNotAnotherFamily(
+      String typo, String alias, String name) {
+    assertThatThrownBy(() -> Schedules.build(typo, Map.of(), 1e-3))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith(
+            "Unknown schedule \"" + typo + "\" at schedule.TYPE; expected one of [StepLR, ")
+        .hasMessageEndingWith("]. Did you mean \"" + alias + "\" (an alias of \"" + name + "\")?");
+  }
+
+  @Test
+  void build_typoOfAName_stillSuggestsTheName() {
+    assertThatThrownBy(() -> Schedules.build("cosin", Map.of(), 1e-3))
+        .hasMessageEndingWith("]. Did you mean \"cosine\"?");
+    assertThatThrownBy(() -> Schedules.build("constant_with_warmpu", Map.of(), 1e-3))
+        .hasMessageEndingWith("]. Did you mean \"constant_with_warmup\"?");
+  }
+
+  @Test
+  void constant_fluent_holdsTheBaseRate() {
+    ScheduleSpec spec = Schedules.constant();
+
+    assertThat(spec.toConfig()).isEqualTo(Map.of("TYPE", "constant", "PARAM", Map.of()));
+    Schedule s = spec.build(0.1);
+    assertThat(List.of(s.lr(0), s.lr(1), s.lr(10_000))).containsOnly(0.1);
+  }
+
   // --- fluent factories reach the same schedules as config ---------------------------------------
 
   @Test
