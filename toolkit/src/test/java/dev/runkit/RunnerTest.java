@@ -214,6 +214,27 @@ class RunnerTest {
   }
 
   @Test
+  void
+      fit_validationIntervalNotAMultipleOfTheDefaultReport_summaryHasTrainValuesAtEachValidation() {
+    // validateEvery(25) on 600 iterations reported training every 30: the summary's first row
+    // had NaN train columns and the others the train loss of other iterations
+    RunResult r =
+        Runner.with(Fixtures.mlp(16, 10))
+            .loss(Loss.softmaxCrossEntropyLoss())
+            .data(digits.train(), digits.validation())
+            .optimizer(Fixtures.sgd(0.05f))
+            .iterations(600)
+            .validateEvery(25)
+            .quiet()
+            .fit();
+    Table summary = dev.runkit.notebook.Tables.historySummary(r);
+    assertThat(summary.rowCount()).isEqualTo(24);
+    assertThat(summary.doubleColumn("train_loss").countMissing()).isZero();
+    Table train = r.history().where(r.history().stringColumn("phase").isEqualTo("train"));
+    assertThat(train.longColumn("iteration").asList()).allMatch(it -> it % 25 == 0);
+  }
+
+  @Test
   void with_closedModel_saysItWasClosed() {
     ai.djl.Model model = ai.djl.Model.newInstance("closed");
     model.setBlock(Fixtures.mlp(10));

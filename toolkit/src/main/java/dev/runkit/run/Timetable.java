@@ -20,7 +20,9 @@ final class Timetable {
   private final Set<Long> savePoints;
 
   /**
-   * Works out a run's timetable; the intervals left unset get their defaults here.
+   * Works out a run's timetable; the intervals left unset get their defaults here: validation ten
+   * times a run, training reports about twenty times (at most every 100 iterations) at an interval
+   * that divides the validation interval.
    *
    * @param s the settings
    * @param batchesPerEpoch batches in one pass over the training data
@@ -31,17 +33,38 @@ final class Timetable {
         s.epochs() > 0
             ? Math.max(1, s.epochs() * batchesPerEpoch / s.accumulate())
             : s.iterations();
-    logEvery = s.logEvery() > 0 ? s.logEvery() : Math.max(1, Math.min(100, total / 20));
     validation = s.validation() != null;
     test = s.test() != null;
     validateEvery =
         s.validateEvery() > 0 ? s.validateEvery() : validation ? Math.max(1, (total + 9) / 10) : 0;
+    long about = Math.max(1, Math.min(100, total / 20));
+    logEvery =
+        s.logEvery() > 0 ? s.logEvery() : validation ? dividing(validateEvery, about) : about;
     testEvery = s.testEvery();
     checkpoints = s.checkpoints();
     savePoints =
         checkpoints == null
             ? Set.of()
             : checkpoints.iterations(batchesPerEpoch, s.accumulate(), total);
+  }
+
+  /**
+   * Returns the divisor of {@code interval} nearest to {@code about} (by ratio), so that every
+   * validation is also a training report: the history then has the training meters of each
+   * validation interval beside its validation values.
+   */
+  static long dividing(long interval, long about) {
+    long best = 1;
+    for (long d = 1; d * d <= interval; d++) {
+      if (interval % d == 0) {
+        for (long c : new long[] {d, interval / d}) {
+          if (Math.abs(Math.log((double) c / about)) < Math.abs(Math.log((double) best / about))) {
+            best = c;
+          }
+        }
+      }
+    }
+    return best;
   }
 
   /** Returns the number of iterations the run makes. */
