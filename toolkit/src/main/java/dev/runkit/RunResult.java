@@ -27,12 +27,26 @@ import tech.tablesaw.api.Table;
  */
 public final class RunResult {
 
+  /** The name of a run not given one ({@link Runner#name(String)}). */
+  public static final String UNNAMED = "run";
+
+  private final String name;
   private final RunOutcome outcome;
   private final TrainedModel trained;
 
-  RunResult(RunOutcome outcome, Model model) {
+  RunResult(String name, RunOutcome outcome, Model model) {
+    this.name = name;
     this.outcome = outcome;
     this.trained = new TrainedModel(model);
+  }
+
+  /**
+   * Returns the run's name ({@link Runner#name(String)}; a config run's is its run folder's).
+   *
+   * @return the name, {@value #UNNAMED} when none was given
+   */
+  public String name() {
+    return name;
   }
 
   /**
@@ -280,6 +294,6 @@ public final class RunResult {
 
   @Override
   public String toString() {
-    return "RunResult[" + outcome.reason() + ": " + outcome.message() + "]";
+    return "RunResult[" + name + ", " + outcome.reason() + ": " + outcome.message() + "]";
   }
 }

@@ -89,6 +89,7 @@ public final class Runner {
   private Path fineTuneFrom;
   private boolean fineTuneStrict;
   private boolean reinitialize;
+  private String name;
   private int accumulate = 1;
   private NonFinitePolicy nonFinite = NonFinitePolicy.STOP;
   private GradientClipping gradientClip;
@@ -679,6 +680,28 @@ public final class Runner {
   }
 
   /**
+   * Names the run: its progress (console line or notebook display), {@link RunResult#name()} and so
+   * the charts and tables that compare runs show it.
+   *
+   * <pre>{@code
+   * RunResult adamw = Runner.with(model).name("adamw")...fit();
+   * Show.table(Tables.compare(adamw, sgd, lion));
+   * }</pre>
+   *
+   * @param name a short name
+   * @return this runner
+   * @throws IllegalArgumentException if the name is blank
+   */
+  public Runner name(String name) {
+    once("name");
+    if (name == null || name.isBlank()) {
+      throw new IllegalArgumentException("name must not be blank, got \"" + name + "\"");
+    }
+    this.name = name.strip();
+    return this;
+  }
+
+  /**
    * Prints no progress.
    *
    * @return this runner
@@ -768,6 +791,7 @@ public final class Runner {
               gradientClip,
               devices,
               List.of(),
+              name,
               null);
       return finder.search(settings);
     }
@@ -866,9 +890,11 @@ public final class Runner {
             gradientClip,
             devices,
             List.copyOf(callbacks),
+            name,
             set.contains("progress") ? progress : ProgressListeners.automatic());
     try {
-      return new RunResult(TrainingLoop.run(settings), model);
+      return new RunResult(
+          name == null ? RunResult.UNNAMED : name, TrainingLoop.run(settings), model);
     } finally {
       // an optimizer made here holds native state nobody else can reach; one passed in is the
       // caller's to keep training with

@@ -494,7 +494,10 @@ public final class RunConfig {
    */
   public Runner runner(NDManager manager, boolean resume) {
     Block block = Models.build(modelFactory, modelParams, data.info(), "MODEL");
-    Runner r = Runner.with(block).loss(Losses.build(lossName, "TRAIN.LOSS"));
+    Runner r =
+        Runner.with(block)
+            .name(runDir.getFileName().toString())
+            .loss(Losses.build(lossName, "TRAIN.LOSS"));
     if (manager == null) {
       r.data(data, batchSize);
     } else {

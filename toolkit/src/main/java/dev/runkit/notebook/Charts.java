@@ -133,10 +133,39 @@ public final class Charts {
    * validation loss, or the training loss for a run that never validated.
    *
    * <pre>{@code
-   * Show.chart(Charts.compare(Map.of("lr 1e-3", a, "lr 3e-3", b)));                // loss
+   * Show.chart(Charts.compare(adamw, sgd));                                        // loss
    * Show.chart(Charts.compare(Map.of("lr 1e-3", a, "lr 3e-3", b), "accuracy"));    // a metric
    * Show.chart(Charts.compare(Map.of("lr 1e-3", a, "lr 3e-3", b), "train loss"));  // a phase
    * }</pre>
+   *
+   * @param runs the runs, each named in the legend by its name ({@code Runner.name(...)}; runs of
+   *     one name are told apart as "name (2)", ...)
+   * @return the chart; no runs give a chart that says so
+   * @throws IllegalArgumentException if a run is null
+   */
+  public static XYChart compare(RunResult... runs) {
+    return compare(Tables.byName(List.of(runs), "Charts.compare"), "loss");
+  }
+
+  /**
+   * Overlays one metric of several runs, each named in the legend by its name ({@code
+   * Runner.name(...)}); see {@link #compare(Map, String)}.
+   *
+   * <pre>{@code
+   * Show.chart(Charts.compare(List.of(adamw, sgd, lion), "validation accuracy"));
+   * }</pre>
+   *
+   * @param runs the runs, in legend order; runs of one name are told apart as "name (2)", ...
+   * @param metric a metric, optionally preceded by a phase
+   * @return the chart
+   * @throws IllegalArgumentException if the list or a run is null, or the metric is blank
+   */
+  public static XYChart compare(List<RunResult> runs, String metric) {
+    return compare(Tables.byName(runs, "Charts.compare"), metric);
+  }
+
+  /**
+   * Overlays the loss of several runs, one line per run named after it in the legend.
    *
    * @param runs run name to result, in legend order (a {@code LinkedHashMap} keeps it)
    * @return the chart; an empty map gives a chart that says so
@@ -548,11 +577,14 @@ public final class Charts {
   }
 
   /** The history of a run result, or a clear message for a null one. */
+  /** A run's history, named after the run when it has a name, so that titles say whose it is. */
   static Table historyOf(RunResult result, String caller) {
     if (result == null) {
       throw new IllegalArgumentException(caller + ": the run result is null");
     }
-    return result.history();
+    return result.name().equals(RunResult.UNNAMED)
+        ? result.history()
+        : result.history().copy().setName(result.name());
   }
 
   /**

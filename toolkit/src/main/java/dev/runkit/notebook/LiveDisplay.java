@@ -134,6 +134,7 @@ public final class LiveDisplay {
     // a redraw is due after chartInterval, or later when drawing is slow: at most 2% of the time
     long wait = Math.max(chartNanos, 49 * chartCost);
     boolean redraw = last || lastChart == Long.MIN_VALUE || now - lastChart >= wait;
+    int shown = updates;
     Show.emit(
         display.id(),
         updates > 1,
@@ -153,7 +154,18 @@ public final class LiveDisplay {
           }
           TableRenderer r = TableRenderer.of(latest, 40);
           String status = note.isEmpty() ? "" : "<p>" + Formats.html(note) + "</p>";
-          return Output.html("progress", r.html() + status + chartHtml, r.text());
+          // the count of updates is for tools (a notebook keeps only a display's last state), not
+          // for readers
+          return Output.html(
+              "progress",
+              "<div class=\"runkit-live\" data-updates=\""
+                  + shown
+                  + "\">"
+                  + r.html()
+                  + status
+                  + chartHtml
+                  + "</div>",
+              r.text());
         });
   }
 

@@ -59,6 +59,12 @@ public final class LiveProgress implements ProgressListener {
    */
   private String resumed = "";
 
+  /** The run's name with ": " while a named fit runs, else empty. */
+  private String named = "";
+
+  /** The name of the history the display shows ("training" for an unnamed run). */
+  private String title = "training";
+
   private final long minNanos;
   private ExecutorService worker;
   private Future<?> pending;
@@ -94,6 +100,8 @@ public final class LiveProgress implements ProgressListener {
   @Override
   public void onStart(long total) {
     resumed = "";
+    named = "";
+    title = "training";
     startNanos = System.nanoTime();
     rows = 0; // no drawing thread reads the arrays now: the last fit's ended in onEnd
     lastSubmit = Long.MIN_VALUE;
@@ -110,6 +118,12 @@ public final class LiveProgress implements ProgressListener {
   @Override
   public void onResume(Path checkpoint, long iteration) {
     resumed = "resumed from " + checkpoint.getFileName() + " at iteration " + iteration + "; ";
+  }
+
+  @Override
+  public void onNamed(String name) {
+    named = name + ": ";
+    title = name;
   }
 
   @Override
@@ -135,14 +149,14 @@ public final class LiveProgress implements ProgressListener {
     if (p != null) {
       // formatted only when an update is due: most reports pass here without drawing anything
       live.note(
-          resumed
+          named
+              + resumed
               + String.format(
                   Locale.ROOT,
-                  "iteration %d of %d, %.1f it/s, %d live updates",
+                  "iteration %d of %d, %.1f it/s",
                   p.iteration(),
                   p.total(),
-                  p.iterationsPerSecond(),
-                  live.updates() + 1));
+                  p.iterationsPerSecond()));
     }
     int n = rows;
     long[] it = iteration;
@@ -151,7 +165,8 @@ public final class LiveProgress implements ProgressListener {
     double[] va = value;
     double[] rate = lr;
     double[] el = elapsed;
-    pending = worker.submit(() -> live.offer(table(n, it, ph, me, va, rate, el)));
+    String name = title;
+    pending = worker.submit(() -> live.offer(table(name, n, it, ph, me, va, rate, el)));
   }
 
   @Override
@@ -203,9 +218,16 @@ public final class LiveProgress implements ProgressListener {
 
   /** The rows so far as a history table; the arrays are read, never written, from here. */
   private static Table table(
-      int n, long[] it, String[] ph, String[] me, double[] va, double[] rate, double[] el) {
+      String name,
+      int n,
+      long[] it,
+      String[] ph,
+      String[] me,
+      double[] va,
+      double[] rate,
+      double[] el) {
     return Table.create(
-        "training",
+        name,
         LongColumn.create("iteration", Arrays.copyOf(it, n)),
         StringColumn.create("phase", Arrays.copyOf(ph, n)),
         StringColumn.create("metric", Arrays.copyOf(me, n)),
@@ -215,7 +237,7 @@ public final class LiveProgress implements ProgressListener {
   }
 
   private Table current() {
-    return table(rows, iteration, phase, metric, value, lr, elapsed);
+    return table(title, rows, iteration, phase, metric, value, lr, elapsed);
   }
 
   @Override
@@ -231,14 +253,13 @@ public final class LiveProgress implements ProgressListener {
       worker = null;
     }
     live.note(
-        resumed
+        named
+            + resumed
             + "stopped: "
             + reason
             + " ("
             + message
-            + "), "
-            + (live.updates() + 1)
-            + " live updates");
+            + String.format(Locale.ROOT, ") after %.1f s", seconds()));
     live.finish(current());
   }
 

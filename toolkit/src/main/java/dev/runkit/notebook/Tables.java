@@ -226,6 +226,113 @@ public final class Tables {
   }
 
   /**
+   * Compares runs in one table, a row per run under its name ({@code Runner.name(...)}): how it
+   * stopped, its iterations and wall time, its best monitored validation value and iteration, and
+   * the last value of every phase and metric any of the runs recorded ({@code validation_accuracy},
+   * {@code test_loss}, ...).
+   *
+   * <pre>{@code
+   * Show.table(Tables.compare(adamw, sgd, lion));
+   * }</pre>
+   *
+   * @param runs the runs, in row order; runs of one name are told apart as "name (2)", ...
+   * @return the table
+   * @throws IllegalArgumentException if a run is null
+   */
+  public static Table compare(RunResult... runs) {
+    return compare(List.of(runs));
+  }
+
+  /**
+   * Compares runs in one table; see {@link #compare(RunResult...)}.
+   *
+   * @param runs the runs, in row order
+   * @return the table
+   * @throws IllegalArgumentException if the list or a run is null
+   */
+  public static Table compare(List<RunResult> runs) {
+    return compare(byName(runs, "Tables.compare"));
+  }
+
+  /**
+   * Compares runs in one table under the names given; see {@link #compare(RunResult...)}.
+   *
+   * @param runs name to run, in row order (a {@code LinkedHashMap} keeps it)
+   * @return the table
+   * @throws IllegalArgumentException if the map or a run is null
+   */
+  public static Table compare(Map<String, RunResult> runs) {
+    if (runs == null) {
+      throw new IllegalArgumentException("Tables.compare: the runs are null");
+    }
+    StringColumn name = StringColumn.create("run");
+    StringColumn stopped = StringColumn.create("stopped");
+    LongColumn iterations = LongColumn.create("iterations");
+    DoubleColumn seconds = DoubleColumn.create("seconds");
+    StringColumn monitor = StringColumn.create("monitor");
+    DoubleColumn best = DoubleColumn.create("best");
+    LongColumn bestAt = LongColumn.create("best_iteration");
+    Map<String, DoubleColumn> last = new LinkedHashMap<>();
+    int row = 0;
+    for (Map.Entry<String, RunResult> e : runs.entrySet()) {
+      RunResult r = e.getValue();
+      if (r == null) {
+        throw new IllegalArgumentException("Tables.compare: run \"" + e.getKey() + "\" is null");
+      }
+      Table finals = finalMetrics(r.history());
+      name.append(e.getKey());
+      stopped.append(r.stopReason().name());
+      iterations.append(r.iterations());
+      seconds.append(
+          r.history().rowCount() == 0 ? Double.NaN : r.history().doubleColumn("elapsed").max());
+      monitor.append(r.monitor().toString());
+      best.append(r.best().orElse(Double.NaN));
+      if (r.bestIteration() >= 0) {
+        bestAt.append(r.bestIteration());
+      } else {
+        bestAt.appendMissing();
+      }
+      for (int i = 0; i < finals.rowCount(); i++) {
+        String column =
+            finals.stringColumn("phase").get(i) + "_" + finals.stringColumn("metric").get(i);
+        DoubleColumn c = last.computeIfAbsent(column, k -> DoubleColumn.create(k));
+        while (c.size() < row) {
+          c.appendMissing();
+        }
+        c.append(finals.doubleColumn("last").get(i));
+      }
+      row++;
+    }
+    Table out = Table.create("runs", name, stopped, iterations, seconds, monitor, best, bestAt);
+    for (DoubleColumn c : last.values()) {
+      while (c.size() < row) {
+        c.appendMissing();
+      }
+      out.addColumns(c);
+    }
+    return out;
+  }
+
+  /** Names runs by {@link RunResult#name()}, in order; a name met again gets " (2)", " (3)", ... */
+  static Map<String, RunResult> byName(List<RunResult> runs, String caller) {
+    if (runs == null) {
+      throw new IllegalArgumentException(caller + ": the runs are null");
+    }
+    Map<String, RunResult> named = new LinkedHashMap<>();
+    for (RunResult r : runs) {
+      if (r == null) {
+        throw new IllegalArgumentException(caller + ": run " + (named.size() + 1) + " is null");
+      }
+      String name = r.name();
+      for (int k = 2; named.containsKey(name); k++) {
+        name = r.name() + " (" + k + ")";
+      }
+      named.put(name, r);
+    }
+    return named;
+  }
+
+  /**
    * Renders a table as aligned text with readable numbers (head and tail of long tables), as {@link
    * Show#table} prints it outside a kernel; for consoles and logs.
    *

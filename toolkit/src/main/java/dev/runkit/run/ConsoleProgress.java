@@ -13,6 +13,7 @@ public final class ConsoleProgress implements ProgressListener {
   private final PrintStream out;
   private final boolean inPlace;
   private boolean lineOpen;
+  private String named = "";
 
   /**
    * Creates a printer that rewrites its line in place when {@code inPlace} is true.
@@ -55,24 +56,34 @@ public final class ConsoleProgress implements ProgressListener {
   }
 
   @Override
+  public void onStart(long total) {
+    named = "";
+  }
+
+  @Override
+  public void onNamed(String name) {
+    named = name + ": ";
+  }
+
+  @Override
   public void onResume(Path checkpoint, long iteration) {
-    out.println("resumed from " + checkpoint + " at iteration " + iteration);
+    out.println(named + "resumed from " + checkpoint + " at iteration " + iteration);
     out.flush();
   }
 
   @Override
   public void onContinue(String description) {
-    out.println(description);
+    out.println(named + description);
     out.flush();
   }
 
   @Override
   public void onProgress(Progress progress) {
     if (inPlace) {
-      out.print("\r" + format(progress) + "\u001b[K");
+      out.print("\r" + named + format(progress) + "\u001b[K");
       lineOpen = true;
     } else {
-      out.println(format(progress));
+      out.println(named + format(progress));
     }
     out.flush();
   }
@@ -82,7 +93,7 @@ public final class ConsoleProgress implements ProgressListener {
     if (lineOpen) {
       out.println();
     }
-    out.println("stopped: " + reason + " (" + message + ")");
+    out.println(named + "stopped: " + reason + " (" + message + ")");
     out.flush();
   }
 }

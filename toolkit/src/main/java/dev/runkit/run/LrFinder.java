@@ -218,6 +218,7 @@ public final class LrFinder {
             settings.gradientClip(),
             settings.devices(),
             List.copyOf(callbacks),
+            settings.name(),
             recorder);
     RunOutcome outcome;
     try {

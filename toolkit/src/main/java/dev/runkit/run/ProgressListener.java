@@ -18,6 +18,14 @@ public interface ProgressListener {
   default void onStart(long total) {}
 
   /**
+   * Called once after {@link #onStart} when the run has a name ({@code Runner.name(...)}), so that
+   * the progress of several runs in one output can be told apart.
+   *
+   * @param name the run's name
+   */
+  default void onNamed(String name) {}
+
+  /**
    * Called once after {@link #onStart} when the run continues from a checkpoint (a listener is the
    * place to say so: a log line on stderr would show in a notebook cell that asked for quiet).
    *

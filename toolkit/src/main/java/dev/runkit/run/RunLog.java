@@ -69,12 +69,16 @@ final class RunLog {
   }
 
   /**
-   * Tells the listener the run starts, where a resumed run took up, and what weights a fit of a
-   * model that had some continues from (null when it starts afresh or resumes).
+   * Tells the listener the run starts, its name (when it has one), where a resumed run took up, and
+   * what weights a fit of a model that had some continues from (null when it starts afresh or
+   * resumes).
    */
-  void started(Path resumedFrom, long iteration, String continuing) {
+  void started(String name, Path resumedFrom, long iteration, String continuing) {
     if (progress != null) {
       progress.onStart(total);
+      if (name != null) {
+        progress.onNamed(name);
+      }
       if (resumedFrom != null) {
         progress.onResume(resumedFrom, iteration);
       }

@@ -45,6 +45,7 @@ import java.util.List;
  * @param devices the devices to train on, one replica each (the first holds the model's own
  *     parameters); empty for {@link Devices#defaults the default}
  * @param callbacks the callbacks, in call order
+ * @param name the run's name, shown by its progress, or null for none
  * @param progress the progress listener, or null for quiet
  */
 public record RunSettings(
@@ -75,4 +76,5 @@ public record RunSettings(
     GradientClipping gradientClip,
     List<Device> devices,
     List<Callback> callbacks,
+    String name,
     ProgressListener progress) {}

@@ -214,7 +214,7 @@ public final class TrainingLoop implements RunContext {
     try {
       FITS.merge(s.model().getBlock(), 1, Integer::sum);
       callbacks.onStart(this);
-      log.started(state.resumedFrom(), iteration, continuing);
+      log.started(s.name(), state.resumedFrom(), iteration, continuing);
       if (!endedBefore) {
         while (iteration < timetable.total() && !stopping.requested()) {
           callbacks.onIterationStart(this);

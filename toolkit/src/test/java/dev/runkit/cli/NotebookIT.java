@@ -543,8 +543,8 @@ class NotebookIT {
   /**
    * A real {@code Runner...fit()} in the kernel, with no progress setting, chooses the live display
    * by itself: the cell ends with one display (no console lines) whose final content is the end of
-   * the run, and its status line counts the updates; more than one means it was shown during the
-   * fit and then updated in place (nbconvert keeps only a display's last state).
+   * the run, and its display counts its updates (data-updates); more than one means it was shown
+   * during the fit and then updated in place (nbconvert keeps only a display's last state).
    */
   @Test
   void smokeNotebook_realFit_liveDisplayUpdatedInPlaceDuringTheFit() {
@@ -562,9 +562,9 @@ class NotebookIT {
     String html = text(displays.get(0), "text/html");
     assertThat(html)
         .contains("<table", "validation", ">1500<", "data:image/png;base64,")
-        .contains("stopped: COMPLETED (1500 iterations done), ");
+        .contains("stopped: COMPLETED (1500 iterations done) after ");
     java.util.regex.Matcher m =
-        java.util.regex.Pattern.compile("(\\d+) live updates").matcher(html);
+        java.util.regex.Pattern.compile("data-updates=\"(\\d+)\"").matcher(html);
     assertThat(m.find()).as(html).isTrue();
     int updates = Integer.parseInt(m.group(1));
     System.out.println(

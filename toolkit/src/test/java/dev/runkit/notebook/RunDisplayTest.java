@@ -387,8 +387,36 @@ class RunDisplayTest {
     String last = (String) kernel.updated.get(kernel.updated.size() - 1).data.get("text/html");
     assertThat(last)
         .contains("<table", "validation", ">60<", "data:image/png;base64,")
-        .contains("stopped: COMPLETED (60 iterations done), " + (kernel.updated.size() + 1))
-        .contains(" live updates");
+        .containsPattern("stopped: COMPLETED \\(60 iterations done\\) after \\d+\\.\\d s")
+        // a count of live updates told a reader nothing
+        .doesNotContain("live updates");
+  }
+
+  /** Three named fits in one cell: each display says whose it is. */
+  @Test
+  void fit_namedRunsInsideAKernel_eachDisplayNamesItsRun() {
+    BaseKernel kernel = new BaseKernel();
+    BaseKernel.active = kernel;
+    Show.resetKernel();
+
+    digitsMlp().name("small lr").iterations(20).logEvery(5).fit();
+    digitsMlp().name("large lr").iterations(20).logEvery(5).fit();
+
+    assertThat(kernel.displayed).hasSize(2);
+    String first = lastHtmlOf(kernel, kernel.displayed.get(0).displayId);
+    String second = lastHtmlOf(kernel, kernel.displayed.get(1).displayId);
+    assertThat(first).contains("small lr: stopped: COMPLETED", "small lr final metrics");
+    assertThat(second).contains("large lr: stopped: COMPLETED", "large lr final metrics");
+  }
+
+  private static String lastHtmlOf(BaseKernel kernel, String id) {
+    String html = null;
+    for (var d : kernel.updated) {
+      if (id.equals(d.displayId)) {
+        html = (String) d.data.get("text/html");
+      }
+    }
+    return html;
   }
 
   @Test
