@@ -143,6 +143,44 @@ public record CsvTable(String source, List<String> header, List<String[]> rows) 
   }
 
   /**
+   * Returns the table without some columns: those that are not features (an id, a date, a text
+   * column) before the rest becomes the features.
+   *
+   * <pre>{@code
+   * CsvTable t = CsvTable.read(Path.of("flowers.csv"), true).drop("species");
+   * RegressionData widths = t.regression(t.column("petal_width_mm"));
+   * }</pre>
+   *
+   * @param columns the names (or indices) of the columns to leave out
+   * @return a new table
+   * @throws IllegalArgumentException naming the columns and the nearest one for a column that is
+   *     not there
+   */
+  public CsvTable drop(String... columns) {
+    Set<Integer> out = new HashSet<>();
+    for (String c : columns) {
+      out.add(column(c));
+    }
+    List<String> kept = new ArrayList<>();
+    for (int i = 0; i < header.size(); i++) {
+      if (!out.contains(i)) {
+        kept.add(header.get(i));
+      }
+    }
+    List<String[]> cells = new ArrayList<>(rows.size());
+    for (String[] row : rows) {
+      String[] k = new String[kept.size()];
+      for (int i = 0, j = 0; i < row.length; i++) {
+        if (!out.contains(i)) {
+          k[j++] = row[i];
+        }
+      }
+      cells.add(k);
+    }
+    return new CsvTable(source, List.copyOf(kept), cells);
+  }
+
+  /**
    * Finds a column as {@link #column(String)} does, for a name written in a config: the error names
    * where it was written.
    *
@@ -222,7 +260,14 @@ public record CsvTable(String source, List<String> header, List<String[]> rows) 
               + header.get(index)
               + "\" must be a number, got \""
               + cell
-              + "\"");
+              + "\""
+              + (row > 0
+                  ? ""
+                  : "; a column that is not a feature can be left out: drop(\""
+                      + header.get(index)
+                      + "\") in code, drop: ["
+                      + header.get(index)
+                      + "] in a config's csv PARAM"));
     }
   }
 

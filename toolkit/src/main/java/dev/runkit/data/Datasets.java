@@ -18,8 +18,9 @@ import java.util.function.Supplier;
  * index, default the last column; for regression also a list of columns), {@code task} ({@code
  * classification} or {@code regression}; by default classification, refusing a label column that
  * looks like a quantity to predict), {@code normalize} (default true: each feature column
- * standardised with the training part's mean and deviation, see {@link SplitData#normalized()}) and
- * {@code train_val_test_ratio}.
+ * standardised with the training part's mean and deviation, see {@link SplitData#normalized()}),
+ * {@code drop} (a column or a list of columns that are not features, such as an id or a text
+ * column) and {@code train_val_test_ratio}.
  *
  * <pre>{@code
  * SplitData d = Datasets.build("co2", Map.of("window", 52, "horizon", 4), 42, Path.of("."), "DATA");
@@ -120,7 +121,7 @@ public final class Datasets {
 
   private static SplitData csv(Params p, long seed, Path baseDir) {
     // every key checked first: a misspelt "task" must not surface as the advice to set it
-    p.requireOnly("path", "header", "label", "task", "normalize", "train_val_test_ratio");
+    p.requireOnly("path", "header", "label", "task", "normalize", "drop", "train_val_test_ratio");
     Path file = file(p, baseDir);
     boolean header = p.optionalBoolean("header", true);
     String task = p.optionalChoice("task", null, "classification", "regression");
@@ -131,6 +132,9 @@ public final class Datasets {
             : List.of(p.optionalString("label", "-1"));
     Ratio ratio = ratio(p, CLASSIFICATION_RATIO);
     CsvTable table = CsvTable.read(file, header);
+    if (p.optionalRaw("drop") != null) {
+      table = drop(table, p);
+    }
     String name = file.getFileName().toString();
     int[] columns = new int[labels.size()];
     for (int i = 0; i < columns.length; i++) {
@@ -163,6 +167,19 @@ public final class Datasets {
       data = split(p, () -> SplitData.classification(name, rows, ratio, seed));
     }
     return normalize ? data.normalized() : data;
+  }
+
+  /** Leaves out the columns {@code drop} names (one, or a list), each checked at its key path. */
+  private static CsvTable drop(CsvTable table, Params p) {
+    Object raw = p.optionalRaw("drop");
+    List<String> names =
+        raw instanceof List<?> list
+            ? list.stream().map(String::valueOf).toList()
+            : List.of(String.valueOf(raw));
+    for (int i = 0; i < names.size(); i++) {
+      table.column(names.get(i), p.path("drop") + (raw instanceof List<?> ? "[" + i + "]" : ""));
+    }
+    return table.drop(names.toArray(String[]::new));
   }
 
   /**

@@ -183,7 +183,7 @@ class CsvTasksTest {
     assertThatThrownBy(() -> csv(Map.of("path", "halves.csv", "label", "y", "taks", "regression")))
         .hasMessage(
             "Unknown parameter \"taks\" at DATA.PARAM.taks; accepted are [path, header, label,"
-                + " task, normalize, train_val_test_ratio]. Did you mean \"task\"?");
+                + " task, normalize, drop, train_val_test_ratio]. Did you mean \"task\"?");
   }
 
   @Test
@@ -215,5 +215,63 @@ class CsvTasksTest {
             "Unknown column \"x4\" at DATA.PARAM.label[1]; "
                 + f
                 + " has columns [x1, x2, x3, y]. Did you mean \"x1\"?");
+  }
+
+  /** A text column beside the numbers: regression of petal width with the species left out. */
+  private Path flowers() throws IOException {
+    return Files.writeString(
+        tmp.resolve("flowers.csv"),
+        "sepal_cm,petal_mm,width_mm,species\n5.1,14,2,setosa\n7.0,47,14,versicolor\n"
+            + "6.3,60,25,virginica\n4.9,14,2,setosa\n");
+  }
+
+  @Test
+  void regression_textFeatureColumn_saysHowToLeaveItOut() throws IOException {
+    Path f = flowers();
+    CsvTable t = CsvTable.read(f, true);
+    assertThatThrownBy(() -> t.regression(t.column("width_mm")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            f
+                + ": data row 1, column \"species\" must be a number, got \"setosa\"; a column that"
+                + " is not a feature can be left out: drop(\"species\") in code, drop: [species] in"
+                + " a config's csv PARAM");
+  }
+
+  @Test
+  void drop_textColumn_leavesTheNumbersAsFeatures() throws IOException {
+    CsvTable t = CsvTable.read(flowers(), true).drop("species");
+    assertThat(t.header()).containsExactly("sepal_cm", "petal_mm", "width_mm");
+    RegressionData widths = t.regression(t.column("width_mm"));
+    assertThat(widths.columns()).isEqualTo(2);
+    assertThat(widths.features()).containsExactly(5.1f, 14, 7.0f, 47, 6.3f, 60, 4.9f, 14);
+    assertThat(widths.targets()).containsExactly(2, 14, 25, 2);
+    assertThatThrownBy(() -> CsvTable.read(flowers(), true).drop("specis"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("Did you mean");
+  }
+
+  @Test
+  void configDrop_misspeltColumn_namesTheKeyPath() throws IOException {
+    Path f = flowers();
+    assertThatThrownBy(
+            () ->
+                Datasets.build(
+                    "csv",
+                    java.util.Map.of(
+                        "path",
+                        f.toString(),
+                        "label",
+                        "width_mm",
+                        "task",
+                        "regression",
+                        "drop",
+                        java.util.List.of("specie")),
+                    1,
+                    tmp,
+                    "DATA"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("DATA.PARAM.drop[0]")
+        .hasMessageContaining("Did you mean \"species\"");
   }
 }
