@@ -47,10 +47,10 @@ import java.util.concurrent.CompletableFuture;
  * base config's {@code RUN_DIR} with {@code -sweep} appended).
  *
  * <p>The sweep directory holds {@code sweep.yaml} (the resolved sweep, itself a sweep file), {@code
- * trials.jsonl} (the append-only event log a later resume replays, see {@link SweepLog}), {@code
- * trials.csv} (rewritten as trials end), {@code best.yaml} (the best completed trial's config) and
- * one run directory per trial ({@code trial-000/}, ...). A trial that fails is recorded FAILED with
- * its message and the sweep goes on. A Sweep is single-use.
+ * trials.jsonl} (the append-only event log a later resume replays), {@code trials.csv} (rewritten
+ * as trials end), {@code best.yaml} (the best completed trial's config) and one run directory per
+ * trial ({@code trial-000/}, ...). A trial that fails is recorded FAILED with its message and the
+ * sweep goes on. A Sweep is single-use.
  */
 public final class Sweep {
 

@@ -131,6 +131,56 @@ class SweepTest {
             Map.of("TYPE", "asha", "PARAM", Map.of("min_iterations", 30, "reduction_factor", 3.0)));
     Sweep reread = Sweep.load(dir.resolve("sweep.yaml"));
     assertThat(reread.base().resolved()).isEqualTo(base.resolved());
+    assertThat(replay(dir, TrialSchedulers.asha().minIterations(30).reductionFactor(3), 4))
+        .isEqualTo(events.size() - 1);
+  }
+
+  /**
+   * Rebuilds a scheduler from a sweep's log, as a resumed sweep would: every start and continue
+   * must be the job the scheduler gives again, every result is reported again. Returns the events
+   * replayed.
+   */
+  @SuppressWarnings("unchecked")
+  private static int replay(Path dir, TrialScheduler scheduler, int budget) {
+    Objective objective = SweepFixtures.ACCURACY;
+    scheduler.begin(90, 10);
+    int started = 0;
+    int replayed = 0;
+    for (Map<String, Object> e : SweepLog.read(dir)) {
+      String kind = (String) e.get("event");
+      if (kind.equals("start") || kind.equals("continue")) {
+        int trial = ((Number) e.get("trial")).intValue();
+        long stopAt = ((Number) e.get("stop_at")).longValue();
+        TrialScheduler.Job job = scheduler.next(started < budget);
+        assertThat(job)
+            .isEqualTo(
+                kind.equals("start")
+                    ? TrialScheduler.Job.start(trial, stopAt)
+                    : TrialScheduler.Job.resume(trial, stopAt));
+        started += kind.equals("start") ? 1 : 0;
+      } else if (kind.equals("result")) {
+        List<TrialScheduler.Point> points = new ArrayList<>();
+        for (List<Number> p : (List<List<Number>>) e.get("points")) {
+          points.add(
+              new TrialScheduler.Point(
+                  p.get(0).longValue(),
+                  objective.loss(p.get(1) == null ? Double.NaN : p.get(1).doubleValue())));
+        }
+        scheduler.report(
+            new TrialScheduler.Report(
+                ((Number) e.get("trial")).intValue(),
+                ((Number) e.get("iterations")).longValue(),
+                points,
+                !e.get("status").equals("RUNNING")));
+      } else if (kind.equals("pruned")) {
+        // ASHA prunes only the trials left waiting when it is done
+        assertThat(scheduler.next(started < budget)).isEqualTo(TrialScheduler.Job.DONE);
+      } else {
+        continue;
+      }
+      replayed++;
+    }
+    return replayed;
   }
 
   private SweepResult medianSweep(RunConfig base, String dir) {
