@@ -379,7 +379,7 @@ public final class Sweep {
     }
     long runLength = base.totalIterations();
     try {
-      scheduler.begin(runLength, validateEvery(runLength));
+      scheduler.begin(runLength, measureEvery(runLength));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(at("SCHEDULER") + ": " + e.getMessage(), e);
     }
@@ -436,13 +436,24 @@ public final class Sweep {
     return base.data().validation() != null ? "validation/loss" : "train/loss";
   }
 
-  /** VAL.INTERVAL, or the runner's default: ten validations per run when there is validation. */
-  private long validateEvery(long runLength) {
-    if (base.resolved().get("VAL") instanceof Map<?, ?> val
-        && val.get("INTERVAL") instanceof Number n) {
+  /**
+   * How often a run reports the objective: VAL.INTERVAL (else the runner's default, ten validations
+   * per run) for a validation metric, LOG_INTERVAL (else the runner's default, 20 reports per run
+   * and at least every 100 iterations) for a training one.
+   */
+  private long measureEvery(long runLength) {
+    Map<String, Object> resolved = base.resolved();
+    if (objective.phase().equals("validation")) {
+      if (resolved.get("VAL") instanceof Map<?, ?> val && val.get("INTERVAL") instanceof Number n) {
+        return n.longValue();
+      }
+      return Math.max(1, (runLength + 9) / 10);
+    }
+    if (resolved.get("TRAIN") instanceof Map<?, ?> train
+        && train.get("LOG_INTERVAL") instanceof Number n) {
       return n.longValue();
     }
-    return base.data().validation() != null ? Math.max(1, (runLength + 9) / 10) : 0;
+    return Math.max(1, Math.min(100, runLength / 20));
   }
 
   private int budget() {

@@ -117,7 +117,8 @@ public interface TrialScheduler {
    * Starts a sweep, forgetting any earlier one.
    *
    * @param runLength the iterations of a full trial (the base config's run length)
-   * @param validateEvery the base config's validation interval
+   * @param validateEvery how often a run reports the objective: the base config's validation
+   *     interval (its logging interval for a training metric); the default first rung
    * @throws IllegalArgumentException if the scheduler's settings do not fit the run (a first rung
    *     past its end)
    */
