@@ -7,6 +7,7 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -125,8 +126,7 @@ public record Objective(String phase, String metric, boolean maximize) implement
       metrics.forEach(m -> out.add("validation/" + m));
     }
     metrics.forEach(m -> out.add("train/" + m));
-    if (config.resolved().get("TRAIN") instanceof java.util.Map<?, ?> t
-        && t.get("CLIP_GRAD_PARAM") != null) {
+    if (config.resolved().get("TRAIN") instanceof Map<?, ?> t && t.get("CLIP_GRAD_PARAM") != null) {
       out.add("train/grad_norm");
     }
     return out;
