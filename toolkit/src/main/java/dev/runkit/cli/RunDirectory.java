@@ -17,7 +17,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -31,10 +30,10 @@ import tech.tablesaw.api.Table;
 public final class RunDirectory {
 
   /** The resolved config of a run. */
-  public static final String CONFIG = "config.yaml";
+  public static final String CONFIG = RunConfig.CONFIG_FILE;
 
   /** The history table of a run. */
-  public static final String HISTORY = "history.csv";
+  public static final String HISTORY = RunConfig.HISTORY_FILE;
 
   private RunDirectory() {}
 
@@ -266,13 +265,7 @@ public final class RunDirectory {
    * @param file the file
    */
   static void writeHistory(Table history, Path file) {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    try {
-      history.write().csv(tmp.toFile());
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
-    }
+    ConfigFiles.writeAtomically(file, tmp -> history.write().csv(tmp.toFile()));
   }
 
   /**

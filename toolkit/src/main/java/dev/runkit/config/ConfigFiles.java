@@ -206,7 +206,6 @@ public final class ConfigFiles {
    * @throws IllegalArgumentException if the text has no {@code =}, an empty key or value, or a path
    *     that runs through a value that is not a map
    */
-  @SuppressWarnings("unchecked")
   public static void override(Map<String, Object> config, String assignment) {
     int eq = assignment.indexOf('=');
     if (eq <= 0) {
@@ -221,21 +220,42 @@ public final class ConfigFiles {
       throw new IllegalArgumentException(
           "--set " + key + "= has no value; write KEY=VALUE, e.g. TRAIN.OPTIM.PARAM.lr=0.01");
     }
-    Object value = parseValue(assignment.substring(eq + 1));
-    String[] parts = key.split("\\.", -1);
+    try {
+      put(config, key, parseValue(assignment.substring(eq + 1)));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--set " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Sets the value at a dotted key path ({@code TRAIN.OPTIM.PARAM.lr}), creating missing maps on
+   * the way: the one way overrides reach a config, from {@code --set} and from a sweep's trials.
+   * Unknown keys are not checked here but by validation, like keys in the file.
+   *
+   * @param config the config, changed in place
+   * @param keyPath the dotted key path
+   * @param value the value (numbers, text, booleans, lists and maps as YAML reads them); lists and
+   *     maps are copied
+   * @throws IllegalArgumentException for an empty part of the path, or a path that runs through a
+   *     value that is not a map
+   */
+  @SuppressWarnings("unchecked")
+  public static void put(Map<String, Object> config, String keyPath, Object value) {
+    String[] parts = keyPath.split("\\.", -1);
+    for (String part : parts) {
+      if (part.isEmpty()) {
+        throw new IllegalArgumentException("key \"" + keyPath + "\" has an empty part");
+      }
+    }
     Map<String, Object> at = config;
     for (int i = 0; i < parts.length - 1; i++) {
-      if (parts[i].isEmpty()) {
-        throw new IllegalArgumentException("--set key \"" + key + "\" has an empty part");
-      }
       Object next = at.get(parts[i]);
       if (next == null) {
         next = new LinkedHashMap<String, Object>();
         at.put(parts[i], next);
       } else if (!(next instanceof Map)) {
         throw new IllegalArgumentException(
-            "--set "
-                + key
+            keyPath
                 + ": "
                 + String.join(".", List.of(parts).subList(0, i + 1))
                 + " is "
@@ -244,11 +264,38 @@ public final class ConfigFiles {
       }
       at = (Map<String, Object>) next;
     }
-    String last = parts[parts.length - 1];
-    if (last.isEmpty()) {
-      throw new IllegalArgumentException("--set key \"" + key + "\" has an empty part");
+    at.put(parts[parts.length - 1], copyValue(value));
+  }
+
+  /**
+   * Writes a file atomically: the content goes to a temporary file next to it, which then replaces
+   * the file, so a crash never leaves it half-written.
+   *
+   * @param file the file
+   * @param content writes the content into the path it is given
+   * @throws UncheckedIOException if it cannot be written
+   */
+  public static void writeAtomically(Path file, FileContent content) {
+    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+    try {
+      content.writeTo(tmp);
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + file, e);
     }
-    at.put(last, value);
+  }
+
+  /** Writes a file's content into a path, for {@link #writeAtomically}. */
+  @FunctionalInterface
+  public interface FileContent {
+
+    /**
+     * Writes the content.
+     *
+     * @param path where to write it
+     * @throws IOException if it cannot be written
+     */
+    void writeTo(Path path) throws IOException;
   }
 
   /**
@@ -260,15 +307,13 @@ public final class ConfigFiles {
    * @throws UncheckedIOException if it cannot be written
    */
   public static void write(Map<String, Object> config, Path file) {
-    Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-    try {
-      try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-        yaml().dump(config, out);
-      }
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + file, e);
-    }
+    writeAtomically(
+        file,
+        tmp -> {
+          try (Writer out = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+            yaml().dump(config, out);
+          }
+        });
   }
 
   /**

@@ -100,6 +100,12 @@ public final class RunConfig {
   /** The folder of checkpoints inside a run directory. */
   public static final String CHECKPOINTS = "checkpoints";
 
+  /** The resolved config inside a run directory, which a resume reads. */
+  public static final String CONFIG_FILE = "config.yaml";
+
+  /** The history table (CSV) inside a run directory. */
+  public static final String HISTORY_FILE = "history.csv";
+
   private final Map<String, Object> resolved;
   private final Path runDir;
   private final boolean runDirGiven;
@@ -707,7 +713,13 @@ public final class RunConfig {
 
   // ---------------------------------------------------------------------------------------------
 
-  private List<Metric> metrics() {
+  /**
+   * Returns the metrics the run measures besides the loss ({@code METRICS}), as the runner gets
+   * them: each with its name and direction.
+   *
+   * @return the metrics, in the order of {@code METRICS}
+   */
+  public List<Metric> metrics() {
     List<Metric> out = new ArrayList<>();
     Scaler s = data.scaler();
     for (String n : metricNames) {

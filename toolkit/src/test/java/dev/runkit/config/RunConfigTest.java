@@ -190,6 +190,27 @@ class RunConfigTest {
   }
 
   @Test
+  void override_throughAValue_namesThePath_asPutDoes() {
+    Map<String, Object> raw = ConfigFiles.parse("TRAIN: {NUM_ITERATIONS: 10}", "text");
+    assertThatThrownBy(() -> ConfigFiles.override(raw, "TRAIN.NUM_ITERATIONS.x=3"))
+        .hasMessage("--set TRAIN.NUM_ITERATIONS.x: TRAIN.NUM_ITERATIONS is 10, not a map of keys");
+    assertThatThrownBy(() -> ConfigFiles.put(raw, "TRAIN..x", 3))
+        .hasMessage("key \"TRAIN..x\" has an empty part");
+    ConfigFiles.put(raw, "TRAIN.OPTIM.PARAM.lr", 0.01);
+    List<Object> hidden = new java.util.ArrayList<>(List.of(64L));
+    ConfigFiles.put(raw, "MODEL.PARAM.hidden", hidden);
+    hidden.add(32L);
+    // maps on the way are made; a list is copied, so the caller's list stays its own
+    assertThat(raw)
+        .isEqualTo(
+            Map.of(
+                "TRAIN",
+                Map.of("NUM_ITERATIONS", 10, "OPTIM", Map.of("PARAM", Map.of("lr", 0.01))),
+                "MODEL",
+                Map.of("PARAM", Map.of("hidden", List.of(64L)))));
+  }
+
+  @Test
   void load_yamlSyntaxError_namesLineAndColumn() {
     assertThatThrownBy(() -> load("bad-syntax.yaml"))
         .hasMessageContaining("bad-syntax.yaml: line 2, column 5: expected ',' or '}'");

@@ -1,0 +1,195 @@
+package dev.runkit.sweep;
+
+import ai.djl.ndarray.NDManager;
+import dev.runkit.RunResult;
+import dev.runkit.config.ConfigFiles;
+import dev.runkit.config.RunConfig;
+import dev.runkit.registry.TypeAndParams;
+import dev.runkit.run.Callback;
+import dev.runkit.run.RunContext;
+import dev.runkit.run.StopReason;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Runs trials in this process, one at a time, in the thread that submits them (the future is
+ * complete when {@link #submit} returns). Each segment builds the trial's config, continues from
+ * the newest checkpoint in the trial's run directory when there is one (RunKit's exact resume: a
+ * promoted trial is never retrained), and stops at the trial's stop point by asking the run to stop
+ * after that iteration, which writes the checkpoint a longer segment continues from. The run's seed
+ * reseeds MXNet's engine at the start, so trials run one after another do not perturb each other.
+ *
+ * <p>The trial's run directory holds {@code config.yaml} (the trial's resolved config), {@code
+ * history.csv} (rewritten after each segment) and {@code checkpoints/}, as a run of {@code runkit
+ * train} does.
+ */
+public final class InProcessExecutor implements TrialExecutor {
+
+  private static final Pattern PERIODIC = Pattern.compile("ckpt-(\\d+)\\.rkc");
+
+  private Trial cachedFor;
+  private RunConfig cached;
+
+  /**
+   * Returns an executor that runs trials in this process.
+   *
+   * @return the executor
+   */
+  public static InProcessExecutor create() {
+    return new InProcessExecutor();
+  }
+
+  @Override
+  public CompletableFuture<TrialResult> submit(Trial trial) {
+    return CompletableFuture.completedFuture(run(trial));
+  }
+
+  /**
+   * Runs one segment of a trial.
+   *
+   * @param trial the trial
+   * @return its result; a FAILED one for a config the checks refuse or a run that fails
+   */
+  public TrialResult run(Trial trial) {
+    long start = System.nanoTime();
+    try {
+      return train(trial, start);
+    } catch (RuntimeException e) {
+      return TrialResult.failed(trial, String.valueOf(e.getMessage()), seconds(start));
+    }
+  }
+
+  private TrialResult train(Trial trial, long start) {
+    RunConfig config = config(trial);
+    Path dir = config.runDir();
+    long from = newestCheckpoint(config.checkpointDir());
+    if (from == 0) {
+      try {
+        Files.createDirectories(dir);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create " + dir, e);
+      }
+      ConfigFiles.write(config.resolved(), dir.resolve(RunConfig.CONFIG_FILE));
+    }
+    long total = config.totalIterations();
+    try (NDManager manager = NDManager.newBaseManager()) {
+      Segment segment = new Segment(trial.stopAt() < total ? trial.stopAt() : Long.MAX_VALUE);
+      RunResult r = config.runner(manager, from > 0).quiet().callbacks(segment).fit();
+      try {
+        List<TrialResult.Row> rows = TrialResult.rows(r.history());
+        ConfigFiles.writeAtomically(
+            dir.resolve(RunConfig.HISTORY_FILE), tmp -> r.history().write().csv(tmp.toFile()));
+        TrialResult.Row best = trial.objective().best(rows);
+        return new TrialResult(
+            trial.id(),
+            status(r, total),
+            best == null ? Double.NaN : best.value(),
+            best == null ? -1 : best.iteration(),
+            r.iterations(),
+            segment.startedAt,
+            seconds(start),
+            rows,
+            r.message());
+      } finally {
+        r.model().close();
+      }
+    }
+  }
+
+  private static TrialStatus status(RunResult r, long total) {
+    StopReason reason = r.stopReason();
+    if (reason == StopReason.FAILED || reason == StopReason.NON_FINITE) {
+      return TrialStatus.FAILED;
+    }
+    if (reason == StopReason.REQUESTED && r.iterations() < total) {
+      return TrialStatus.RUNNING;
+    }
+    return TrialStatus.COMPLETED;
+  }
+
+  /** The trial's config, built once per trial: its segments differ only in their stop point. */
+  private RunConfig config(Trial trial) {
+    Trial key = trial.stopAt(1);
+    if (!key.equals(cachedFor)) {
+      cached = trial.config();
+      cachedFor = key;
+    }
+    return cached;
+  }
+
+  /** The iteration of the newest periodic checkpoint in a folder, 0 when there is none. */
+  static long newestCheckpoint(Path dir) {
+    if (!Files.isDirectory(dir)) {
+      return 0;
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files
+          .map(p -> PERIODIC.matcher(p.getFileName().toString()))
+          .filter(Matcher::matches)
+          .mapToLong(m -> Long.parseLong(m.group(1)))
+          .max()
+          .orElse(0);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + dir, e);
+    }
+  }
+
+  private static double seconds(long start) {
+    return (System.nanoTime() - start) / 1e9;
+  }
+
+  @Override
+  public Map<String, Object> toConfig() {
+    return TypeAndParams.toConfig("in_process", Map.of());
+  }
+
+  @Override
+  public String toString() {
+    return "InProcessExecutor";
+  }
+
+  /**
+   * Notes where the run started (0, or the iteration it resumed at) and asks it to stop once it has
+   * trained to the stop point; a run resumed at the stop point (a segment that ended before its
+   * result was recorded) stops before training.
+   */
+  static final class Segment implements Callback {
+
+    private final long stopAt;
+    private long startedAt;
+
+    Segment(long stopAt) {
+      this.stopAt = stopAt;
+    }
+
+    @Override
+    public String name() {
+      return "sweep-segment";
+    }
+
+    @Override
+    public void onStart(RunContext context) {
+      startedAt = context.iteration();
+      stopIfThere(context);
+    }
+
+    @Override
+    public void onIterationEnd(RunContext context) {
+      stopIfThere(context);
+    }
+
+    private void stopIfThere(RunContext context) {
+      if (context.iteration() >= stopAt) {
+        context.requestStop("reached iteration " + stopAt + ", the trial's stop point");
+      }
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package dev.runkit.sweep;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Runs trials: the seam between a sweep's decisions and where training happens (this process,
+ * worker processes, a Spark cluster). A sweep submits a trial segment whenever {@link
+ * #parallelism()} allows and waits for any future to complete; an executor trains the trial's
+ * config in the trial's run directory, continues it from the newest checkpoint there when there is
+ * one, stops at {@link Trial#stopAt()}, and completes the future with the result. A failure of the
+ * trial is a FAILED result, never an exceptional future; an exceptional future means the executor
+ * itself broke, and ends the sweep.
+ */
+public interface TrialExecutor extends AutoCloseable {
+
+  /**
+   * Starts a trial segment.
+   *
+   * @param trial the trial, with the iteration to stop at
+   * @return its result, when it is done
+   */
+  CompletableFuture<TrialResult> submit(Trial trial);
+
+  /**
+   * Returns how many segments may run at once.
+   *
+   * @return the number, at least 1
+   */
+  default int parallelism() {
+    return 1;
+  }
+
+  /**
+   * Returns this executor as a {@code SWEEP.EXECUTOR} section.
+   *
+   * @return {@code {TYPE: name, PARAM: {...}}}
+   */
+  Map<String, Object> toConfig();
+
+  /** Releases what the executor holds (worker processes, a cluster session); nothing by default. */
+  @Override
+  default void close() {}
+}

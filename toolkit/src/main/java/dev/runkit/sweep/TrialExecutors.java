@@ -1,0 +1,48 @@
+package dev.runkit.sweep;
+
+import dev.runkit.registry.Params;
+import dev.runkit.registry.Registry;
+import dev.runkit.registry.TypeAndParams;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The trial executors by name, for {@code SWEEP.EXECUTOR {TYPE, PARAM}}: {@code in_process} (the
+ * default). Executors with optional dependencies (worker processes, Apache Spark) are registered
+ * here by name and reached only through it, so nothing else imports them.
+ */
+public final class TrialExecutors {
+
+  private static final Registry<Function<Params, TrialExecutor>> REGISTRY =
+      new Registry<Function<Params, TrialExecutor>>("trial executor")
+          .register("in_process", p -> InProcessExecutor.create());
+
+  private TrialExecutors() {}
+
+  /**
+   * Builds an executor from a {@code {TYPE, PARAM}} map.
+   *
+   * @param spec the map
+   * @param path where it sits in the config, for messages
+   * @return the executor
+   * @throws IllegalArgumentException for an unknown type (with the nearest name) or parameter
+   */
+  public static TrialExecutor build(Map<?, ?> spec, String path) {
+    TypeAndParams tp = TypeAndParams.read(spec, path, names());
+    Function<Params, TrialExecutor> factory = REGISTRY.get(tp.type(), path + ".TYPE");
+    Params p = Params.of(path + ".PARAM", tp.params());
+    TrialExecutor e = factory.apply(p);
+    p.requireNoUnknown();
+    return e;
+  }
+
+  /**
+   * Lists the executor names.
+   *
+   * @return the names
+   */
+  public static List<String> names() {
+    return REGISTRY.names();
+  }
+}
