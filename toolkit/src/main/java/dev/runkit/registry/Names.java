@@ -14,7 +14,8 @@ public final class Names {
   /**
    * Returns the candidate closest to {@code input}, ignoring case, underscores and hyphens, if it
    * is close enough to be a plausible typo (edit distance at most a third of its length, at least
-   * 2; a name cut short counts as one edit, text typed past a whole name as its edits).
+   * 2; a name cut short counts as one edit, a short name written out as its word, as "maximum" for
+   * "max", as two; a longer tail past a whole name counts its edits).
    *
    * @param input what the user wrote
    * @param candidates the valid names
@@ -34,6 +35,13 @@ public final class Names {
       // "constant", another schedule)
       if (normalized.startsWith(wanted)) {
         distance = Math.min(distance, normalized.length() > wanted.length() ? 1 : 0);
+      } else if (!normalized.isEmpty()
+          && wanted.startsWith(normalized)
+          && wanted.length() - normalized.length() <= normalized.length() + 1) {
+        // a short name written out as its word ("maximum" for "max") is two steps from it (a name
+        // cut short, one, wins); a long tail past a whole name is the rest of another name, and
+        // counts its edits
+        distance = Math.min(distance, 2);
       }
       // among equally near names (several prefixes count as 1) the fewest edits wins:
       // "cosine_with_restart" means "cosine_with_restarts", not "cosine"

@@ -26,6 +26,13 @@ class NamesTest {
   }
 
   @Test
+  void nearest_shortNameWrittenOut_isThatName() {
+    // a sweep's MODE "maximum" got no hint once text past a whole name counted all its edits
+    assertThat(Names.nearest("maximum", List.of("max", "min"))).hasValue("max");
+    assertThat(Names.nearest("Minimum", List.of("max", "min"))).hasValue("min");
+  }
+
+  @Test
   void nearest_textPastAWholeName_isNotThatName() {
     // "constant" plus a long tail is no typo of "constant": switching to it would drop the warm-up
     assertThat(Names.nearest("constant_with_linear_warmup", List.of("constant"))).isEmpty();
