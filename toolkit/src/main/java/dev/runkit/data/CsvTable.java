@@ -25,8 +25,8 @@ import java.util.zip.GZIPInputStream;
  *
  * <pre>{@code
  * CsvTable t = CsvTable.read(Path.of("flowers.csv"), true);
- * LabeledData flowers = t.labeled(t.column("species", "label"));   // classes, names kept
- * RegressionData houses = t.regression(t.column("price", "target")); // numeric targets
+ * LabeledData flowers = t.labeled(t.column("species"));         // classes, names kept
+ * RegressionData houses = t.regression(t.column("price"));        // numeric targets
  * SplitData d = SplitData.classification("flowers", flowers, Ratio.of(0.8, 0.2, 0), 42).normalized();
  * }</pre>
  *

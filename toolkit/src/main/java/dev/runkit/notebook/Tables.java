@@ -285,7 +285,10 @@ public final class Tables {
       iterations.append(r.iterations());
       seconds.append(
           r.history().rowCount() == 0 ? Double.NaN : r.history().doubleColumn("elapsed").max());
-      monitor.append(r.monitor().toString());
+      monitor.append(
+          "validation "
+              + r.monitor().metric()
+              + (r.monitor().higherIsBetter() ? " (max)" : " (min)"));
       best.append(r.best().orElse(Double.NaN));
       if (r.bestIteration() >= 0) {
         bestAt.append(r.bestIteration());

@@ -269,6 +269,41 @@ class NotebookIT {
                     .allSatisfy(d -> assertThat(Double.parseDouble(d)).isZero())));
   }
 
+  static {
+    TUTORIALS.put(
+        "09-your-own-data.ipynb",
+        new Expected(
+            6,
+            2,
+            List.of(
+                "classes [setosa, versicolor, virginica]",
+                "looks like a quantity to predict, not classes",
+                "suggested learning rate (valley)",
+                "far above ln(3)",
+                "three flowers measured by hand: [setosa, versicolor, virginica]",
+                "exported for DJL: runkit-0000.params",
+                "second fit: continues from the weights its earlier fit left",
+                "but the training labels hold class 2, so there are at least 3 classes"),
+            nb -> {
+              String text = allText(nb, "text/plain");
+              Matcher m =
+                  Pattern.compile(
+                          "test accuracy: raw ([0-9.]+), standardised SGD ([0-9.]+), standardised"
+                              + " AdamW ([0-9.]+)")
+                      .matcher(text);
+              assertThat(m.find()).as("test accuracies printed").isTrue();
+              // the notebook's claim: standardised features train far better than raw ones
+              assertThat(Double.parseDouble(m.group(3))).isGreaterThan(0.85);
+              assertThat(Double.parseDouble(m.group(3)) - Double.parseDouble(m.group(1)))
+                  .isGreaterThan(0.1);
+              Matcher r = Pattern.compile("R² ([0-9.]+)").matcher(text);
+              assertThat(r.find()).as("regression R² printed").isTrue();
+              assertThat(Double.parseDouble(r.group(1))).isGreaterThan(0.85);
+              assertThat(column(nb, "runs", 0))
+                  .containsExactly("raw columns, SGD", "standardised, SGD", "standardised, AdamW");
+            }));
+  }
+
   /** The tutorials listed above are all committed, and every committed notebook is listed. */
   @Test
   void tutorials_listed_matchTheNotebooksFolder() throws Exception {
