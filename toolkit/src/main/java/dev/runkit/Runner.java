@@ -37,7 +37,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Trains a model in one fluent statement: the iteration runner of RunKit.
@@ -62,6 +65,12 @@ public final class Runner {
   // unreachable (BaseModel.finalize): a caller who keeps the block but not the RunResult would see
   // its parameters freed at a random moment. So such models stay reachable until they are closed.
   private static final Set<Model> HELD = ConcurrentHashMap.newKeySet();
+
+  // the result of the latest fit() begun in this JVM, for a notebook whose kernel dropped the
+  // assignment when the cell was interrupted
+  private static final AtomicReference<CompletableFuture<RunResult>> LAST = new AtomicReference<>();
+
+  private final CompletableFuture<RunResult> result = new CompletableFuture<>();
 
   private final Model model;
   private final Set<String> set = new HashSet<>();
@@ -810,15 +819,63 @@ public final class Runner {
       throw new IllegalStateException("this Runner has already run fit(); make a new one");
     }
     fitted = true;
+    LAST.set(result);
     try {
-      return start();
+      RunResult r = start();
+      result.complete(r);
+      return r;
     } catch (RuntimeException e) {
       // this runner cannot fit again, so nothing can use the arrays data(SplitData, int) copied
       // into the model, which stays open (a with(Block) model until closed)
       if (dataOwner != null) {
         dataOwner.close();
       }
+      result.completeExceptionally(e);
       throw e;
+    }
+  }
+
+  /**
+   * Returns the result of this runner's {@link #fit()}, waiting for it when it is still running: in
+   * a notebook, the cell after an interrupted {@code RunResult r = runner.fit();} (whose assignment
+   * the kernel dropped) takes up the stopped run with {@code runner.result()}.
+   *
+   * @return the result
+   * @throws IllegalStateException if {@code fit()} was not called, or failed on bad input (the
+   *     failure is the cause)
+   */
+  public RunResult result() {
+    if (!fitted) {
+      throw new IllegalStateException("this Runner has not run fit() yet");
+    }
+    return await(result);
+  }
+
+  /**
+   * Returns the result of the latest {@code fit()} begun in this JVM by any runner, waiting for it
+   * when it is still running: in a notebook, {@code RunResult r = Runner.lastResult();} takes up a
+   * run whose cell was interrupted (Kernel ▸ Interrupt) even when no runner was kept in a variable.
+   *
+   * @return the result
+   * @throws IllegalStateException if no fit has begun, or the latest failed on bad input
+   */
+  public static RunResult lastResult() {
+    CompletableFuture<RunResult> last = LAST.get();
+    if (last == null) {
+      throw new IllegalStateException("no fit() has run in this JVM yet");
+    }
+    return await(last);
+  }
+
+  private static RunResult await(CompletableFuture<RunResult> pending) {
+    try {
+      return pending.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the fit in progress", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException(
+          "the fit failed before its first step: " + e.getCause().getMessage(), e.getCause());
     }
   }
 

@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -125,17 +126,14 @@ record Checkpoint(
     Path tmp = dir.resolve(file.getFileName() + ".tmp");
     try {
       Files.createDirectories(dir);
-      try (FileChannel ch =
-          FileChannel.open(
-              tmp,
-              StandardOpenOption.CREATE,
-              StandardOpenOption.TRUNCATE_EXISTING,
-              StandardOpenOption.WRITE)) {
+      // a stream, not a channel: an interrupt of the writing thread (a second Kernel ▸ Interrupt
+      // while a stopped run writes its last checkpoint) closes a channel, never a stream
+      try (FileOutputStream out = new FileOutputStream(tmp.toFile())) {
         ByteBuffer header = ByteBuffer.allocate(MAGIC.length + 4 + 8 + 8);
-        header.put(MAGIC).putInt(VERSION).putLong(payload.length).putLong(crc.getValue()).flip();
-        writeFully(ch, header);
-        writeFully(ch, ByteBuffer.wrap(payload));
-        ch.force(true);
+        header.put(MAGIC).putInt(VERSION).putLong(payload.length).putLong(crc.getValue());
+        out.write(header.array());
+        out.write(payload);
+        out.getFD().sync();
       }
       Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
@@ -208,12 +206,6 @@ record Checkpoint(
           version);
     } catch (IOException e) {
       throw new IllegalArgumentException("checkpoint " + file + " is corrupt: " + e, e);
-    }
-  }
-
-  private static void writeFully(FileChannel ch, ByteBuffer buffer) throws IOException {
-    while (buffer.hasRemaining()) {
-      ch.write(buffer);
     }
   }
 

@@ -60,6 +60,7 @@ public final class TrainingLoop implements RunContext {
   private String continuing;
   // a resumed run that had finished or stopped early already
   private boolean endedBefore;
+  private boolean interrupted;
   private long iteration;
   // the last iteration whose scheduled work (validate, test, checkpoint, seed) has been done
   private long scheduledDone = -1;
@@ -221,6 +222,7 @@ public final class TrainingLoop implements RunContext {
           step.run(iteration);
           iteration++;
           callbacks.onIterationEnd(this);
+          noticeInterrupt();
           afterIteration();
         }
         step.closeInFlight();
@@ -241,6 +243,9 @@ public final class TrainingLoop implements RunContext {
       stopping.request(StopReason.COMPLETED, iteration + " iterations done");
     }
     callbacks.onEnd(this, stopping.reason());
+    // an interrupt that came while the run was stopping (a second Kernel ▸ Interrupt) is the same
+    // request; the caller gets the interrupt status back once, when the run has ended
+    interrupted |= Thread.interrupted();
     log.ended(stopping.reason(), stopping.message());
     RunOutcome outcome =
         new RunOutcome(
@@ -257,7 +262,27 @@ public final class TrainingLoop implements RunContext {
             step.skipped(),
             devices);
     release();
+    if (interrupted) {
+      Thread.currentThread().interrupt();
+    }
     return outcome;
+  }
+
+  /**
+   * Turns an interrupt of the training thread into a stop after this iteration, like a callback's
+   * request (checkpoint, report, validation). The flag is cleared so that the stop's own work
+   * (files, display) is not cut short, and set again when the run has ended.
+   */
+  private void noticeInterrupt() {
+    if (Thread.interrupted()) {
+      interrupted = true;
+      stopping.request(
+          StopReason.INTERRUPTED,
+          "interrupted after iteration "
+              + iteration
+              + "; Runner.lastResult() gives this result"
+              + (s.checkpoints() != null ? ", resume() continues the run" : ""));
+    }
   }
 
   /** Reports, then does the iteration's scheduled work, unless the run is to stop. */
