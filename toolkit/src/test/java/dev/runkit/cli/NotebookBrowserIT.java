@@ -23,6 +23,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,12 +47,13 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * Chromium driven through its own chromedriver. For each notebook it clicks Cell ▸ Run All, waits
  * until every cell has run and the kernel is idle, then checks the page as a user sees it: no error
  * output, no exception on stderr, every image loaded, tables drawn as HTML tables, the tutorial's
- * promised texts ({@link NotebookIT#TUTORIALS}); in {@code 01} it samples the page every 100 ms
- * while {@code fit()} runs, and the live progress must be one output area whose text changes at
- * least three times. A screenshot of each page goes to {@code target/browser/} (with the samples of
- * the progress); the timings are printed. Runs in Maven's integration-test phase, after package;
- * skipped where the server, Chromium or chromedriver is not installed. {@code
- * -Drunkit.notebook=01,07} selects notebooks as for {@link NotebookIT}.
+ * promised texts ({@link NotebookIT#TUTORIALS}); in {@code 01} it samples the page every 100 ms and
+ * at every change while {@code fit()} runs, and the live progress must be one output area whose
+ * text changes at least three times (a fit shorter than about a second sends fewer updates: then
+ * every update the display reports must have been shown in place). A screenshot of each page goes
+ * to {@code target/browser/} (with the samples of the progress); the timings are printed. Runs in
+ * Maven's integration-test phase, after package; skipped where the server, Chromium or chromedriver
+ * is not installed. {@code -Drunkit.notebook=01,07} selects notebooks as for {@link NotebookIT}.
  *
  * <p>Nothing is downloaded: Selenium Manager never runs (the driver executable and the browser
  * binary are given, and the test fails if Selenium Manager's cache folder, pointed at a temporary
@@ -62,8 +67,18 @@ class NotebookBrowserIT {
   static final Duration KERNEL_READY = Duration.ofMinutes(2);
   static final Duration RUN_ALL = Duration.ofMinutes(5);
 
-  /** Per notebook, a text from the source of the cell whose {@code fit()} progress is sampled. */
+  /**
+   * Per notebook, a text from the source of the cell whose {@code fit()} progress is sampled (the
+   * other tutorials' fits are {@code quiet()}).
+   */
   static final Map<String, String> LIVE_FIT = Map.of("01-quickstart.ipynb", "Runner.with(mlp)");
+
+  /**
+   * Selenium warns that it has no CDP binding for this Chromium version; the test sends only plain
+   * CDP commands (the screenshot), which need none. Held here so the setting is not collected.
+   */
+  static final Logger CDP_VERSION_FINDER =
+      Logger.getLogger("org.openqa.selenium.devtools.CdpVersionFinder");
 
   @TempDir static Path tmp;
   static Process server;
@@ -154,6 +169,7 @@ class NotebookBrowserIT {
    * running (the executables are given) and, should it run anyway, from downloading.
    */
   private static void startBrowser() throws Exception {
+    CDP_VERSION_FINDER.setLevel(Level.SEVERE);
     seleniumCache = tmp.resolve("selenium-cache");
     // Selenium passes SE_* properties to Selenium Manager as its environment
     System.setProperty("SE_CACHE_PATH", seleniumCache.toString());
@@ -299,22 +315,26 @@ class NotebookBrowserIT {
   }
 
   /**
-   * Samples, every 100 ms, the output areas of the code cell whose source contains the argument:
-   * how many there are, how many show the live progress (its status line counts "live updates"),
-   * and the progress area's text.
+   * Samples the output areas of the code cell whose source contains the argument every 100 ms and
+   * at every change of its outputs (so no update is missed): how many areas there are, how many
+   * show the live progress (its status line counts "live updates"), and the progress area's text.
    */
   private static final String SAMPLER =
       "var cell = Jupyter.notebook.get_cells().find("
           + "  c => c.cell_type === 'code' && c.get_text().includes(arguments[0]));"
           + "window.runkitSamples = [];"
-          + "window.runkitSampler = setInterval(function () {"
+          + "var sample = function () {"
           + "  var areas = Array.from(cell.element[0].querySelectorAll('.output_area'));"
           + "  var progress = areas.filter(a => a.innerText.includes('live updates'));"
           + "  window.runkitSamples.push({t: performance.now(),"
           + "    running: cell.input_prompt_number === '*',"
           + "    areas: areas.length, progress: progress.length,"
           + "    text: progress.length ? progress[0].innerText : ''});"
-          + "}, 100);";
+          + "};"
+          + "window.runkitSampler = setInterval(sample, 100);"
+          + "window.runkitObserver = new MutationObserver(sample);"
+          + "window.runkitObserver.observe(cell.output_area.element[0],"
+          + "  {childList: true, subtree: true, characterData: true});";
 
   private static void checkPage(String name) {
     NotebookIT.Expected expected = NotebookIT.TUTORIALS.get(name);
@@ -372,7 +392,8 @@ class NotebookBrowserIT {
    * progress area, its text changing at least three times; at the end still exactly one.
    */
   private static void checkLiveProgress(String name) {
-    browser.executeScript("clearInterval(window.runkitSampler)");
+    browser.executeScript(
+        "clearInterval(window.runkitSampler); window.runkitObserver.disconnect()");
     List<Map<String, Object>> samples = cast(browser.executeScript("return window.runkitSamples"));
     List<Map<String, Object>> during =
         samples.stream()
@@ -417,12 +438,17 @@ class NotebookBrowserIT {
             name, during.size(), span, changes);
     System.out.println(summary);
     timings.add(summary);
+    // the display sends at most 4 updates a second, so a fit shorter than about a second cannot
+    // change the text three times: then every update it reports must have been shown in place
+    Matcher m =
+        Pattern.compile("(\\d+) live updates")
+            .matcher(during.get(during.size() - 1).get("text").toString());
+    assertThat(m.find()).as("%s: the status line counts the live updates", name).isTrue();
+    int sent = Integer.parseInt(m.group(1));
+    assertThat(sent).as("%s: live updates the display reports", name).isGreaterThanOrEqualTo(2);
     assertThat(changes)
-        .as(
-            "%s: progress text changes during fit() (a fit shorter than about a second makes too"
-                + " few updates: the display updates at most 4 times a second); last text: %s",
-            name, during.get(during.size() - 1).get("text"))
-        .isGreaterThanOrEqualTo(3);
+        .as("%s: progress text changes during fit(), of %d states sent", name, sent)
+        .isGreaterThanOrEqualTo(Math.min(3, sent - 1));
     Object last = samples.get(samples.size() - 1).get("progress");
     assertThat(((Number) last).longValue()).as("%s: progress areas at the end", name).isEqualTo(1);
   }
