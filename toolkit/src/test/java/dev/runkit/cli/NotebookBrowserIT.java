@@ -57,7 +57,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  *
  * <p>Nothing is downloaded: Selenium Manager never runs (the driver executable and the browser
  * binary are given, and the test fails if Selenium Manager's cache folder, pointed at a temporary
- * folder, was ever created), and Chromium resolves no host name (it only talks to 127.0.0.1).
+ * folder, was ever created), and Chromium's host resolver maps every name to nothing but 127.0.0.1.
  */
 class NotebookBrowserIT {
 
@@ -89,6 +89,14 @@ class NotebookBrowserIT {
   static ChromeDriver browser;
   static Path screenshots;
   static Path seleniumCache;
+  static final List<Path> links = new ArrayList<>();
+  static final Thread serverKiller =
+      new Thread(
+          () -> {
+            server.descendants().forEach(ProcessHandle::destroyForcibly);
+            server.destroyForcibly();
+          },
+          "notebook-server-killer");
   static final HttpClient http = HttpClient.newHttpClient();
   static final List<String> timings = new ArrayList<>();
 
@@ -117,7 +125,7 @@ class NotebookBrowserIT {
     Path root = Files.createDirectories(tmp.resolve("checkout"));
     copyTree(notebooks, root.resolve("notebooks"));
     for (String link : List.of("bin", "toolkit")) {
-      Files.createSymbolicLink(root.resolve(link), notebooks.resolveSibling(link));
+      links.add(Files.createSymbolicLink(root.resolve(link), notebooks.resolveSibling(link)));
     }
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -147,6 +155,8 @@ class NotebookBrowserIT {
     serverLog = tmp.resolve("notebook-server.log");
     pb.redirectOutput(serverLog.toFile());
     server = pb.start();
+    // if the test JVM is stopped (Ctrl-C, failsafe's timeout) before @AfterAll runs
+    Runtime.getRuntime().addShutdownHook(serverKiller);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (true) {
       assertThat(server.isAlive()).as("notebook server running; log:%n%s", serverLog()).isTrue();
@@ -221,8 +231,15 @@ class NotebookBrowserIT {
           child.destroyForcibly();
         }
       }
+      Runtime.getRuntime().removeShutdownHook(serverKiller);
     }
-    timings.forEach(System.out::println);
+    for (Path link : links) {
+      run(failures, () -> Files.deleteIfExists(link)); // the link, before @TempDir's clean-up
+    }
+    if (!timings.isEmpty()) {
+      System.out.println("NotebookBrowserIT timings:");
+      timings.forEach(t -> System.out.println("  " + t));
+    }
     if (seleniumCache != null) {
       assertThat(seleniumCache).as("Selenium Manager's cache: it never ran").doesNotExist();
     }
