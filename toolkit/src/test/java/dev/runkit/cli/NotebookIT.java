@@ -50,20 +50,31 @@ class NotebookIT {
   @BeforeAll
   static void executeSmokeNotebook() throws Exception {
     assumeTrue(Files.isExecutable(JUPYTER), "Debian's Jupyter (/usr/bin/jupyter) is not installed");
+    Path notebook = Path.of(property("runkit.notebooks"), "00-smoke.ipynb");
+    assertThat(notebook).isRegularFile();
+    kernelsData = installKernel(tmp.resolve("jupyter-data"), "runkit-it");
+    executed = execute(notebook);
+  }
+
+  /**
+   * Installs the RunKit kernelspec under a name into a Jupyter data folder with {@code runkit
+   * kernel install}: the packaged jar and its dependencies on the classpath, and the kernel jar the
+   * build copied (rapaio-jupyter-kernel, started through {@link RapaioKernelLauncher}).
+   *
+   * @return the data folder
+   */
+  static Path installKernel(Path data, String name) throws Exception {
     Path jar = Path.of(property("runkit.jar"));
     Path lib = Path.of(property("runkit.lib"));
     Path kernelJar = Path.of(property("runkit.kernelJar"));
-    Path notebook = Path.of(property("runkit.notebooks"), "00-smoke.ipynb");
     assertThat(jar).as("packaged RunKit jar (run mvn verify, not just test)").isRegularFile();
     assertThat(kernelJar).as("kernel copied by maven-dependency-plugin").isRegularFile();
-    assertThat(notebook).isRegularFile();
 
     List<String> cp = new ArrayList<>();
     cp.add(jar.toString());
     try (Stream<Path> jars = Files.list(lib)) {
       jars.filter(p -> p.toString().endsWith(".jar")).sorted().forEach(p -> cp.add(p.toString()));
     }
-    Path data = tmp.resolve("jupyter-data");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     int status =
@@ -74,7 +85,7 @@ class NotebookIT {
                 "--data-dir",
                 data.toString(),
                 "--name",
-                "runkit-it",
+                name,
                 "--kernel-jar",
                 kernelJar.toString(),
                 "--classpath",
@@ -82,10 +93,23 @@ class NotebookIT {
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8));
     assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
-    assertThat(data.resolve("kernels/runkit-it/kernel.json")).isRegularFile();
+    assertThat(data.resolve("kernels/" + name + "/kernel.json")).isRegularFile();
+    return data;
+  }
 
-    kernelsData = data;
-    executed = execute(notebook);
+  /**
+   * Gives a Jupyter process (and the kernels it starts) a temporary HOME, config, runtime and
+   * RunKit output folder under {@code tmp}, and {@code data} as its data folder, so it finds the
+   * kernelspec installed there before any of the machine's.
+   */
+  static void jupyterEnvironment(Map<String, String> env, Path tmp, Path data) throws Exception {
+    Path home = Files.createDirectories(tmp.resolve("home"));
+    env.put("HOME", home.toString());
+    env.put("JUPYTER_PATH", data.toString());
+    env.put("JUPYTER_DATA_DIR", data.toString());
+    env.put("JUPYTER_CONFIG_DIR", home.resolve(".jupyter").toString());
+    env.put("JUPYTER_RUNTIME_DIR", tmp.resolve("runtime").toString());
+    env.put("RUNKIT_OUTPUT_DIR", tmp.resolve("runkit-output").toString());
   }
 
   /**
@@ -108,13 +132,7 @@ class NotebookIT {
             "--ExecutePreprocessor.kernel_name=runkit-it",
             "--ExecutePreprocessor.timeout=300",
             "--ExecutePreprocessor.startup_timeout=120");
-    Path home = Files.createDirectories(tmp.resolve("home"));
-    pb.environment().put("HOME", home.toString());
-    pb.environment().put("JUPYTER_PATH", kernelsData.toString());
-    pb.environment().put("JUPYTER_DATA_DIR", kernelsData.toString());
-    pb.environment().put("JUPYTER_CONFIG_DIR", home.resolve(".jupyter").toString());
-    pb.environment().put("JUPYTER_RUNTIME_DIR", tmp.resolve("runtime").toString());
-    pb.environment().put("RUNKIT_OUTPUT_DIR", tmp.resolve("runkit-output").toString());
+    jupyterEnvironment(pb.environment(), tmp, kernelsData);
     pb.directory(notebook.getParent().toFile());
     pb.redirectErrorStream(true);
     Path logFile = tmp.resolve(stem + ".log");
@@ -462,7 +480,7 @@ class NotebookIT {
     throw new AssertionError("no table captioned \"" + caption + "\" in the outputs");
   }
 
-  private static String property(String key) {
+  static String property(String key) {
     String value = System.getProperty(key);
     assertThat(value)
         .as("system property %s (set by failsafe in toolkit/pom.xml)", key)
@@ -470,7 +488,7 @@ class NotebookIT {
     return value;
   }
 
-  private static String tail(String s) {
+  static String tail(String s) {
     return s.length() <= 4_000 ? s : s.substring(s.length() - 4_000);
   }
 
