@@ -178,7 +178,7 @@ class NotebookIT {
             5,
             2,
             List.of(
-                "COMPLETED after 600 iterations",
+                "COMPLETED after 1500 iterations",
                 "history summary",
                 "history final metrics",
                 "the first ten test digits"),
@@ -187,10 +187,13 @@ class NotebookIT {
               Matcher m = Pattern.compile("test accuracy = ([0-9.]+)").matcher(text);
               assertThat(m.find()).as("test accuracy printed").isTrue();
               assertThat(Double.parseDouble(m.group(1))).isGreaterThan(0.9);
-              // predict() over the test part agrees with the runner's own test measurement
+              // predict() over the test part (final parameters) is close to the runner's own test
+              // measurement (best validation's parameters)
               Matcher p = Pattern.compile("test digits: accuracy ([0-9.]+)").matcher(text);
               assertThat(p.find()).as("predict() accuracy printed").isTrue();
-              assertThat(p.group(1)).isEqualTo(m.group(1));
+              assertThat(Double.parseDouble(p.group(1)))
+                  .isCloseTo(
+                      Double.parseDouble(m.group(1)), org.assertj.core.api.Assertions.within(0.02));
               assertThat(allText(nb, "text/html"))
                   .as("live progress shown during fit()")
                   .contains("data:image/png;base64,");
