@@ -70,6 +70,9 @@ public final class Runner {
   // assignment when the cell was interrupted
   private static final AtomicReference<CompletableFuture<RunResult>> LAST = new AtomicReference<>();
 
+  // set on the thread running a fit: waiting there for a fit's result would wait for itself
+  private static final ThreadLocal<Boolean> FITTING = ThreadLocal.withInitial(() -> false);
+
   private final CompletableFuture<RunResult> result = new CompletableFuture<>();
 
   private final Model model;
@@ -820,6 +823,8 @@ public final class Runner {
     }
     fitted = true;
     LAST.set(result);
+    boolean outer = !FITTING.get();
+    FITTING.set(true);
     try {
       RunResult r = start();
       result.complete(r);
@@ -832,6 +837,10 @@ public final class Runner {
       }
       result.completeExceptionally(e);
       throw e;
+    } finally {
+      if (outer) {
+        FITTING.remove();
+      }
     }
   }
 
@@ -868,6 +877,11 @@ public final class Runner {
   }
 
   private static RunResult await(CompletableFuture<RunResult> pending) {
+    if (!pending.isDone() && FITTING.get()) {
+      throw new IllegalStateException(
+          "the result of a fit still running cannot be read from inside a fit (a callback would"
+              + " wait for itself); read it after fit() returns");
+    }
     try {
       return pending.get();
     } catch (InterruptedException e) {

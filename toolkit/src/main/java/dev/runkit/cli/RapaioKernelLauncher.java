@@ -45,12 +45,24 @@ import org.knowm.xchart.XYChartBuilder;
  * kernel's internals differ from what it expects, it says so on standard error and starts the
  * kernel the stock way.
  *
+ * <p>It also answers Kernel ▸ Interrupt itself. The kernel's own handler runs on the control
+ * channel's thread, takes over the running cell's message context (shared without a lock), cancels
+ * the snippet, shuts its executor down and stops JShell: the cell stays busy forever and every
+ * later cell runs nothing until a restart. Here the control thread replies on its own socket,
+ * leaves the shared context alone, and interrupts the threads running a RunKit fit, which stop
+ * after their iteration in progress and return, so the cell ends normally with the stopped run's
+ * result; code that does not stop within {@value #GRACE_MILLIS} ms (or any code, at a second
+ * interrupt) is cancelled as the kernel would, without shutting the executor down.
+ *
  * <p>Used by the kernelspec that {@code runkit kernel install} writes: {@code java -cp
  * rapaio-jupyter-kernel.jar:runkit... dev.runkit.cli.RapaioKernelLauncher {connection_file}}.
  */
 public final class RapaioKernelLauncher {
 
   private static final String PKG = "org.rapaio.jupyter.kernel.";
+
+  /** How long an interrupted cell may take to end by itself before its snippet is cancelled. */
+  static final long GRACE_MILLIS = 3_000;
 
   /** Message type constant -> kernel method, as {@code Channels.connect} of 3.0.1 wires them. */
   private static final Map<String, String> HANDLERS = new LinkedHashMap<>();
@@ -140,6 +152,7 @@ public final class RapaioKernelLauncher {
     Field sleep;
     Field body;
     Method joinUntilClose;
+    Interrupts interrupts;
 
     static Plan resolve() throws ReflectiveOperationException {
       Plan p = new Plan();
@@ -175,6 +188,14 @@ public final class RapaioKernelLauncher {
       for (String name : List.of("heartbeat", "shell", "control", "stdin", "iopub")) {
         channels.getDeclaredField(name);
       }
+      try {
+        p.interrupts = Interrupts.resolve(p);
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        System.err.println(
+            "RunKit: cannot take over Kernel > Interrupt in this rapaio-jupyter-kernel ("
+                + e
+                + "); the kernel's own interrupt stays, which leaves the kernel unusable");
+      }
       return p;
     }
 
@@ -206,7 +227,11 @@ public final class RapaioKernelLauncher {
       for (String name : List.of("stdin", "control", "heartbeat", "shell")) {
         Object channel = field(channels, name);
         bind.invoke(channel, props);
-        restartLoop(channel);
+        Runnable own =
+            name.equals("control") && interrupts != null
+                ? interrupts.controlLoop(kernel, channels, channel, iopub)
+                : null;
+        restartLoop(channel, own);
       }
       joinUntilClose.invoke(channels);
     }
@@ -253,10 +278,10 @@ public final class RapaioKernelLauncher {
     /**
      * Replaces a channel's poll thread by one that cannot miss its start: the first thread (which
      * may already have ended, having read {@code running == false}) is asked to stop and joined,
-     * then a new thread with the same name, period and body starts with {@code running} already
-     * true.
+     * then a new thread with the same name and period starts with {@code running} already true,
+     * running the same body, or {@code own} when given.
      */
-    private void restartLoop(Object channel)
+    private void restartLoop(Object channel, Runnable own)
         throws ReflectiveOperationException, InterruptedException {
       Field f = findField(channel.getClass(), "loopThread");
       if (f == null) {
@@ -269,7 +294,9 @@ public final class RapaioKernelLauncher {
       running.set(old, false);
       old.join();
       Thread fresh =
-          (Thread) loopCtor.newInstance(old.getName(), sleep.getLong(old), body.get(old));
+          (Thread)
+              loopCtor.newInstance(
+                  old.getName(), sleep.getLong(old), own != null ? own : body.get(old));
       running.set(fresh, true);
       f.set(channel, fresh);
       fresh.start();
@@ -277,6 +304,15 @@ public final class RapaioKernelLauncher {
 
     private static Object field(Object owner, String name) throws ReflectiveOperationException {
       return accessible(owner.getClass().getDeclaredField(name)).get(owner);
+    }
+
+    /** Reads a field declared by the object's class or a superclass. */
+    static Object anyField(Object owner, String name) throws ReflectiveOperationException {
+      Field f = findField(owner.getClass(), name);
+      if (f == null) {
+        throw new NoSuchFieldException(owner.getClass().getName() + "." + name);
+      }
+      return f.get(owner);
     }
 
     private static Field findField(Class<?> type, String name) {
@@ -293,6 +329,171 @@ public final class RapaioKernelLauncher {
     private static Field accessible(Field f) {
       f.setAccessible(true);
       return f;
+    }
+  }
+
+  /**
+   * The kernel's control loop with interrupt requests answered by RunKit (see the class comment),
+   * every other control message handled as the kernel does.
+   */
+  private static final class Interrupts {
+    private final Plan plan;
+    private Object interruptRequest;
+    private Object interruptReply;
+    private Object iopubStatus;
+    private Object busy;
+    private Object idle;
+    private Constructor<?> replyCtor;
+    private Constructor<?> answerCtor;
+    private Method readMessage;
+    private Method header;
+    private Method type;
+    private Method getId;
+    private Method getHandler;
+    private Method handle;
+    private Method setMsgId;
+    private Method runAfterActions;
+    private Method isMarkedForShutdown;
+    private Method close;
+    private Method poller;
+    private Method register;
+    private Method poll;
+    private Method javaEngine;
+    private Method registeredControl;
+    private Method cancelRunning;
+    private int pollIn;
+    private boolean interrupted;
+    private long interruptedAt;
+
+    private Interrupts(Plan plan) {
+      this.plan = plan;
+    }
+
+    static Interrupts resolve(Plan p) throws ReflectiveOperationException {
+      Interrupts i = new Interrupts(p);
+      i.interruptRequest = p.messageType.getField("CONTROL_INTERRUPT_REQUEST").get(null);
+      i.interruptReply = p.messageType.getField("CONTROL_INTERRUPT_REPLY").get(null);
+      i.iopubStatus = p.messageType.getField("IOPUB_STATUS").get(null);
+      Class<?> status = Class.forName(PKG + "message.messages.IOPubStatus");
+      i.busy = status.getField("BUSY").get(null);
+      i.idle = status.getField("IDLE").get(null);
+      Class<?> message = Class.forName(PKG + "message.Message");
+      Class<?> messageId = Class.forName(PKG + "message.MessageId");
+      i.replyCtor = message.getConstructor(messageId, p.messageType, Object.class);
+      i.answerCtor = Class.forName(PKG + "message.messages.ControlInterruptReply").getConstructor();
+      Class<?> abstractChannel = Class.forName(PKG + "channels.AbstractChannel");
+      i.readMessage = abstractChannel.getMethod("readMessage");
+      i.header = message.getMethod("header");
+      i.type = Class.forName(PKG + "message.Header").getMethod("type");
+      i.getId = message.getMethod("getId");
+      Class<?> channels = Class.forName(PKG + "channels.Channels");
+      i.getHandler = channels.getMethod("getHandler", p.messageType);
+      i.handle = p.messageHandler.getMethod("handle", message);
+      i.setMsgId = channels.getMethod("setMsgId", messageId);
+      i.runAfterActions = channels.getMethod("runAfterActions");
+      i.isMarkedForShutdown = channels.getMethod("isMarkedForShutdown");
+      i.close = channels.getMethod("close");
+      Class<?> zmq = Class.forName("org.rapaio.org.zeromq.ZMQ");
+      Class<?> context = Class.forName(zmq.getName() + "$Context");
+      Class<?> socket = Class.forName(zmq.getName() + "$Socket");
+      Class<?> poller = Class.forName(zmq.getName() + "$Poller");
+      i.poller = context.getMethod("poller", int.class);
+      i.register = poller.getMethod("register", socket, int.class);
+      i.poll = poller.getMethod("poll", long.class);
+      i.pollIn = poller.getField("POLLIN").getInt(null);
+      i.javaEngine = Class.forName(PKG + "core.RapaioKernel").getMethod("javaEngine");
+      Class<?> provider = Class.forName(PKG + "core.java.RapaioExecutionControlProvider");
+      i.registeredControl = provider.getMethod("getRegisteredControl", String.class);
+      i.cancelRunning =
+          Class.forName(PKG + "core.java.RapaioExecutionControl").getMethod("interrupt");
+      Class.forName(PKG + "core.java.JavaEngine").getDeclaredField("controlProvider");
+      Class.forName(PKG + "core.java.JavaEngine").getDeclaredField("executionId");
+      return i;
+    }
+
+    /** The body of the control channel's poll thread. */
+    Runnable controlLoop(Object kernel, Object channels, Object control, Object iopub)
+        throws ReflectiveOperationException {
+      Object socket = Plan.anyField(control, "socket");
+      Object poller = this.poller.invoke(Plan.anyField(control, "ctx"), 1);
+      register.invoke(poller, socket, pollIn);
+      return () -> {
+        try {
+          if ((int) poll.invoke(poller, 0L) <= 0) {
+            return;
+          }
+          Object m = readMessage.invoke(control);
+          Object kind = type.invoke(header.invoke(m));
+          if (kind == interruptRequest) {
+            answer(kernel, control, iopub, m);
+            return;
+          }
+          // the kernel's own control loop, for shutdown and the rest
+          Object handler = getHandler.invoke(channels, kind);
+          if (handler == null) {
+            return;
+          }
+          setMsgId.invoke(channels, getId.invoke(m));
+          try {
+            handle.invoke(handler, m);
+          } catch (InvocationTargetException e) {
+            System.err.println("RunKit: control message failed: " + e.getCause());
+          } finally {
+            runAfterActions.invoke(channels);
+          }
+          if ((boolean) isMarkedForShutdown.invoke(channels)) {
+            close.invoke(channels);
+          }
+        } catch (ReflectiveOperationException e) {
+          System.err.println("RunKit: control loop: " + e);
+        }
+      };
+    }
+
+    /**
+     * Replies to an interrupt request and interrupts the running fits; cancels the cell's snippet
+     * when it has not ended after the grace period, or at once for a second interrupt within it.
+     */
+    private void answer(Object kernel, Object control, Object iopub, Object request)
+        throws ReflectiveOperationException {
+      Object id = getId.invoke(request);
+      plan.sendMessage.invoke(iopub, replyCtor.newInstance(id, iopubStatus, busy));
+      plan.sendMessage.invoke(
+          control, replyCtor.newInstance(id, interruptReply, answerCtor.newInstance()));
+      plan.sendMessage.invoke(iopub, replyCtor.newInstance(id, iopubStatus, idle));
+      Object engine = javaEngine.invoke(kernel);
+      Object execution =
+          registeredControl.invoke(
+              Plan.anyField(engine, "controlProvider"), Plan.anyField(engine, "executionId"));
+      long now = System.nanoTime();
+      boolean again = interrupted && now - interruptedAt < GRACE_MILLIS * 1_000_000L;
+      interrupted = true;
+      interruptedAt = now;
+      int fits = again ? 0 : dev.runkit.run.TrainingLoop.interruptAll();
+      if (fits == 0) {
+        cancelRunning.invoke(execution);
+        return;
+      }
+      java.util.Map<?, ?> running = (java.util.Map<?, ?>) Plan.anyField(execution, "running");
+      java.util.Set<Object> cancelled =
+          java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+      cancelled.addAll(running.values());
+      Thread grace =
+          new Thread(
+              () -> {
+                try {
+                  Thread.sleep(GRACE_MILLIS);
+                  // the interrupted cell's snippet, not one a later cell started
+                  if (running.values().stream().anyMatch(cancelled::contains)) {
+                    cancelRunning.invoke(execution);
+                  }
+                } catch (InterruptedException | ReflectiveOperationException e) {
+                  // the cell ends by itself or not at all; nothing more to do
+                }
+              },
+              "runkit-interrupt-grace");
+      grace.setDaemon(true);
+      grace.start();
     }
   }
 }
