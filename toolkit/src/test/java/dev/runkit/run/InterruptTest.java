@@ -119,9 +119,16 @@ class InterruptTest {
           public void onIterationEnd(RunContext context) {
             if (context.iteration() == 3) {
               running.countDown();
-              try {
-                release.await(30, TimeUnit.SECONDS);
-              } catch (InterruptedException e) {
+              // holds the iteration until released, whatever interrupts come meanwhile
+              boolean interrupted = false;
+              while (release.getCount() > 0) {
+                try {
+                  release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                  interrupted = true;
+                }
+              }
+              if (interrupted) {
                 Thread.currentThread().interrupt();
               }
             }
@@ -153,6 +160,23 @@ class InterruptTest {
     assertThat(r).isSameAs(fit.get(60, TimeUnit.SECONDS));
     assertThat(r.stopReason()).isEqualTo(StopReason.INTERRUPTED);
     assertThat(r.iterations()).isEqualTo(3);
+    r.model().close();
+  }
+
+  @Test
+  void lastResult_insideTheRunningFit_saysSoInsteadOfWaitingForItself() {
+    Callback reads =
+        new Callback() {
+          @Override
+          public void onIterationEnd(RunContext context) {
+            Runner.lastResult();
+          }
+        };
+    RunResult r = run(interrupted, reads).fit();
+    // it waited for itself: the notebook cell hung
+    assertThat(r.stopReason()).isEqualTo(StopReason.FAILED);
+    assertThat(r.message())
+        .contains("the result of a fit still running cannot be read from inside a fit");
     r.model().close();
   }
 }
