@@ -632,7 +632,8 @@ public final class Charts {
     String yTitle = chosen.size() == 1 ? labels.get(0) : "value";
     // the metrics are named unless it is the loss alone, so a run's loss and metric charts differ
     String what = labels.equals(List.of("loss")) ? "" : String.join(", ", labels);
-    String name = h.name.isBlank() || h.name.equals("history") ? "" : h.name;
+    String name =
+        h.name.isBlank() || h.name.equals("history") || h.name.equals("training") ? "" : h.name;
     String title =
         "Training curves"
             + (what.isEmpty() && name.isEmpty() ? "" : ": ")

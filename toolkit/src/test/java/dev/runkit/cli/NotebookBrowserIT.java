@@ -25,10 +25,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -47,11 +49,12 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * output, no exception on stderr, every image loaded, tables drawn as HTML tables, the tutorial's
  * promised texts ({@link NotebookIT#TUTORIALS}); in {@code 01} it samples the page every 100 ms and
  * at every change while {@code fit()} runs, and the live progress must be one output area whose
- * text changes at least three times (a fit shorter than about a second sends fewer updates: then
- * every update the display reports must have been shown in place). A screenshot of each page goes
- * to {@code target/browser/} (with the samples of the progress); the timings are printed. Runs in
- * Maven's integration-test phase, after package; skipped where the server, Chromium or chromedriver
- * is not installed. {@code -Drunkit.notebook=01,07} selects notebooks as for {@link NotebookIT}.
+ * text changes at least three times. Kernel ▸ Interrupt during a long {@code fit()} must show the
+ * interruption within 5 s and leave the kernel idle, and the next cells take up the stopped run and
+ * resume it. A screenshot of each page goes to {@code target/browser/} (with the samples of the
+ * progress); the timings are printed. Runs in Maven's integration-test phase, after package;
+ * skipped where the server, Chromium or chromedriver is not installed. {@code
+ * -Drunkit.notebook=01,07} selects notebooks as for {@link NotebookIT}.
  *
  * <p>Nothing is downloaded: Selenium Manager never runs (the driver executable and the browser
  * binary are given, and the test fails if Selenium Manager's cache folder, pointed at a temporary
@@ -254,6 +257,141 @@ class NotebookBrowserIT {
             .sorted()
             .toList();
     return names.stream().map(n -> DynamicTest.dynamicTest(n, () -> runAll(n)));
+  }
+
+  /** The cells of the interrupt test's notebook: a long fit, its result taken up, a resume. */
+  static final List<String> INTERRUPT_CELLS =
+      List.of(
+          """
+          import ai.djl.training.loss.Loss;
+          import dev.runkit.*;
+          import dev.runkit.data.*;
+          import dev.runkit.model.*;
+          import dev.runkit.notebook.*;
+          import dev.runkit.optim.*;
+          import dev.runkit.run.*;
+          import java.nio.file.*;
+          SplitData data = SplitData.classification("digits", LabeledData.digits(), Ratio.of(0.7, 0.3, 0), 42);
+          Path dir = Files.createTempDirectory("runkit-interrupt-");
+          Runner digits(long iterations) {
+              return Runner.with(Mlp.outputs(10).hidden(64).build()).loss(Loss.softmaxCrossEntropyLoss())
+                  .data(data, 32).optimizer(Optimizers.adamW().lr(1e-3)).iterations(iterations)
+                  .validateEvery(100_000).checkpoints(Checkpoints.to(dir)).resume();
+          }
+          Runner runner = digits(1_000_000);""",
+          "RunResult r = runner.fit();",
+          """
+          RunResult taken = runner.result();
+          Show.text("taken up: " + taken.stopReason() + " after " + taken.iterations() + " iterations");""",
+          """
+          RunResult resumed = digits(taken.iterations() + 100).quiet().fit();
+          Show.text("resumed: " + resumed.stopReason() + " at " + resumed.iterations());""");
+
+  /**
+   * Kernel ▸ Interrupt during a long {@code fit()}: the page shows the run stopped within 5 s and
+   * the kernel idle; the next cells take up the stopped run's result and resume it.
+   */
+  @Test
+  void interruptDuringFit_stopsTheRun_andTheNextCellsTakeItUp() throws Exception {
+    assumeTrue(NotebookIT.selected(Path.of("interrupt")), "not selected");
+    ObjectMapper json = new ObjectMapper();
+    var nb = json.createObjectNode();
+    var cells = nb.putArray("cells");
+    for (String source : INTERRUPT_CELLS) {
+      var cell = cells.addObject();
+      cell.put("cell_type", "code").putNull("execution_count");
+      cell.putObject("metadata");
+      cell.putArray("outputs");
+      cell.put("source", source.strip());
+    }
+    var kernelspec = nb.putObject("metadata").putObject("kernelspec");
+    kernelspec.put("name", "runkit").put("display_name", "Java (RunKit)").put("language", "java");
+    nb.put("nbformat", 4).put("nbformat_minor", 5);
+    Path file = tmp.resolve("checkout/notebooks/interrupt.ipynb");
+    json.writeValue(file.toFile(), nb);
+
+    String name = "interrupt";
+    browser.get(base + "notebooks/interrupt.ipynb?token=" + token);
+    try {
+      awaitTrue(
+          name + ": kernel connected and idle",
+          KERNEL_READY,
+          () ->
+              bool(
+                  "return !!(window.Jupyter && Jupyter.notebook && Jupyter.notebook._fully_loaded"
+                      + " && Jupyter.notebook.kernel && Jupyter.notebook.kernel.is_connected()"
+                      + " && !Jupyter.notebook.kernel_busy)"));
+      browser.executeScript("Jupyter.notebook.execute_cells([0, 1]);");
+      // the progress shows iterations: the live display holds a training loss
+      awaitTrue(
+          name + ": progress shows iterations",
+          RUN_ALL,
+          () ->
+              bool(
+                  "var o = Jupyter.notebook.get_cell(1).output_area.element[0];"
+                      + "var live = o.querySelector('.runkit-live');"
+                      + "return !!live && live.innerText.includes('iteration ')"
+                      + " && live.innerText.includes(' of 1000000');"));
+      // what a user clicks: the Kernel menu, then Interrupt
+      browser.findElement(By.id("kernellink")).click();
+      new WebDriverWait(browser, Duration.ofSeconds(10))
+          .until(ExpectedConditions.elementToBeClickable(By.cssSelector("#int_kernel > a")))
+          .click();
+      long clicked = System.nanoTime();
+      awaitTrue(
+          name + ": the page shows the interruption within 5 s",
+          Duration.ofSeconds(5),
+          () ->
+              bool(
+                  "return Jupyter.notebook.get_cell(1).output_area.element[0].innerText"
+                      + ".includes('stopped: INTERRUPTED (interrupted after iteration ');"));
+      long shown = System.nanoTime();
+      awaitTrue(
+          name + ": the kernel goes idle",
+          Duration.ofSeconds(10),
+          () ->
+              bool(
+                  "return !Jupyter.notebook.kernel_busy"
+                      + " && Jupyter.notebook.get_cell(1).input_prompt_number !== '*'"));
+      screenshot("interrupt-moment");
+      String summary =
+          String.format(
+              "NotebookBrowserIT: Kernel > Interrupt shown %.2f s after the click, the kernel idle"
+                  + " %.2f s after it",
+              seconds(shown - clicked), seconds(System.nanoTime() - clicked));
+      System.out.println(summary);
+      timings.add(summary);
+
+      browser.executeScript("Jupyter.notebook.execute_cells([2, 3]);");
+      awaitTrue(
+          name + ": the run taken up and resumed",
+          RUN_ALL,
+          () ->
+              bool(
+                  "return Jupyter.notebook.get_cells().every(c => c.input_prompt_number !== '*')"
+                      + " && !Jupyter.notebook.kernel_busy"
+                      + " && Jupyter.notebook.get_cell(3).output_area.outputs.length > 0"));
+      screenshot(name);
+      assertThat(errorOutputs()).as("%s: error outputs", name).isEmpty();
+      String taken =
+          (String)
+              browser.executeScript(
+                  "return Jupyter.notebook.get_cell(2).output_area.element[0].innerText");
+      java.util.regex.Matcher m =
+          Pattern.compile("taken up: INTERRUPTED after (\\d+) iterations").matcher(taken);
+      assertThat(m.find()).as("%s: cell 3 says %s", name, taken).isTrue();
+      long stoppedAt = Long.parseLong(m.group(1));
+      assertThat(
+              (String)
+                  browser.executeScript(
+                      "return Jupyter.notebook.get_cell(3).output_area.element[0].innerText"))
+          .contains("resumed: COMPLETED at " + (stoppedAt + 100));
+    } catch (Throwable t) {
+      screenshot(name);
+      throw t;
+    } finally {
+      closeNotebook();
+    }
   }
 
   private void runAll(String name) throws Exception {
