@@ -60,7 +60,6 @@ public final class TrainingLoop implements RunContext {
   private String continuing;
   // a resumed run that had finished or stopped early already
   private boolean endedBefore;
-  private boolean interrupted;
   private long iteration;
   // the last iteration whose scheduled work (validate, test, checkpoint, seed) has been done
   private long scheduledDone = -1;
@@ -267,8 +266,8 @@ public final class TrainingLoop implements RunContext {
     }
     callbacks.onEnd(this, stopping.reason());
     // an interrupt that came while the run was stopping (a second Kernel ▸ Interrupt) is the same
-    // request; the caller gets the interrupt status back once, when the run has ended
-    interrupted |= Thread.interrupted();
+    // request, consumed with it
+    Thread.interrupted();
     log.ended(stopping.reason(), stopping.message());
     RunOutcome outcome =
         new RunOutcome(
@@ -285,20 +284,18 @@ public final class TrainingLoop implements RunContext {
             step.skipped(),
             devices);
     release();
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
     return outcome;
   }
 
   /**
    * Turns an interrupt of the training thread into a stop after this iteration, like a callback's
-   * request (checkpoint, report, validation). The flag is cleared so that the stop's own work
-   * (files, display) is not cut short, and set again when the run has ended.
+   * request (checkpoint, report, validation). The interrupt is consumed: the run's result says it
+   * ({@link StopReason#INTERRUPTED}), and the flag is not set again, since code that runs after
+   * {@code fit()} in the same notebook cell (a table, a chart) would find the kernel's
+   * interruptible channels closed under it.
    */
   private void noticeInterrupt() {
     if (Thread.interrupted()) {
-      interrupted = true;
       stopping.request(
           StopReason.INTERRUPTED,
           "interrupted after iteration "

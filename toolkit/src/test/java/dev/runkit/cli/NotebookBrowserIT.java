@@ -279,7 +279,9 @@ class NotebookBrowserIT {
                   .validateEvery(100_000).checkpoints(Checkpoints.to(dir)).resume();
           }
           Runner runner = digits(1_000_000);""",
-          "RunResult r = runner.fit();",
+          """
+          RunResult r = runner.fit();
+          Show.text("fit returned: " + r.stopReason());""",
           """
           RunResult taken = runner.result();
           Show.text("taken up: " + taken.stopReason() + " after " + taken.iterations() + " iterations");""",
@@ -354,6 +356,12 @@ class NotebookBrowserIT {
                   "return !Jupyter.notebook.kernel_busy"
                       + " && Jupyter.notebook.get_cell(1).input_prompt_number !== '*'"));
       screenshot("interrupt-moment");
+      // rapaio's cell ends when fit() returns, so the cell's next output shows as well
+      assertThat(
+              (String)
+                  browser.executeScript(
+                      "return Jupyter.notebook.get_cell(1).output_area.element[0].innerText"))
+          .contains("fit returned: INTERRUPTED");
       String summary =
           String.format(
               "NotebookBrowserIT: Kernel > Interrupt shown %.2f s after the click, the kernel idle"

@@ -241,12 +241,23 @@ class NotebookIT {
                 "REQUESTED after 250 iterations: simulated interruption at iteration 250",
                 "ckpt-000000250.rkc",
                 "resumed: COMPLETED after 500 iterations; uninterrupted: COMPLETED after 500",
+                "taken up: INTERRUPTED after 300 iterations (interrupted after iteration 300;"
+                    + " Runner.lastResult() gives this result, resume() continues the run)",
+                "continued: COMPLETED after 500 iterations",
                 "fine-tuned from best.rkc"),
-            nb ->
-                assertThat(column(nb, "exact resume", 3))
-                    .as("interrupted + resumed vs uninterrupted")
-                    .hasSize(4)
-                    .allSatisfy(d -> assertThat(Double.parseDouble(d)).isZero())));
+            nb -> {
+              assertThat(column(nb, "exact resume", 3))
+                  .as("interrupted + resumed vs uninterrupted")
+                  .hasSize(4)
+                  .allSatisfy(d -> assertThat(Double.parseDouble(d)).isZero());
+              // the notebook's claim: a run stopped by an interrupt resumes exactly
+              Matcher m =
+                  Pattern.compile(
+                          "final validation loss ([0-9.]+), the uninterrupted run's ([0-9.]+)")
+                      .matcher(allText(nb, "text/plain"));
+              assertThat(m.find()).as("interrupted run's loss printed").isTrue();
+              assertThat(m.group(1)).isEqualTo(m.group(2));
+            }));
     TUTORIALS.put(
         "05-lr-finder-one-cycle.ipynb",
         new Expected(
