@@ -179,4 +179,19 @@ class InterruptTest {
         .contains("the result of a fit still running cannot be read from inside a fit");
     r.model().close();
   }
+
+  @Test
+  void interrupt_duringTheLrFinder_stopsItWithThePointsSoFar() {
+    Runner finder =
+        Runner.with(Fixtures.mlp(32, 10))
+            .loss(Loss.softmaxCrossEntropyLoss())
+            .data(digits.train())
+            .optimizer(Optimizers.sgd().lr(0.01).momentum(0.9));
+    // the finder takes no callbacks: the interrupt is there before its first iteration ends
+    Thread.currentThread().interrupt();
+    LrFinderResult f = finder.lrFinder(LrFinder.range(1e-5, 1).steps(100));
+    assertThat(Thread.interrupted()).isFalse();
+    assertThat(f.size()).isEqualTo(1);
+    assertThat(f.message()).startsWith("INTERRUPTED: interrupted after iteration 1");
+  }
 }
