@@ -49,8 +49,9 @@ import java.util.concurrent.CompletableFuture;
  * <p>The sweep directory holds {@code sweep.yaml} (the resolved sweep, itself a sweep file), {@code
  * trials.jsonl} (the append-only event log a later resume replays), {@code trials.csv} (rewritten
  * as trials end), {@code best.yaml} (the best completed trial's config) and one run directory per
- * trial ({@code trial-000/}, ...). A trial that fails is recorded FAILED with its message and the
- * sweep goes on. A Sweep is single-use.
+ * trial ({@code trial-000/}, ...), and {@code summary.png} when a {@link SweepListenerProvider}
+ * draws it (the notebook package does). A trial that fails is recorded FAILED with its message and
+ * the sweep goes on. A Sweep is single-use.
  *
  * <p>From code ({@link #of(RunnerFactory, long)}): a {@link RunnerFactory} builds each trial's
  * {@code Runner} from the trial's values, read by plain names ({@code lr}, {@code hidden}); such
@@ -387,6 +388,7 @@ public final class Sweep {
     }
     fitted = true;
     int budget = prepare();
+    listener = SweepListeners.with(listener);
     try {
       return run(budget);
     } finally {
@@ -594,6 +596,7 @@ public final class Sweep {
     log = new SweepLog(directory);
     log.begin(resolved());
     baseText = factory != null ? "" : ConfigFiles.toYaml(base.resolved());
+    listener.onStart(budget, directory);
     while (true) {
       boolean done = false;
       while (inFlight.size() < Math.max(1, executor.parallelism())) {
@@ -709,6 +712,7 @@ public final class Sweep {
     }
     writeViews();
     listener.onTrialEnd(t, results.get(t.id()));
+    listener.onUpdate(result());
   }
 
   private void prune(int id, String why) {
