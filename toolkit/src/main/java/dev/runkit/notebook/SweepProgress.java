@@ -25,9 +25,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.knowm.xchart.XYChart;
-import tech.tablesaw.api.DoubleColumn;
-import tech.tablesaw.api.IntColumn;
-import tech.tablesaw.api.LongColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
@@ -300,43 +297,32 @@ public final class SweepProgress implements SweepListener {
         .orElse("");
   }
 
-  /** The trials that ended last, newest first. */
+  /** The trials that ended last, newest first: rows of the trials table. */
   private Table latestTrials() {
     if (latest == null || recent.isEmpty()) {
       return null;
     }
-    IntColumn id = IntColumn.create("trial");
-    List<StringColumn> params = new ArrayList<>();
-    for (Param p : latest.space().params()) {
-      params.add(StringColumn.create(p.key()));
-    }
-    StringColumn status = StringColumn.create("status");
-    LongColumn iterations = LongColumn.create("iterations");
-    DoubleColumn objective = DoubleColumn.create(latest.objective().name());
-    int n = 0;
+    List<Integer> rows = new ArrayList<>();
     for (int t : recent) {
-      if (n++ == LATEST || t >= latest.trials().size()) {
+      if (rows.size() == LATEST) {
         break;
       }
-      Trial trial = latest.trials().get(t);
-      TrialResult r = latest.results().get(t);
-      id.append(t);
-      for (int i = 0; i < params.size(); i++) {
-        params
-            .get(i)
-            .append(SweepCharts.label(trial.params().get(latest.space().params().get(i).key())));
+      if (t < latest.trials().size()) {
+        rows.add(t);
       }
-      status.append(
-          r.status() == TrialStatus.RUNNING && !training.containsKey(t)
-              ? "RUNNING (waiting)"
-              : r.status().name());
-      iterations.append(r.iterations());
-      objective.append(r.objective());
     }
-    Table table = Table.create("latest trials", id);
-    params.forEach(table::addColumns);
-    table.addColumns(status, iterations, objective);
-    return table;
+    Table all = latest.table();
+    Table table = all.emptyCopy();
+    rows.forEach(row -> table.addRow(row, all));
+    table.removeColumns("best_iteration", "seconds", "message");
+    StringColumn status = table.stringColumn("status");
+    for (int i = 0; i < rows.size(); i++) {
+      if (status.get(i).equals(TrialStatus.RUNNING.name()) && !training.containsKey(rows.get(i))) {
+        status.set(i, "RUNNING (waiting)");
+      }
+    }
+    table.column("objective").setName(latest.objective().name());
+    return table.setName("latest trials");
   }
 
   /**

@@ -10,6 +10,7 @@ import dev.runkit.sweep.SweepListener;
 import dev.runkit.sweep.SweepListenerProvider;
 import dev.runkit.sweep.SweepResult;
 import dev.runkit.sweep.Trial;
+import dev.runkit.sweep.TrialResult;
 import dev.runkit.sweep.TrialSchedulers;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,6 +66,7 @@ class SweepDisplayTest {
     BaseKernel.active = kernel;
     Show.resetKernel();
 
+    List<Integer> ended = new ArrayList<>();
     SweepResult r =
         Sweep.of(SweepChartsTest::digits, 30)
             .space(
@@ -78,6 +80,13 @@ class SweepDisplayTest {
             .sampler(Samplers.random())
             .scheduler(TrialSchedulers.asha().minIterations(10).reductionFactor(3))
             .directory(tmp.resolve("kernel-sweep"))
+            .listener(
+                new SweepListener() {
+                  @Override
+                  public void onTrialEnd(Trial trial, TrialResult result) {
+                    ended.add(trial.id());
+                  }
+                })
             .fit();
 
     assertThat(kernel.displayed).as("one display: the sweep's, none of a trial's").hasSize(1);
@@ -96,6 +105,18 @@ class SweepDisplayTest {
         .doesNotContain("training trial");
     String text = (String) last.data.get("text/plain");
     assertThat(text).contains("ended: 4 of 4 trials started").contains("latest trials");
+    // the latest trials, newest first
+    String table = text.substring(text.indexOf("latest trials"));
+    List<String> rows = table.lines().skip(3).filter(l -> !l.startsWith("(")).toList();
+    List<Integer> newestFirst = new ArrayList<>();
+    for (int i = ended.size() - 1; i >= 0; i--) {
+      if (!newestFirst.contains(ended.get(i))) {
+        newestFirst.add(ended.get(i));
+      }
+    }
+    assertThat(rows)
+        .extracting(l -> Integer.parseInt(l.trim().split("\\s+")[0]))
+        .isEqualTo(newestFirst);
   }
 
   /** An update that comes within the interval is shown once the interval has passed. */
