@@ -362,7 +362,8 @@ public final class SweepCharts {
             "iteration",
             objectiveName(o),
             options);
-    chart.getStyler().setMarkerSize(4);
+    // markers only show trials stopped at their first report, a point each
+    chart.getStyler().setMarkerSize(7);
     List<Trial> trials = sweep.trials();
     List<TrialResult> results = sweep.results();
     // how far each trial got: the rungs, in order, give the colours
@@ -484,7 +485,7 @@ public final class SweepCharts {
     int fromTop = levels.size() - 1 - level;
     Color c = fromTop == 0 ? COMPLETED : palette[(fromTop - 1) % palette.length];
     return r.status() == TrialStatus.PRUNED
-        ? new Color(c.getRed(), c.getGreen(), c.getBlue(), 110)
+        ? new Color(c.getRed(), c.getGreen(), c.getBlue(), 150)
         : c;
   }
 
@@ -526,7 +527,8 @@ public final class SweepCharts {
   // ------------------------------------------------------------------------------ parallel
 
   /**
-   * Draws the ten best trials in parallel coordinates; see {@link #parallel(SweepResult, int)}.
+   * Draws the ten best trials in parallel coordinates; see {@link #parallel(SweepResult, int,
+   * ChartOptions)}.
    *
    * @param sweep the sweep's result
    * @return the chart
