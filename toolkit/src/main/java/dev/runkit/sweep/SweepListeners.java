@@ -9,8 +9,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The listeners of a sweep: the one its user gave, then every one a {@link SweepListenerProvider}
- * offers. An offered listener that fails is dropped with a warning, so a chart that cannot be drawn
- * never stops a sweep; the user's own listener's exceptions reach the user.
+ * offers but one of the same class as the user's. An offered listener that fails is dropped with a
+ * warning, so a chart that cannot be drawn never stops a sweep; the user's own listener's
+ * exceptions reach the user.
  */
 final class SweepListeners implements SweepListener {
 
@@ -22,6 +23,8 @@ final class SweepListeners implements SweepListener {
   SweepListeners(SweepListener own, List<SweepListener> offered) {
     this.own = own;
     this.offered = new ArrayList<>(offered);
+    // a listener the user chose (a display with other throttling) replaces the offered one
+    this.offered.removeIf(l -> l.getClass() == own.getClass());
   }
 
   /**

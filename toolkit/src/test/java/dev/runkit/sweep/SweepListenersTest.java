@@ -44,6 +44,27 @@ class SweepListenersTest {
     assertThat(heard).containsExactly("own 1", "broken 1", "fine 1", "own 2", "fine 2");
   }
 
+  /** A listener of the user's own. */
+  static final class Counting implements SweepListener {
+    int starts;
+
+    @Override
+    public void onStart(int trials, Path directory) {
+      starts++;
+    }
+  }
+
+  @Test
+  void ownListenerOfAnOfferedClass_replacesTheOfferedOne() {
+    Counting own = new Counting();
+    Counting offered = new Counting();
+
+    new SweepListeners(own, List.of(offered)).onStart(1, Path.of("a"));
+
+    assertThat(own.starts).isEqualTo(1);
+    assertThat(offered.starts).isZero();
+  }
+
   @Test
   void ownListenerThatFails_reachesTheCaller() {
     SweepListener own =
