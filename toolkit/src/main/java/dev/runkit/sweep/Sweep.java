@@ -139,6 +139,12 @@ public final class Sweep {
    *     .fit();
    * }</pre>
    *
+   * <p>The runner's validation interval is its own, which the sweep cannot read: the schedulers'
+   * default first rung (ASHA, Hyperband) and the median rule's interval are the runner's default
+   * validation interval, a tenth of the run; give {@code minIterations} (or {@code interval}) when
+   * the factory's runner validates at another one. A segment that stops at a rung validates there
+   * anyway.
+   *
    * @param factory builds a new runner from a trial's values; see {@link RunnerFactory}
    * @param iterations the run length of every trial, {@code >= 1}
    * @return the sweep, to configure ({@link #directory(Path)} is required)
