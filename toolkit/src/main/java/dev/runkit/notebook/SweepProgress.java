@@ -56,6 +56,7 @@ public final class SweepProgress implements SweepListener {
   private SweepResult latest;
   private final Map<Integer, Long> training = new TreeMap<>();
   private final Deque<Integer> recent = new ArrayDeque<>();
+  private int started;
   private long startNanos;
   private boolean ended;
 
@@ -110,6 +111,7 @@ public final class SweepProgress implements SweepListener {
   @Override
   public synchronized void onTrialStart(Trial trial) {
     training.put(trial.id(), trial.stopAt());
+    started = Math.max(started, trial.id() + 1);
     request();
   }
 
@@ -172,6 +174,8 @@ public final class SweepProgress implements SweepListener {
   }
 
   private synchronized void deferred() {
+    // from here on a new request schedules its own update: this one may show an older state
+    pending = null;
     if (!ended) {
       show(false);
     }
@@ -238,7 +242,7 @@ public final class SweepProgress implements SweepListener {
     int pruned = 0;
     int failed = 0;
     int waiting = 0;
-    int started = latest == null ? training.size() : latest.trials().size();
+    int started = Math.max(this.started, latest == null ? 0 : latest.trials().size());
     if (latest != null) {
       for (TrialResult r : latest.results()) {
         switch (r.status()) {

@@ -138,21 +138,42 @@ class SweepDisplayTest {
     assertThat(text).contains("sweep s: 1 of 3 trials started", "training trial 0 to iteration 10");
   }
 
+  /** A trial that starts after the last update counts as started at once. */
+  @Test
+  void trialStartedAfterTheLastUpdate_countsAsStarted() {
+    BaseKernel kernel = new BaseKernel();
+    BaseKernel.active = kernel;
+    Show.resetKernel();
+    SweepResult one = refused(tmp.resolve("one"));
+    SweepProgress live = SweepProgress.create(Duration.ZERO, Duration.ofHours(1));
+    Objective o = new Objective("validation", "loss", false);
+
+    live.onStart(3, tmp.resolve("s"));
+    live.onUpdate(one);
+    live.onTrialStart(new Trial(1, "", Map.of("lr", 0.01), 0, 20, tmp.toString(), o));
+
+    String text = (String) kernel.updated.get(kernel.updated.size() - 1).data.get("text/plain");
+    assertThat(text).contains("sweep s: 2 of 3 trials started, 0 completed, 0 pruned, 1 failed");
+  }
+
+  /** A sweep whose one trial the factory refuses: a result in no time. */
+  private static SweepResult refused(Path dir) {
+    return Sweep.of(
+            p -> {
+              throw new IllegalStateException("refused " + p.number("lr"));
+            },
+            20)
+        .space(Space.of().loguniform("lr", 1e-3, 1e-1))
+        .trials(1)
+        .directory(dir)
+        .fit();
+  }
+
   @Test
   void summary_writesAsTrialsEndAtMostEverySecondAndAlwaysAtTheEnd() {
     AtomicLong now = new AtomicLong();
     SweepSummary summary = new SweepSummary(now::get);
-    // a sweep whose one trial the factory refuses: a result in no time
-    SweepResult sweep =
-        Sweep.of(
-                p -> {
-                  throw new IllegalStateException("refused " + p.number("lr"));
-                },
-                20)
-            .space(Space.of().loguniform("lr", 1e-3, 1e-1))
-            .trials(1)
-            .directory(tmp.resolve("refused"))
-            .fit();
+    SweepResult sweep = refused(tmp.resolve("refused"));
 
     summary.onUpdate(sweep);
     now.set(500_000_000L);
