@@ -1006,7 +1006,7 @@ public final class Charts {
         + Names.didYouMean(metric, known);
   }
 
-  private static XYChart newChart(String title, String xTitle, String yTitle, ChartOptions o) {
+  static XYChart newChart(String title, String xTitle, String yTitle, ChartOptions o) {
     XYChart chart =
         new NotedChart(
             new XYChartBuilder()
@@ -1035,7 +1035,7 @@ public final class Charts {
   /**
    * Writes a message inside an empty (or partly drawn) chart; an empty chart gets a blank series.
    */
-  private static XYChart message(XYChart chart, String text) {
+  static XYChart message(XYChart chart, String text) {
     if (chart.getSeriesMap().isEmpty()) {
       XYSeries blank = chart.addSeries(" ", new double[] {0, 1}, new double[] {0, 0});
       blank.setMarker(SeriesMarkers.NONE);

@@ -7,7 +7,8 @@ import java.nio.file.Path;
  *
  * @param trial the trial (its parameters in {@link Trial#params()})
  * @param result its result: objective, best iteration, history
- * @param config its config as YAML, without {@code RUN_DIR}, ready for {@code runkit train}
+ * @param config its config as YAML, without {@code RUN_DIR}, ready for {@code runkit train} (for a
+ *     sweep over a {@link RunnerFactory}: its values, name to value)
  * @param runDir its run directory: {@code config.yaml}, {@code history.csv} and {@code
  *     checkpoints/} (with {@code best.rkc})
  */

@@ -83,24 +83,33 @@ public final class InProcessExecutor implements TrialExecutor {
     try (NDManager manager = NDManager.newBaseManager()) {
       Segment segment = new Segment(trial.stopAt() < total ? trial.stopAt() : Long.MAX_VALUE);
       RunResult r = config.runner(manager, from > 0).quiet().callbacks(segment).fit();
-      try {
-        List<TrialResult.Row> rows = TrialResult.rows(r.history());
-        ConfigFiles.writeAtomically(
-            dir.resolve(RunConfig.HISTORY_FILE), tmp -> r.history().write().csv(tmp.toFile()));
-        TrialResult.Row best = trial.objective().best(rows);
-        return new TrialResult(
-            trial.id(),
-            status(r, total),
-            best == null ? Double.NaN : best.value(),
-            best == null ? -1 : best.iteration(),
-            r.iterations(),
-            segment.startedAt,
-            seconds(start),
-            rows,
-            r.message());
-      } finally {
-        r.model().close();
-      }
+      return result(trial, r, segment, total, dir, start);
+    }
+  }
+
+  /**
+   * The result of a segment's fit, its history written to the run directory's {@code history.csv};
+   * closes the run's model.
+   */
+  static TrialResult result(
+      Trial trial, RunResult r, Segment segment, long total, Path dir, long start) {
+    try {
+      List<TrialResult.Row> rows = TrialResult.rows(r.history());
+      ConfigFiles.writeAtomically(
+          dir.resolve(RunConfig.HISTORY_FILE), tmp -> r.history().write().csv(tmp.toFile()));
+      TrialResult.Row best = trial.objective().best(rows);
+      return new TrialResult(
+          trial.id(),
+          status(r, total),
+          best == null ? Double.NaN : best.value(),
+          best == null ? -1 : best.iteration(),
+          r.iterations(),
+          segment.startedAt,
+          seconds(start),
+          rows,
+          r.message());
+    } finally {
+      r.model().close();
     }
   }
 
@@ -142,7 +151,7 @@ public final class InProcessExecutor implements TrialExecutor {
     }
   }
 
-  private static double seconds(long start) {
+  static double seconds(long start) {
     return (System.nanoTime() - start) / 1e9;
   }
 

@@ -97,6 +97,19 @@ public record Objective(String phase, String metric, boolean maximize) implement
   }
 
   /**
+   * Tells whether larger is better for a metric by its name alone, for runs built in code: true for
+   * RunKit's metrics where it is (accuracy, top-k accuracy, R²), false for the loss, the errors and
+   * other names (a sweep maximises those only when told to).
+   *
+   * @param metric the metric name
+   * @return the direction
+   */
+  static boolean higherIsBetter(String metric) {
+    String m = metric.toLowerCase(Locale.ROOT);
+    return m.equals("accuracy") || m.endsWith("_accuracy") || m.equals("r2");
+  }
+
+  /**
    * Checks that a run of this config reports this objective.
    *
    * @param config the base config

@@ -49,8 +49,13 @@ import java.util.concurrent.CompletableFuture;
  * <p>The sweep directory holds {@code sweep.yaml} (the resolved sweep, itself a sweep file), {@code
  * trials.jsonl} (the append-only event log a later resume replays), {@code trials.csv} (rewritten
  * as trials end), {@code best.yaml} (the best completed trial's config) and one run directory per
- * trial ({@code trial-000/}, ...). A trial that fails is recorded FAILED with its message and the
- * sweep goes on. A Sweep is single-use.
+ * trial ({@code trial-000/}, ...), and {@code summary.png} when a {@link SweepListenerProvider}
+ * draws it (the notebook package does). A trial that fails is recorded FAILED with its message and
+ * the sweep goes on. A Sweep is single-use.
+ *
+ * <p>From code ({@link #of(RunnerFactory, long)}): a {@link RunnerFactory} builds each trial's
+ * {@code Runner} from the trial's values, read by plain names ({@code lr}, {@code hidden}); such
+ * trials run in this process only.
  */
 public final class Sweep {
 
@@ -67,6 +72,8 @@ public final class Sweep {
               + " stops trials early)");
 
   private final RunConfig base;
+  private final RunnerFactory factory;
+  private final long factoryIterations;
   private final boolean fromConfig;
   private final Set<String> set = new HashSet<>();
   private Space space = Space.of();
@@ -94,6 +101,15 @@ public final class Sweep {
   Sweep(RunConfig base, boolean fromConfig) {
     this.base = Objects.requireNonNull(base, "base");
     this.fromConfig = fromConfig;
+    this.factory = null;
+    this.factoryIterations = 0;
+  }
+
+  private Sweep(RunnerFactory factory, long iterations) {
+    this.base = null;
+    this.fromConfig = false;
+    this.factory = Objects.requireNonNull(factory, "factory");
+    this.factoryIterations = iterations;
   }
 
   /**
@@ -104,6 +120,41 @@ public final class Sweep {
    */
   public static Sweep of(RunConfig base) {
     return new Sweep(base, false);
+  }
+
+  /**
+   * Starts a sweep over runs built in code: the factory receives each trial's values by the names
+   * of the search space and returns its {@code Runner}; the sweep trains each trial {@code
+   * iterations} long (a scheduler stops trials earlier) in its own directory, in this process.
+   *
+   * <pre>{@code
+   * SweepResult r = Sweep.of(p -> Runner.with(Mlp.outputs(10).hidden(p.ints("hidden")).build())
+   *         .loss(Loss.softmaxCrossEntropyLoss()).data(digits, 64)
+   *         .optimizer(Optimizers.adamW().lr(p.number("lr")))
+   *         .metrics(Metrics.accuracy()).validateEvery(30), 300)
+   *     .space(Space.of().loguniform("lr", 1e-4, 1e-1).choice("hidden", List.of(32), List.of(64)))
+   *     .maximize("validation/accuracy").trials(9)
+   *     .scheduler(TrialSchedulers.asha().minIterations(30))
+   *     .directory(Path.of("runs/digits-sweep"))
+   *     .fit();
+   * }</pre>
+   *
+   * <p>The runner's validation interval is its own, which the sweep cannot read: the schedulers'
+   * default first rung (ASHA, Hyperband) and the median rule's interval are the runner's default
+   * validation interval, a tenth of the run; give {@code minIterations} (or {@code interval}) when
+   * the factory's runner validates at another one. A segment that stops at a rung validates there
+   * anyway.
+   *
+   * @param factory builds a new runner from a trial's values; see {@link RunnerFactory}
+   * @param iterations the run length of every trial, {@code >= 1}
+   * @return the sweep, to configure ({@link #directory(Path)} is required)
+   * @throws IllegalArgumentException if iterations is below 1
+   */
+  public static Sweep of(RunnerFactory factory, long iterations) {
+    if (iterations < 1) {
+      throw new IllegalArgumentException("iterations must be >= 1, got " + iterations);
+    }
+    return new Sweep(factory, iterations);
   }
 
   /**
@@ -270,6 +321,15 @@ public final class Sweep {
    * @return this sweep
    */
   public Sweep executor(TrialExecutor executor) {
+    if (factory != null) {
+      throw new IllegalStateException(
+          "a sweep over a Runner factory runs its trials in this process, one after another: the"
+              + " factory is code that worker processes and clusters cannot rebuild; leave the"
+              + " executor unset (got "
+              + executor
+              + "), or sweep over a config (Sweep.of(RunConfig), Sweep.load(file)) to run trials"
+              + " elsewhere");
+    }
     once("executor");
     this.executor = Objects.requireNonNull(executor, "executor");
     this.ownsExecutor = false;
@@ -311,8 +371,12 @@ public final class Sweep {
    * Returns the base config.
    *
    * @return the config
+   * @throws IllegalStateException for a sweep over a Runner factory, which has none
    */
   public RunConfig base() {
+    if (base == null) {
+      throw new IllegalStateException("a sweep over a Runner factory has no base config");
+    }
     return base;
   }
 
@@ -330,6 +394,7 @@ public final class Sweep {
     }
     fitted = true;
     int budget = prepare();
+    listener = SweepListeners.with(listener);
     try {
       return run(budget);
     } finally {
@@ -353,7 +418,9 @@ public final class Sweep {
               + " is empty; give the key paths to search, e.g. TRAIN.OPTIM.PARAM.lr:"
               + " loguniform(1e-4, 0.1)");
     }
-    checkSpace();
+    if (factory == null) {
+      checkSpace();
+    }
     String name = metric != null ? metric : defaultMetric();
     Objective parsed;
     try {
@@ -361,9 +428,16 @@ public final class Sweep {
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(at("METRIC") + ": " + e.getMessage(), e);
     }
-    boolean max = maximize != null ? maximize : Objective.higherIsBetter(base, parsed.metric());
+    boolean max =
+        maximize != null
+            ? maximize
+            : factory != null
+                ? Objective.higherIsBetter(parsed.metric())
+                : Objective.higherIsBetter(base, parsed.metric());
     objective = new Objective(parsed.phase(), parsed.metric(), max);
-    objective.check(base, at("METRIC"));
+    if (factory == null) {
+      objective.check(base, at("METRIC"));
+    }
 
     if (sampler == null) {
       boolean allGrid = space.params().stream().allMatch(p -> p instanceof Param.Grid);
@@ -377,7 +451,7 @@ public final class Sweep {
     if (scheduler == null) {
       scheduler = TrialSchedulers.fifo();
     }
-    long runLength = base.totalIterations();
+    long runLength = factory != null ? factoryIterations : base.totalIterations();
     try {
       scheduler.begin(runLength, measureEvery(runLength));
     } catch (IllegalArgumentException e) {
@@ -385,7 +459,15 @@ public final class Sweep {
     }
     int budget = budget();
     if (executor == null) {
-      executor = InProcessExecutor.create();
+      executor =
+          factory != null
+              ? new RunnerFactoryExecutor(factory, runLength)
+              : InProcessExecutor.create();
+    }
+    if (directory == null && factory != null) {
+      throw new IllegalArgumentException(
+          "a sweep over a Runner factory needs a directory for its trials: call"
+              + " directory(Path.of(\"runs/my-sweep\"))");
     }
     if (directory == null) {
       Path run = base.runDir();
@@ -430,6 +512,9 @@ public final class Sweep {
 
   /** The monitored metric of the base config, else the validation loss, else the training loss. */
   private String defaultMetric() {
+    if (factory != null) {
+      return "validation/loss";
+    }
     if (base.resolved().get("VAL") instanceof Map<?, ?> val && val.get("MONITOR") != null) {
       return "validation/" + val.get("MONITOR");
     }
@@ -442,7 +527,8 @@ public final class Sweep {
    * and at least every 100 iterations) for a training one.
    */
   private long measureEvery(long runLength) {
-    Map<String, Object> resolved = base.resolved();
+    // a factory's runner keeps its intervals to itself: the runner's defaults stand for them
+    Map<String, Object> resolved = factory != null ? Map.of() : base.resolved();
     if (objective.phase().equals("validation")) {
       if (resolved.get("VAL") instanceof Map<?, ?> val && val.get("INTERVAL") instanceof Number n) {
         return n.longValue();
@@ -496,7 +582,16 @@ public final class Sweep {
     sweep.put("SPACE", space.toConfig());
     sweep.put("DIR", directory.toString());
     Map<String, Object> out = new LinkedHashMap<>();
-    out.put("BASE", base.resolved());
+    if (factory != null) {
+      Map<String, Object> code = new LinkedHashMap<>();
+      code.put("NUM_ITERATIONS", factoryIterations);
+      code.put(
+          "NOTE",
+          "trials built in code by a Runner factory (" + factory + "); only that code runs them");
+      out.put("RUNNER_FACTORY", code);
+    } else {
+      out.put("BASE", base.resolved());
+    }
     out.put("SWEEP", sweep);
     return out;
   }
@@ -506,7 +601,8 @@ public final class Sweep {
   private SweepResult run(int budget) {
     log = new SweepLog(directory);
     log.begin(resolved());
-    baseText = ConfigFiles.toYaml(base.resolved());
+    baseText = factory != null ? "" : ConfigFiles.toYaml(base.resolved());
+    listener.onStart(budget, directory);
     while (true) {
       boolean done = false;
       while (inFlight.size() < Math.max(1, executor.parallelism())) {
@@ -561,7 +657,10 @@ public final class Sweep {
           scheduler + " started trial " + id + ", but the next trial is " + started.size());
     }
     Map<String, Object> params = sampler.sample(space, id, observations(), seed);
-    long trialSeed = params.get("ENV.SEED") instanceof Number n ? n.longValue() : base.seed();
+    long trialSeed =
+        factory != null
+            ? 0
+            : params.get("ENV.SEED") instanceof Number n ? n.longValue() : base.seed();
     String runDir = directory.resolve(Trial.name(id)).toString();
     return new Trial(id, baseText, params, trialSeed, job.stopAt(), runDir, objective);
   }
@@ -619,6 +718,7 @@ public final class Sweep {
     }
     writeViews();
     listener.onTrialEnd(t, results.get(t.id()));
+    listener.onUpdate(result());
   }
 
   private void prune(int id, String why) {

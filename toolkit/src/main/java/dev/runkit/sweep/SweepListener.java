@@ -1,10 +1,22 @@
 package dev.runkit.sweep;
 
+import java.nio.file.Path;
+
 /**
  * Hears what a sweep does, on the thread that runs {@link Sweep#fit()}: the seam for live progress
- * in a notebook or on the command line. Every hook does nothing unless overridden.
+ * in a notebook or on the command line, and for the summary chart of the sweep directory. Every
+ * hook does nothing unless overridden. Besides the one given to {@link Sweep#listener}, a sweep
+ * tells those its {@link SweepListenerProvider}s offer.
  */
 public interface SweepListener {
+
+  /**
+   * Called once before the first trial, when every setting has been checked.
+   *
+   * @param trials how many trials the sweep will start
+   * @param directory the sweep directory
+   */
+  default void onStart(int trials, Path directory) {}
 
   /**
    * Called when a trial segment is submitted: a new trial, or a trial continued to a later stop
@@ -22,6 +34,14 @@ public interface SweepListener {
    * @param result its result so far
    */
   default void onTrialEnd(Trial trial, TrialResult result) {}
+
+  /**
+   * Called after each segment's end is recorded (after {@link #onTrialEnd}), with every trial so
+   * far: what a live display or a summary chart draws. Trials still training show as RUNNING.
+   *
+   * @param sweep the trials, their results so far, the space, objective and directory
+   */
+  default void onUpdate(SweepResult sweep) {}
 
   /**
    * Called once when the sweep is over.

@@ -175,8 +175,20 @@ public final class SweepResult {
     return best;
   }
 
-  /** The trial's config without RUN_DIR, as YAML. */
+  /**
+   * Returns the search space.
+   *
+   * @return the dimensions, in order
+   */
+  public Space space() {
+    return space;
+  }
+
+  /** The trial's config without RUN_DIR, as YAML; a factory's trial gives its values. */
   static String bestConfig(Trial t) {
+    if (t.codeBuilt()) {
+      return ConfigFiles.toYaml(new java.util.LinkedHashMap<>(t.params()));
+    }
     Map<String, Object> config = t.configMap();
     config.remove("RUN_DIR");
     return ConfigFiles.toYaml(config);

@@ -17,9 +17,10 @@ import java.util.Objects;
  * first iterations of the full run.
  *
  * @param id the trial number
- * @param baseConfig the base config, as resolved YAML (paths absolute)
- * @param params the trial's values, config key path to value
- * @param seed the trial's {@code ENV.SEED}
+ * @param baseConfig the base config, as resolved YAML (paths absolute); empty for a trial built in
+ *     code by a {@link RunnerFactory}, which only the sweep's own in-process executor can run
+ * @param params the trial's values, config key path to value (plain names for a factory's trial)
+ * @param seed the trial's {@code ENV.SEED} (0 for a factory's trial: its runner sets its own)
  * @param stopAt the iteration to stop at; the run length (or more) runs to the end
  * @param runDir the trial's run directory (absolute): config, history and checkpoints
  * @param objective what the trial's result is judged by
@@ -82,13 +83,28 @@ public record Trial(
   }
 
   /**
+   * Tells whether a {@link RunnerFactory} builds this trial in code (it then has no config).
+   *
+   * @return true for a factory's trial
+   */
+  public boolean codeBuilt() {
+    return baseConfig.isEmpty();
+  }
+
+  /**
    * Returns the trial's config as a map: the base config with the trial's values and run directory
    * set, as {@code --set} sets them.
    *
    * @return a new map
    * @throws IllegalArgumentException if a key path runs through a value that is not a map
+   * @throws IllegalStateException for a trial a {@link RunnerFactory} builds in code
    */
   public Map<String, Object> configMap() {
+    if (codeBuilt()) {
+      throw new IllegalStateException(
+          name()
+              + " is built in code by a Runner factory and has no config; its values are params()");
+    }
     Map<String, Object> raw = ConfigFiles.parse(baseConfig, name() + " base config");
     params.forEach((k, v) -> ConfigFiles.put(raw, k, v));
     raw.put("RUN_DIR", runDir);

@@ -299,6 +299,35 @@ class NotebookIT {
                     .as("notebook run vs command-line run")
                     .hasSize(6)
                     .allSatisfy(d -> assertThat(Double.parseDouble(d)).isZero())));
+    TUTORIALS.put(
+        "08-sweeps.ipynb",
+        new Expected(
+            4,
+            4,
+            List.of(
+                "ended: 27 of 27 trials started",
+                "best so far: validation accuracy",
+                "27 trials, best first",
+                "summary.png",
+                "trials.jsonl",
+                "best.yaml",
+                "trials built in code, best first"),
+            nb -> {
+              // the ASHA-promoted best trial ends as the same config trained in one go
+              assertThat(column(nb, "exact promotion", 3))
+                  .as("|promoted - one go| per validation")
+                  .hasSize(9)
+                  .allSatisfy(d -> assertThat(Double.parseDouble(d)).isLessThanOrEqualTo(1e-6));
+              String text = allText(nb, "text/plain");
+              Matcher best = Pattern.compile("best validation accuracy ([0-9.]+)").matcher(text);
+              assertThat(best.find()).as("best trial printed").isTrue();
+              assertThat(Double.parseDouble(best.group(1))).isGreaterThan(0.9);
+              // ASHA spent a fraction of what 27 full runs would
+              Matcher spent =
+                  Pattern.compile("trained \\d+ iterations in all, (\\d+)%").matcher(text);
+              assertThat(spent.find()).as("iterations trained printed").isTrue();
+              assertThat(Integer.parseInt(spent.group(1))).isLessThan(40);
+            }));
   }
 
   static {
