@@ -2,6 +2,7 @@ package dev.runkit.sweep;
 
 import dev.runkit.config.ConfigFiles;
 import dev.runkit.config.RunConfig;
+import dev.runkit.run.DefaultIntervals;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -437,23 +438,25 @@ public final class Sweep {
   }
 
   /**
-   * How often a run reports the objective: VAL.INTERVAL (else the runner's default, ten validations
-   * per run) for a validation metric, LOG_INTERVAL (else the runner's default, 20 reports per run
-   * and at least every 100 iterations) for a training one.
+   * How often a run reports the objective: VAL.INTERVAL for a validation metric, LOG_INTERVAL for a
+   * training one, each else the runner's default ({@link DefaultIntervals}).
    */
   private long measureEvery(long runLength) {
     Map<String, Object> resolved = base.resolved();
+    long validateEvery = 0;
+    if (resolved.get("VAL") instanceof Map<?, ?> val && val.get("INTERVAL") instanceof Number n) {
+      validateEvery = n.longValue();
+    } else if (base.data().validation() != null) {
+      validateEvery = DefaultIntervals.validateEvery(runLength);
+    }
     if (objective.phase().equals("validation")) {
-      if (resolved.get("VAL") instanceof Map<?, ?> val && val.get("INTERVAL") instanceof Number n) {
-        return n.longValue();
-      }
-      return Math.max(1, (runLength + 9) / 10);
+      return validateEvery;
     }
     if (resolved.get("TRAIN") instanceof Map<?, ?> train
         && train.get("LOG_INTERVAL") instanceof Number n) {
       return n.longValue();
     }
-    return Math.max(1, Math.min(100, runLength / 20));
+    return DefaultIntervals.logEvery(runLength, validateEvery);
   }
 
   private int budget() {
