@@ -6,6 +6,7 @@ import dev.runkit.config.ConfigFiles;
 import dev.runkit.config.RunConfig;
 import dev.runkit.registry.TypeAndParams;
 import dev.runkit.run.Callback;
+import dev.runkit.run.Checkpoints;
 import dev.runkit.run.RunContext;
 import dev.runkit.run.StopReason;
 import java.io.IOException;
@@ -15,9 +16,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Runs trials in this process, one at a time, in the thread that submits them (the future is
@@ -32,8 +30,6 @@ import java.util.stream.Stream;
  * train} does.
  */
 public final class InProcessExecutor implements TrialExecutor {
-
-  private static final Pattern PERIODIC = Pattern.compile("ckpt-(\\d+)\\.rkc");
 
   private Trial cachedFor;
   private RunConfig cached;
@@ -70,7 +66,8 @@ public final class InProcessExecutor implements TrialExecutor {
   private TrialResult train(Trial trial, long start) {
     RunConfig config = config(trial);
     Path dir = config.runDir();
-    long from = newestCheckpoint(config.checkpointDir());
+    List<Long> saved = Checkpoints.periodic(config.checkpointDir());
+    long from = saved.isEmpty() ? 0 : saved.get(saved.size() - 1);
     if (from == 0) {
       try {
         Files.createDirectories(dir);
@@ -123,23 +120,6 @@ public final class InProcessExecutor implements TrialExecutor {
       cachedFor = key;
     }
     return cached;
-  }
-
-  /** The iteration of the newest periodic checkpoint in a folder, 0 when there is none. */
-  static long newestCheckpoint(Path dir) {
-    if (!Files.isDirectory(dir)) {
-      return 0;
-    }
-    try (Stream<Path> files = Files.list(dir)) {
-      return files
-          .map(p -> PERIODIC.matcher(p.getFileName().toString()))
-          .filter(Matcher::matches)
-          .mapToLong(m -> Long.parseLong(m.group(1)))
-          .max()
-          .orElse(0);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + dir, e);
-    }
   }
 
   private static double seconds(long start) {
