@@ -33,6 +33,7 @@ public final class InProcessExecutor implements TrialExecutor {
 
   private Trial cachedFor;
   private RunConfig cached;
+  private volatile boolean stopped;
 
   /**
    * Returns an executor that runs trials in this process.
@@ -78,7 +79,7 @@ public final class InProcessExecutor implements TrialExecutor {
     }
     long total = config.totalIterations();
     try (NDManager manager = NDManager.newBaseManager()) {
-      Segment segment = new Segment(trial.stopAt() < total ? trial.stopAt() : Long.MAX_VALUE);
+      Segment segment = new Segment(trial.stopAt() < total ? trial.stopAt() : Long.MAX_VALUE, this);
       RunResult r = config.runner(manager, from > 0).quiet().callbacks(segment).fit();
       try {
         List<TrialResult.Row> rows = TrialResult.rows(r.history());
@@ -122,6 +123,16 @@ public final class InProcessExecutor implements TrialExecutor {
     return cached;
   }
 
+  /**
+   * Asks the segment running now, and any submitted later, to stop after the iteration in progress
+   * with a checkpoint there; their results are RUNNING short of their stop points. A stopped
+   * executor stays stopped: make a new one for another sweep.
+   */
+  @Override
+  public void stop() {
+    stopped = true;
+  }
+
   private static double seconds(long start) {
     return (System.nanoTime() - start) / 1e9;
   }
@@ -144,10 +155,12 @@ public final class InProcessExecutor implements TrialExecutor {
   static final class Segment implements Callback {
 
     private final long stopAt;
+    private final InProcessExecutor executor;
     private long startedAt;
 
-    Segment(long stopAt) {
+    Segment(long stopAt, InProcessExecutor executor) {
       this.stopAt = stopAt;
+      this.executor = executor;
     }
 
     @Override
@@ -163,7 +176,11 @@ public final class InProcessExecutor implements TrialExecutor {
 
     @Override
     public void onIterationEnd(RunContext context) {
-      stopIfThere(context);
+      if (executor.stopped && context.iteration() < stopAt) {
+        context.requestStop("the sweep was asked to stop; `sweep resume` continues this trial");
+      } else {
+        stopIfThere(context);
+      }
     }
 
     private void stopIfThere(RunContext context) {
