@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * never share MXNet's process-wide engine and generator. Trials go to a worker and results come
  * back as serialised objects over a socket on 127.0.0.1 that only the worker started for it may
  * use; a worker's own output goes to {@value #LOG_FILE} in the sweep directory (the folder that
- * holds the trials' run directories), never to this process's console.
+ * holds the trials' run directories; a pool that serves several sweeps writes into each one's),
+ * never to this process's console.
  *
  * <p>A worker that dies mid-trial (killed, out of memory) is replaced and its trial submitted
  * again: the new worker continues it from the newest checkpoint in its run directory, exactly; a
@@ -134,8 +135,13 @@ public final class WorkerExecutor implements TrialExecutor {
       result.complete(interrupted(trial));
       return result;
     }
+    Path file = Path.of(trial.runDir()).toAbsolutePath().getParent().resolve(LOG_FILE);
+    if (log == null) {
+      log = new WorkerLog(file);
+    } else {
+      log.moveTo(file); // a pool that serves another sweep logs into that sweep's directory
+    }
     if (slots.isEmpty()) {
-      log = new WorkerLog(Path.of(trial.runDir()).toAbsolutePath().getParent().resolve(LOG_FILE));
       for (int i = 1; i <= workers; i++) {
         Slot slot = new Slot(i);
         slots.add(slot);
@@ -520,19 +526,32 @@ public final class WorkerExecutor implements TrialExecutor {
 
     private static final int TAIL = 20;
 
-    private final Path file;
-    private final BufferedWriter writer;
+    private volatile Path file;
+    private BufferedWriter writer;
     private final Deque<String> recent = new ArrayDeque<>();
 
     WorkerLog(Path file) {
       this.file = file;
+      this.writer = open(file);
+    }
+
+    private static BufferedWriter open(Path file) {
       try {
         Files.createDirectories(file.getParent());
-        writer =
-            Files.newBufferedWriter(
-                file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        return Files.newBufferedWriter(
+            file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write " + file, e);
+      }
+    }
+
+    /** Writes to another file from now on. */
+    synchronized void moveTo(Path other) {
+      if (!other.equals(file)) {
+        BufferedWriter next = open(other);
+        close();
+        file = other;
+        writer = next;
       }
     }
 
