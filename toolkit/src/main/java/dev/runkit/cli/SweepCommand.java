@@ -117,15 +117,19 @@ public final class SweepCommand implements Command {
   private static int execute(Sweep sweep, PrintStream out, PrintStream err) {
     sweep.listener(new Lines(out));
     SweepResult r;
-    try (SignalStop signals =
+    // a signal stops the sweep; the JVM exits once the summary is written and this is closed
+    SignalStop signals =
         new SignalStop(
             err,
             "stopping the running trials after their iteration in progress, each with a"
                 + " checkpoint (`runkit sweep resume` continues the sweep)",
-            sweep::stop)) {
+            sweep::stop);
+    try {
       r = sweep.fit();
       writeCharts(r);
       out.println(summary(r, sweep.stopped()));
+    } finally {
+      signals.close();
     }
     if (!sweep.stopped() && r.bestIfAny().isEmpty()) {
       err.println(

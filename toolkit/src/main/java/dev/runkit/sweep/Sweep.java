@@ -53,7 +53,8 @@ import java.util.concurrent.CompletionException;
  * trials.jsonl} (the append-only event log a later resume replays), {@code trials.csv} (rewritten
  * as trials end), {@code best.yaml} (the best completed trial's config) and one run directory per
  * trial ({@code trial-000/}, ...). A trial that fails is recorded FAILED with its message and the
- * sweep goes on. A Sweep is single-use.
+ * sweep goes on. {@link #stop()} ends a fit early and {@link #resume(Path)} continues a sweep from
+ * its directory, after a stop or a crash. A Sweep is single-use.
  */
 public final class Sweep {
 

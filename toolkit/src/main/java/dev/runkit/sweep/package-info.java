@@ -1,7 +1,7 @@
 /**
  * Many runs of one config: a search space over config key paths ({@link dev.runkit.sweep.Space}),
  * samplers (grid, random, TPE), trial schedulers (ASHA, Hyperband, median stopping), trial
- * executors (in-process; the seam for worker processes and Apache Spark), and {@link
+ * executors (in-process, local worker processes; the seam for Apache Spark), and {@link
  * dev.runkit.sweep.Sweep} with its {@link dev.runkit.sweep.SweepResult}. It sits above {@code
  * config} (a trial is a config plus overrides) and below {@code cli}; {@code notebook} draws its
  * results.
