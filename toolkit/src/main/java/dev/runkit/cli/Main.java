@@ -15,6 +15,8 @@ import java.util.Map;
  * <pre>{@code
  * runkit train CONFIG [--set KEY=VALUE ...]   # a run directory with history, plots, checkpoints
  * runkit resume RUN_DIR [--set KEY=VALUE ...]  # continue from its latest checkpoint
+ * runkit sweep SWEEP_FILE [--workers N] [--set KEY=VALUE ...]  # trials into a sweep directory
+ * runkit sweep resume SWEEP_DIR [--workers N]  # continue a stopped or killed sweep
  * runkit schedule CONFIG --steps N --png FILE  # plot the configured schedule
  * runkit kernel install            # Jupyter kernelspec with RunKit on the classpath
  * runkit kernel install --dry-run  # print it instead
@@ -33,6 +35,7 @@ public final class Main {
   static {
     VERBS.put("train", new TrainCommand());
     VERBS.put("resume", new ResumeCommand());
+    VERBS.put("sweep", new SweepCommand());
     VERBS.put("schedule", new ScheduleCommand());
     VERBS.put("kernel", new KernelCommand());
   }

@@ -22,6 +22,8 @@ final class SignalStop implements Callback, AutoCloseable {
   static final long WAIT_SECONDS = 120;
 
   private final PrintStream err;
+  private final String announcement;
+  private final Runnable action;
   private final CountDownLatch written = new CountDownLatch(1);
   private final Thread hook = new Thread(this::onSignal, "runkit-signal-stop");
   private volatile boolean signalled;
@@ -32,7 +34,25 @@ final class SignalStop implements Callback, AutoCloseable {
    * @param err where the stop is announced
    */
   SignalStop(PrintStream err) {
+    this(
+        err,
+        "stopping after this iteration; writing the final checkpoint, history and plots"
+            + " (`runkit resume` continues the run)",
+        () -> {});
+  }
+
+  /**
+   * Starts listening for the signals, with another announcement and something to do on a signal
+   * besides stopping the runs this callback is given to (a sweep stops its trials).
+   *
+   * @param err where the stop is announced
+   * @param announcement what the stop says
+   * @param onSignal what to do on a signal, on the signal's thread
+   */
+  SignalStop(PrintStream err, String announcement, Runnable onSignal) {
     this.err = err;
+    this.announcement = announcement;
+    this.action = onSignal;
     // after a signal the plots are drawn while the JVM shuts down, where ImageIO's file cache
     // fails ("Shutdown in progress": it registers a hook of its own); a chart is small anyway
     ImageIO.setUseCache(false);
@@ -45,10 +65,9 @@ final class SignalStop implements Callback, AutoCloseable {
     }
     signalled = true;
     err.println();
-    err.println(
-        "stopping after this iteration; writing the final checkpoint, history and plots"
-            + " (`runkit resume` continues the run)");
+    err.println(announcement);
     err.flush();
+    action.run();
     try {
       written.await(WAIT_SECONDS, TimeUnit.SECONDS);
     } catch (InterruptedException e) {

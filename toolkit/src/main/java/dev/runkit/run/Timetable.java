@@ -20,9 +20,7 @@ final class Timetable {
   private final Set<Long> savePoints;
 
   /**
-   * Works out a run's timetable; the intervals left unset get their defaults here: validation ten
-   * times a run, training reports about twenty times (at most every 100 iterations) at an interval
-   * that divides the validation interval.
+   * Works out a run's timetable; the intervals left unset get their {@link DefaultIntervals}.
    *
    * @param s the settings
    * @param batchesPerEpoch batches in one pass over the training data
@@ -36,10 +34,10 @@ final class Timetable {
     validation = s.validation() != null;
     test = s.test() != null;
     validateEvery =
-        s.validateEvery() > 0 ? s.validateEvery() : validation ? Math.max(1, (total + 9) / 10) : 0;
-    long about = Math.max(1, Math.min(100, total / 20));
-    logEvery =
-        s.logEvery() > 0 ? s.logEvery() : validation ? dividing(validateEvery, about) : about;
+        s.validateEvery() > 0
+            ? s.validateEvery()
+            : validation ? DefaultIntervals.validateEvery(total) : 0;
+    logEvery = s.logEvery() > 0 ? s.logEvery() : DefaultIntervals.logEvery(total, validateEvery);
     testEvery = s.testEvery();
     checkpoints = s.checkpoints();
     savePoints =

@@ -6,6 +6,7 @@ import dev.runkit.config.ConfigFiles;
 import dev.runkit.config.RunConfig;
 import dev.runkit.registry.TypeAndParams;
 import dev.runkit.run.Callback;
+import dev.runkit.run.Checkpoints;
 import dev.runkit.run.RunContext;
 import dev.runkit.run.StopReason;
 import java.io.IOException;
@@ -15,9 +16,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
+import java.util.function.BooleanSupplier;
 
 /**
  * Runs trials in this process, one at a time, in the thread that submits them (the future is
@@ -33,10 +32,9 @@ import java.util.stream.Stream;
  */
 public final class InProcessExecutor implements TrialExecutor {
 
-  private static final Pattern PERIODIC = Pattern.compile("ckpt-(\\d+)\\.rkc");
-
   private Trial cachedFor;
   private RunConfig cached;
+  private volatile boolean stopped;
 
   /**
    * Returns an executor that runs trials in this process.
@@ -70,7 +68,8 @@ public final class InProcessExecutor implements TrialExecutor {
   private TrialResult train(Trial trial, long start) {
     RunConfig config = config(trial);
     Path dir = config.runDir();
-    long from = newestCheckpoint(config.checkpointDir());
+    List<Long> saved = Checkpoints.periodic(config.checkpointDir());
+    long from = saved.isEmpty() ? 0 : saved.get(saved.size() - 1);
     if (from == 0) {
       try {
         Files.createDirectories(dir);
@@ -81,7 +80,8 @@ public final class InProcessExecutor implements TrialExecutor {
     }
     long total = config.totalIterations();
     try (NDManager manager = NDManager.newBaseManager()) {
-      Segment segment = new Segment(trial.stopAt() < total ? trial.stopAt() : Long.MAX_VALUE);
+      Segment segment =
+          new Segment(trial.stopAt() < total ? trial.stopAt() : Long.MAX_VALUE, () -> stopped);
       RunResult r = config.runner(manager, from > 0).quiet().callbacks(segment).fit();
       return result(trial, r, segment, total, dir, start);
     }
@@ -134,21 +134,14 @@ public final class InProcessExecutor implements TrialExecutor {
     return cached;
   }
 
-  /** The iteration of the newest periodic checkpoint in a folder, 0 when there is none. */
-  static long newestCheckpoint(Path dir) {
-    if (!Files.isDirectory(dir)) {
-      return 0;
-    }
-    try (Stream<Path> files = Files.list(dir)) {
-      return files
-          .map(p -> PERIODIC.matcher(p.getFileName().toString()))
-          .filter(Matcher::matches)
-          .mapToLong(m -> Long.parseLong(m.group(1)))
-          .max()
-          .orElse(0);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot list " + dir, e);
-    }
+  /**
+   * Asks the segment running now, and any submitted later, to stop after the iteration in progress
+   * with a checkpoint there; their results are RUNNING short of their stop points. A stopped
+   * executor stays stopped: make a new one for another sweep.
+   */
+  @Override
+  public void stop() {
+    stopped = true;
   }
 
   static double seconds(long start) {
@@ -173,10 +166,16 @@ public final class InProcessExecutor implements TrialExecutor {
   static final class Segment implements Callback {
 
     private final long stopAt;
+    private final BooleanSupplier stopped;
     private long startedAt;
 
-    Segment(long stopAt) {
+    /**
+     * A segment that ends at {@code stopAt}, or earlier once {@code stopped} says the sweep was
+     * asked to stop.
+     */
+    Segment(long stopAt, BooleanSupplier stopped) {
       this.stopAt = stopAt;
+      this.stopped = stopped;
     }
 
     @Override
@@ -192,7 +191,11 @@ public final class InProcessExecutor implements TrialExecutor {
 
     @Override
     public void onIterationEnd(RunContext context) {
-      stopIfThere(context);
+      if (stopped.getAsBoolean() && context.iteration() < stopAt) {
+        context.requestStop("the sweep was asked to stop; `sweep resume` continues this trial");
+      } else {
+        stopIfThere(context);
+      }
     }
 
     private void stopIfThere(RunContext context) {

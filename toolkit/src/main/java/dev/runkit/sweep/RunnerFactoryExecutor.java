@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -35,6 +36,7 @@ final class RunnerFactoryExecutor implements TrialExecutor {
 
   private final RunnerFactory factory;
   private final long runLength;
+  private volatile boolean stopped;
 
   RunnerFactoryExecutor(RunnerFactory factory, long runLength) {
     this.factory = factory;
@@ -69,7 +71,8 @@ final class RunnerFactoryExecutor implements TrialExecutor {
   private TrialResult train(Trial trial, long start) {
     Path dir = Path.of(trial.runDir());
     Path checkpoints = dir.resolve("checkpoints");
-    long from = InProcessExecutor.newestCheckpoint(checkpoints);
+    List<Long> saved = Checkpoints.periodic(checkpoints);
+    long from = saved.isEmpty() ? 0 : saved.get(saved.size() - 1);
     if (from == 0) {
       try {
         Files.createDirectories(dir);
@@ -83,7 +86,8 @@ final class RunnerFactoryExecutor implements TrialExecutor {
     }
     Runner runner = build(trial);
     InProcessExecutor.Segment segment =
-        new InProcessExecutor.Segment(trial.stopAt() < runLength ? trial.stopAt() : Long.MAX_VALUE);
+        new InProcessExecutor.Segment(
+            trial.stopAt() < runLength ? trial.stopAt() : Long.MAX_VALUE, () -> stopped);
     try {
       runner.iterations(runLength).checkpoints(Checkpoints.to(checkpoints)).quiet();
       runner.callbacks(segment);
@@ -164,5 +168,11 @@ final class RunnerFactoryExecutor implements TrialExecutor {
   @Override
   public String toString() {
     return "in-process executor of a Runner factory";
+  }
+
+  /** Asks the segment running now, and any later, to stop after its iteration in progress. */
+  @Override
+  public void stop() {
+    stopped = true;
   }
 }

@@ -2,6 +2,8 @@ package dev.runkit.sweep;
 
 import dev.runkit.config.ConfigFiles;
 import dev.runkit.config.RunConfig;
+import dev.runkit.run.DefaultIntervals;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -13,6 +15,7 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Many runs of one config: a search space over its key paths, an objective, a sampler that draws
@@ -51,7 +54,8 @@ import java.util.concurrent.CompletableFuture;
  * as trials end), {@code best.yaml} (the best completed trial's config) and one run directory per
  * trial ({@code trial-000/}, ...), and {@code summary.png} when a {@link SweepListenerProvider}
  * draws it (the notebook package does). A trial that fails is recorded FAILED with its message and
- * the sweep goes on. A Sweep is single-use.
+ * the sweep goes on. {@link #stop()} ends a fit early and {@link #resume(Path)} continues a sweep
+ * from its directory, after a stop or a crash. A Sweep is single-use.
  *
  * <p>From code ({@link #of(RunnerFactory, long)}): a {@link RunnerFactory} builds each trial's
  * {@code Runner} from the trial's values, read by plain names ({@code lr}, {@code hidden}); such
@@ -83,11 +87,13 @@ public final class Sweep {
   private long seed;
   private Sampler sampler;
   private TrialScheduler scheduler;
-  private TrialExecutor executor;
+  private volatile TrialExecutor executor;
   private Path directory;
   private SweepListener listener = new SweepListener() {};
   private boolean ownsExecutor = true;
   private boolean fitted;
+  private boolean resumed;
+  private volatile boolean stopping;
 
   // the state of a fit
   private Objective objective;
@@ -194,6 +200,58 @@ public final class Sweep {
    */
   public static Sweep parse(String yaml) {
     return SweepConfig.parse(yaml, List.of());
+  }
+
+  /**
+   * Reads a sweep back from its directory to continue it after a crash or a stop: the resolved
+   * sweep from {@code sweep.yaml}, and on {@link #fit()} its state from {@code trials.jsonl}. The
+   * fit runs no recorded segment again, continues the segments that were running from their newest
+   * checkpoints, and goes on as the sweep would have; a sweep that had ended trains nothing.
+   *
+   * <pre>{@code
+   * SweepResult r = Sweep.resume(Path.of("runs/digits-sweep")).fit();
+   * }</pre>
+   *
+   * @param dir the sweep directory
+   * @return the sweep
+   * @throws IllegalArgumentException if the directory holds no sweep
+   */
+  public static Sweep resume(Path dir) {
+    return resume(dir, List.of());
+  }
+
+  /**
+   * Reads a sweep back from its directory, as {@link #resume(Path)}, with another executor: {@code
+   * SWEEP.EXECUTOR=...} overrides, the only setting a resumed sweep may change (trials give the
+   * same results wherever they run).
+   *
+   * @param dir the sweep directory
+   * @param overrides {@code KEY=VALUE} assignments under {@code SWEEP.EXECUTOR}
+   * @return the sweep
+   * @throws IllegalArgumentException if the directory holds no sweep, or for another key
+   */
+  public static Sweep resume(Path dir, List<String> overrides) {
+    Path d = dir.toAbsolutePath().normalize();
+    if (!Files.isDirectory(d) || !Files.isRegularFile(d.resolve(SweepLog.EVENTS_FILE))) {
+      throw new IllegalArgumentException(
+          d
+              + (Files.isDirectory(d) ? " holds no sweep: it has no " : " is not a directory with ")
+              + SweepLog.EVENTS_FILE
+              + " (made by a sweep's fit or `runkit sweep`)");
+    }
+    for (String o : overrides) {
+      String key = o.contains("=") ? o.substring(0, o.indexOf('=')).trim() : o;
+      if (!key.equals("SWEEP.EXECUTOR") && !key.startsWith("SWEEP.EXECUTOR.")) {
+        throw new IllegalArgumentException(
+            "a resumed sweep changes only SWEEP.EXECUTOR (where its trials run), got "
+                + key
+                + ": the log replays only with the settings it was written with");
+      }
+    }
+    Sweep sweep = SweepConfig.load(d.resolve(SweepLog.SWEEP_FILE), overrides);
+    sweep.directory = d; // the directory may have moved since
+    sweep.resumed = true;
+    return sweep;
   }
 
   private void once(String name) {
@@ -368,6 +426,30 @@ public final class Sweep {
   }
 
   /**
+   * Asks a running {@link #fit()} to stop: no new trial segment starts, and the running ones stop
+   * after their iteration in progress with a checkpoint there ({@link TrialExecutor#stop()}); fit
+   * then returns the trials so far, records nothing of the stopped segments and leaves the sweep's
+   * log open, so that {@link #resume(Path)} continues it. Safe to call from another thread (a
+   * signal handler).
+   */
+  public void stop() {
+    stopping = true;
+    TrialExecutor e = executor;
+    if (e != null) {
+      e.stop();
+    }
+  }
+
+  /**
+   * Tells whether {@link #stop()} was called.
+   *
+   * @return true after a stop
+   */
+  public boolean stopped() {
+    return stopping;
+  }
+
+  /**
    * Returns the base config.
    *
    * @return the config
@@ -473,7 +555,9 @@ public final class Sweep {
       Path run = base.runDir();
       directory = run.resolveSibling(run.getFileName() + "-sweep");
     }
-    SweepLog.requireFree(directory, at("DIR"));
+    if (!resumed) {
+      SweepLog.requireFree(directory, at("DIR"));
+    }
     trials = budget;
     return budget;
   }
@@ -522,24 +606,26 @@ public final class Sweep {
   }
 
   /**
-   * How often a run reports the objective: VAL.INTERVAL (else the runner's default, ten validations
-   * per run) for a validation metric, LOG_INTERVAL (else the runner's default, 20 reports per run
-   * and at least every 100 iterations) for a training one.
+   * How often a run reports the objective: VAL.INTERVAL for a validation metric, LOG_INTERVAL for a
+   * training one, each else the runner's default ({@link DefaultIntervals}).
    */
   private long measureEvery(long runLength) {
     // a factory's runner keeps its intervals to itself: the runner's defaults stand for them
     Map<String, Object> resolved = factory != null ? Map.of() : base.resolved();
+    long validateEvery = 0;
+    if (resolved.get("VAL") instanceof Map<?, ?> val && val.get("INTERVAL") instanceof Number n) {
+      validateEvery = n.longValue();
+    } else if (factory != null || base.data().validation() != null) {
+      validateEvery = DefaultIntervals.validateEvery(runLength);
+    }
     if (objective.phase().equals("validation")) {
-      if (resolved.get("VAL") instanceof Map<?, ?> val && val.get("INTERVAL") instanceof Number n) {
-        return n.longValue();
-      }
-      return Math.max(1, (runLength + 9) / 10);
+      return validateEvery;
     }
     if (resolved.get("TRAIN") instanceof Map<?, ?> train
         && train.get("LOG_INTERVAL") instanceof Number n) {
       return n.longValue();
     }
-    return Math.max(1, Math.min(100, runLength / 20));
+    return DefaultIntervals.logEvery(runLength, validateEvery);
   }
 
   private int budget() {
@@ -600,12 +686,28 @@ public final class Sweep {
 
   private SweepResult run(int budget) {
     log = new SweepLog(directory);
-    log.begin(resolved());
     baseText = factory != null ? "" : ConfigFiles.toYaml(base.resolved());
     listener.onStart(budget, directory);
+    if (resumed) {
+      List<Trial> pending = new ArrayList<>();
+      if (replay(budget, pending)) {
+        SweepResult result = result();
+        listener.onEnd(result);
+        return result;
+      }
+      pruneWaiting();
+      writeViews();
+      for (Trial t : pending) {
+        if (!stopping) {
+          submit(t);
+        }
+      }
+    } else {
+      log.begin(resolved());
+    }
     while (true) {
       boolean done = false;
-      while (inFlight.size() < Math.max(1, executor.parallelism())) {
+      while (!stopping && inFlight.size() < Math.max(1, executor.parallelism())) {
         TrialScheduler.Job job = scheduler.next(started.size() < budget);
         if (job.kind() == TrialScheduler.Job.Kind.START) {
           Trial t = newTrial(job);
@@ -623,31 +725,101 @@ public final class Sweep {
         }
       }
       if (inFlight.isEmpty()) {
-        if (done) {
+        if (done || stopping) {
           break;
         }
         throw new IllegalStateException(scheduler + " waits, but no trial is running");
       }
-      CompletableFuture.anyOf(inFlight.values().toArray(CompletableFuture[]::new)).join();
-      for (Integer id : new ArrayList<>(inFlight.keySet())) {
-        CompletableFuture<TrialResult> f = inFlight.get(id);
-        if (f.isDone()) {
-          inFlight.remove(id);
-          record(started.get(id), f.join());
+      try {
+        CompletableFuture.anyOf(inFlight.values().toArray(CompletableFuture[]::new)).join();
+        for (Integer id : new ArrayList<>(inFlight.keySet())) {
+          CompletableFuture<TrialResult> f = inFlight.get(id);
+          if (f.isDone()) {
+            inFlight.remove(id);
+            TrialResult r = f.join();
+            Trial t = started.get(id);
+            // a segment a stop cut short is not recorded: a resume continues it
+            if (!(stopping && r.status() == TrialStatus.RUNNING && r.iterations() < t.stopAt())) {
+              record(t, r);
+            }
+          }
+        }
+      } catch (CompletionException e) {
+        throw e.getCause() instanceof RuntimeException cause ? cause : e;
+      }
+    }
+    if (!stopping) {
+      for (Trial t : started) {
+        TrialResult r = results.get(t.id());
+        if (r.status() == TrialStatus.RUNNING) {
+          prune(t.id(), "not promoted past iteration " + r.iterations() + " when the sweep ended");
         }
       }
     }
-    for (Trial t : started) {
-      TrialResult r = results.get(t.id());
-      if (r.status() == TrialStatus.RUNNING) {
-        prune(t.id(), "not promoted past iteration " + r.iterations() + " when the sweep ended");
-      }
-    }
     writeViews();
-    log.end();
+    if (!stopping) {
+      log.end();
+    }
     SweepResult result = result();
     listener.onEnd(result);
     return result;
+  }
+
+  /**
+   * Rebuilds a sweep's state from its log: each start and continue must be the job the scheduler
+   * gives again, each result is reported again, the parameters of started trials come from the log.
+   * Fills {@code pending} with the segments that have no result; returns whether the sweep had
+   * ended.
+   */
+  private boolean replay(int budget, List<Trial> pending) {
+    boolean ended = false;
+    Map<Integer, Trial> waiting = new TreeMap<>();
+    for (SweepLog.Event e : SweepLog.events(directory, objective)) {
+      if (e instanceof SweepLog.Started s) {
+        replayed(TrialScheduler.Job.start(s.trial(), s.stopAt()), budget);
+        String runDir = directory.resolve(Trial.name(s.trial())).toString();
+        Trial t =
+            new Trial(s.trial(), baseText, s.params(), s.seed(), s.stopAt(), runDir, objective);
+        started.add(t);
+        waiting.put(t.id(), t);
+      } else if (e instanceof SweepLog.Continued c) {
+        replayed(TrialScheduler.Job.resume(c.trial(), c.stopAt()), budget);
+        Trial t = started.get(c.trial()).stopAt(c.stopAt());
+        started.set(t.id(), t);
+        waiting.put(t.id(), t);
+      } else if (e instanceof SweepLog.Segment s) {
+        TrialResult r = s.result();
+        results.put(r.trial(), r);
+        waiting.remove(r.trial());
+        scheduler.report(
+            new TrialScheduler.Report(
+                r.trial(), r.iterations(), s.points(), r.status() != TrialStatus.RUNNING));
+      } else if (e instanceof SweepLog.Pruned p) {
+        results.put(p.trial(), results.get(p.trial()).withStatus(TrialStatus.PRUNED, p.message()));
+      } else {
+        ended = true;
+      }
+    }
+    pending.addAll(waiting.values());
+    return ended;
+  }
+
+  /** Asks the scheduler for its next job and checks that it is the one the log holds. */
+  private void replayed(TrialScheduler.Job logged, int budget) {
+    TrialScheduler.Job job = scheduler.next(started.size() < budget);
+    if (!job.equals(logged)) {
+      throw new IllegalArgumentException(
+          directory.resolve(SweepLog.EVENTS_FILE)
+              + " does not replay with "
+              + directory.resolve(SweepLog.SWEEP_FILE)
+              + ": the log has "
+              + logged
+              + " where "
+              + scheduler
+              + " gives "
+              + job
+              + "; was the sweep file changed?");
+    }
   }
 
   private Trial newTrial(TrialScheduler.Job job) {
@@ -707,6 +879,14 @@ public final class Sweep {
             r.iterations(),
             objective.points(r.history()),
             r.status() != TrialStatus.RUNNING));
+    pruneWaiting();
+    writeViews();
+    listener.onTrialEnd(t, results.get(t.id()));
+    listener.onUpdate(result());
+  }
+
+  /** Prunes the trials waiting at a rung that the scheduler has dropped. */
+  private void pruneWaiting() {
     for (Trial other : started) {
       TrialResult o = results.get(other.id());
       if (o != null
@@ -716,14 +896,12 @@ public final class Sweep {
         prune(other.id(), "stopped by the scheduler at iteration " + o.iterations());
       }
     }
-    writeViews();
-    listener.onTrialEnd(t, results.get(t.id()));
-    listener.onUpdate(result());
   }
 
   private void prune(int id, String why) {
     results.put(id, results.get(id).withStatus(TrialStatus.PRUNED, why));
     log.pruned(id, why);
+    listener.onTrialPruned(started.get(id), results.get(id));
   }
 
   private List<TrialResult> resultsInOrder() {

@@ -44,7 +44,16 @@ public interface SweepListener {
   default void onUpdate(SweepResult sweep) {}
 
   /**
-   * Called once when the sweep is over.
+   * Called when the scheduler drops a trial that waits at a rung (and at the end of a sweep, for
+   * those never promoted); the result is written to {@code trials.csv}.
+   *
+   * @param trial the trial
+   * @param result its result, PRUNED
+   */
+  default void onTrialPruned(Trial trial, TrialResult result) {}
+
+  /**
+   * Called once when the sweep is over (or stopped).
    *
    * @param result the sweep's result
    */

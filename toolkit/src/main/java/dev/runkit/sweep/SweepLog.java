@@ -5,19 +5,24 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.ToNumberPolicy;
 import com.google.gson.reflect.TypeToken;
 import dev.runkit.config.ConfigFiles;
+import dev.runkit.config.RunConfig;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import tech.tablesaw.api.ColumnType;
 import tech.tablesaw.api.Table;
+import tech.tablesaw.io.csv.CsvReadOptions;
 
 /**
  * A sweep's directory and its state on disk. {@code trials.jsonl} is the state: an append-only log
@@ -201,6 +206,154 @@ final class SweepLog {
       return out;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + dir.resolve(EVENTS_FILE), e);
+    }
+  }
+
+  /** An event read back from the log, for a resumed sweep to replay. */
+  sealed interface Event permits Started, Continued, Segment, Pruned, End {}
+
+  /** A new trial with the values the sampler drew (in canonical form). */
+  record Started(int trial, long stopAt, long seed, Map<String, Object> params) implements Event {}
+
+  /** A trial continued from its checkpoint. */
+  record Continued(int trial, long stopAt) implements Event {}
+
+  /**
+   * A segment's end: the result as recorded, its history read from the trial's {@code history.csv},
+   * and the objective's values as the scheduler was told them.
+   */
+  record Segment(TrialResult result, List<TrialScheduler.Point> points) implements Event {}
+
+  /** The scheduler dropped a trial. */
+  record Pruned(int trial, String message) implements Event {}
+
+  /** The sweep is over. */
+  record End() implements Event {}
+
+  /**
+   * Reads the events of a sweep directory for a resume. A last line cut short by a crash (the event
+   * being written) is dropped from the file, so that the resumed sweep appends after whole lines.
+   *
+   * @param dir the sweep directory
+   * @param objective the sweep's objective, which turns values into the scheduler's losses
+   * @return the events, in order
+   * @throws IllegalArgumentException if a line other than the last is not an event
+   * @throws UncheckedIOException if the log cannot be read or repaired
+   */
+  static List<Event> events(Path dir, Objective objective) {
+    Path file = dir.resolve(EVENTS_FILE);
+    List<Event> out = new ArrayList<>();
+    try {
+      byte[] bytes = Files.readAllBytes(file);
+      int whole = bytes.length;
+      while (whole > 0 && bytes[whole - 1] != '\n') {
+        whole--;
+      }
+      if (whole < bytes.length) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+          ch.truncate(whole);
+          ch.force(true);
+        }
+      }
+      String[] lines = new String(bytes, 0, whole, StandardCharsets.UTF_8).split("\n");
+      for (int i = 0; i < lines.length; i++) {
+        if (lines[i].isBlank()) {
+          continue;
+        }
+        try {
+          out.add(
+              parse(
+                  GSON.fromJson(lines[i], new TypeToken<Map<String, Object>>() {}.getType()),
+                  dir,
+                  objective));
+        } catch (RuntimeException e) {
+          throw new IllegalArgumentException(
+              file + " line " + (i + 1) + " is not a sweep event (" + e.getMessage() + ")", e);
+        }
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Event parse(Map<String, Object> e, Path dir, Objective objective) {
+    String kind = String.valueOf(e.get("event"));
+    if (kind.equals("end")) {
+      return new End();
+    }
+    int trial = ((Number) e.get("trial")).intValue();
+    switch (kind) {
+      case "start":
+        Map<String, Object> params = new LinkedHashMap<>();
+        ((Map<String, Object>) e.get("params"))
+            .forEach((k, v) -> params.put(k, Values.canonical(v, k)));
+        return new Started(
+            trial,
+            ((Number) e.get("stop_at")).longValue(),
+            ((Number) e.get("seed")).longValue(),
+            params);
+      case "continue":
+        return new Continued(trial, ((Number) e.get("stop_at")).longValue());
+      case "pruned":
+        return new Pruned(trial, String.valueOf(e.get("message")));
+      case "result":
+        List<TrialScheduler.Point> points = new ArrayList<>();
+        for (List<Object> p : (List<List<Object>>) e.get("points")) {
+          points.add(
+              new TrialScheduler.Point(
+                  ((Number) p.get(0)).longValue(), objective.loss(number(p.get(1)))));
+        }
+        TrialResult r =
+            new TrialResult(
+                trial,
+                TrialStatus.valueOf(String.valueOf(e.get("status"))),
+                number(e.get("objective")),
+                ((Number) e.get("best_iteration")).longValue(),
+                ((Number) e.get("iterations")).longValue(),
+                ((Number) e.get("start_iteration")).longValue(),
+                number(e.get("seconds")),
+                history(dir.resolve(Trial.name(trial))),
+                String.valueOf(e.get("message")));
+        return new Segment(r, points);
+      default:
+        throw new IllegalArgumentException("unknown event \"" + kind + "\"");
+    }
+  }
+
+  private static double number(Object value) {
+    return value == null ? Double.NaN : ((Number) value).doubleValue();
+  }
+
+  /**
+   * Reads a trial's history from its run directory's {@code history.csv}, which the executor writes
+   * after each segment; empty when there is none (a trial that failed before training).
+   *
+   * @param runDir the trial's run directory
+   * @return the rows
+   */
+  static List<TrialResult.Row> history(Path runDir) {
+    Path file = runDir.resolve(RunConfig.HISTORY_FILE);
+    if (!Files.isRegularFile(file)) {
+      return List.of();
+    }
+    try {
+      Table t =
+          Table.read()
+              .usingOptions(
+                  CsvReadOptions.builder(file.toFile())
+                      .columnTypes(
+                          name ->
+                              switch (name) {
+                                case "iteration" -> ColumnType.LONG;
+                                case "phase", "metric" -> ColumnType.STRING;
+                                default -> ColumnType.DOUBLE;
+                              }));
+      return TrialResult.rows(t);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          "cannot read the history " + file + ": " + e.getMessage(), e);
     }
   }
 

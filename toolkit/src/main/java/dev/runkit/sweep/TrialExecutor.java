@@ -38,6 +38,15 @@ public interface TrialExecutor extends AutoCloseable {
    */
   Map<String, Object> toConfig();
 
+  /**
+   * Asks the segments running now, and those submitted later, to stop after their iteration in
+   * progress, each writing a checkpoint there; their results come back RUNNING short of their stop
+   * points, which a sweep does not record, so that a resumed sweep continues them (Ctrl-C on {@code
+   * runkit sweep}). Called from another thread than {@link #submit}; by default segments run on to
+   * their stop points.
+   */
+  default void stop() {}
+
   /** Releases what the executor holds (worker processes, a cluster session); nothing by default. */
   @Override
   default void close() {}

@@ -9,16 +9,45 @@ import java.util.function.Function;
 
 /**
  * The trial executors by name, for {@code SWEEP.EXECUTOR {TYPE, PARAM}}: {@code in_process} (the
- * default). Executors with optional dependencies (worker processes, Apache Spark) are registered
- * here by name and reached only through it, so nothing else imports them.
+ * default) and {@code workers} ({@code PARAM: {workers: N}}, default one per core: local worker
+ * processes, {@link WorkerExecutor}). Executors with optional dependencies (worker processes,
+ * Apache Spark) are registered here by name and reached only through it, so nothing else imports
+ * them.
  */
 public final class TrialExecutors {
 
   private static final Registry<Function<Params, TrialExecutor>> REGISTRY =
       new Registry<Function<Params, TrialExecutor>>("trial executor")
-          .register("in_process", p -> InProcessExecutor.create());
+          .register("in_process", p -> InProcessExecutor.create())
+          .register("workers", TrialExecutors::workers);
 
   private TrialExecutors() {}
+
+  /**
+   * Returns an executor of local worker processes, one trial segment each at a time.
+   *
+   * @param workers how many processes, {@code >= 1}
+   * @return the executor
+   * @throws IllegalArgumentException if workers is below 1
+   */
+  public static TrialExecutor workers(int workers) {
+    return WorkerExecutor.create(workers);
+  }
+
+  /**
+   * Returns an executor of local worker processes, one per core.
+   *
+   * @return the executor
+   */
+  public static TrialExecutor workers() {
+    return WorkerExecutor.create();
+  }
+
+  private static TrialExecutor workers(Params p) {
+    long n = p.optionalLong("workers", Runtime.getRuntime().availableProcessors());
+    p.check("workers", n, n >= 1 && n <= 1024, "a whole number in [1, 1024]");
+    return WorkerExecutor.create((int) n);
+  }
 
   /**
    * Builds an executor from a {@code {TYPE, PARAM}} map.

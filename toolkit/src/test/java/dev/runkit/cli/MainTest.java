@@ -49,7 +49,7 @@ class MainTest {
     assertThat(run("kernl", "install")).isEqualTo(2);
     assertThat(err())
         .startsWith(
-            "Unknown command \"kernl\"; expected one of [train, resume, schedule, kernel]. Did you mean \"kernel\"?");
+            "Unknown command \"kernl\"; expected one of [train, resume, sweep, schedule, kernel]. Did you mean \"kernel\"?");
   }
 
   @Test

@@ -1,5 +1,8 @@
 package dev.runkit.sweep;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
 import dev.runkit.config.RunConfig;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -28,4 +31,39 @@ final class SweepFixtures {
 
   /** The objective of the tests. */
   static final Objective ACCURACY = new Objective("validation", "accuracy", true);
+
+  /** Same values and histories, trial by trial, over the iterations both trained. */
+  static void assertSameTrials(SweepResult a, SweepResult b) {
+    assertThat(b.trials()).hasSameSizeAs(a.trials());
+    for (int i = 0; i < a.trials().size(); i++) {
+      Trial ta = a.trials().get(i);
+      Trial tb = b.trials().get(i);
+      assertThat(tb.params()).as("trial %d params", i).isEqualTo(ta.params());
+      assertThat(tb.seed()).isEqualTo(ta.seed());
+      TrialResult ra = a.results().get(i);
+      TrialResult rb = b.results().get(i);
+      assertThat(rb.status()).as("trial %d: %s", i, rb.message()).isNotEqualTo(TrialStatus.FAILED);
+      long common = Math.min(ra.iterations(), rb.iterations());
+      List<TrialResult.Row> ha = upTo(ra.history(), common);
+      List<TrialResult.Row> hb = upTo(rb.history(), common);
+      assertThat(hb).as("trial %d rows to %d", i, common).hasSameSizeAs(ha).isNotEmpty();
+      for (int k = 0; k < ha.size(); k++) {
+        TrialResult.Row x = ha.get(k);
+        TrialResult.Row y = hb.get(k);
+        assertThat(List.of(y.iteration(), y.phase(), y.metric()))
+            .as("trial %d row %d", i, k)
+            .isEqualTo(List.of(x.iteration(), x.phase(), x.metric()));
+        assertThat(y.value()).as("trial %d row %d %s", i, k, x).isCloseTo(x.value(), within(1e-6));
+        assertThat(y.lr()).isCloseTo(x.lr(), within(1e-12));
+      }
+      if (ra.iterations() == rb.iterations()) {
+        assertThat(rb.objective()).as("trial %d", i).isCloseTo(ra.objective(), within(1e-6));
+        assertThat(rb.bestIteration()).isEqualTo(ra.bestIteration());
+      }
+    }
+  }
+
+  private static List<TrialResult.Row> upTo(List<TrialResult.Row> rows, long iteration) {
+    return rows.stream().filter(r -> r.iteration() <= iteration).toList();
+  }
 }

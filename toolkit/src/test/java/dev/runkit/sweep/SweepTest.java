@@ -226,4 +226,29 @@ class SweepTest {
     }
     assertThat(a.results()).anyMatch(r -> r.status() == TrialStatus.COMPLETED);
   }
+
+  @Test
+  void trainingObjective_withoutLogInterval_rungsAtTheRunnersReportInterval() {
+    Map<String, Object> raw = ConfigFiles.read(SweepFixtures.configFile());
+    ((Map<?, ?>) raw.get("TRAIN")).remove("LOG_INTERVAL");
+    raw.put("RUN_DIR", tmp.resolve("base").toString());
+    RunConfig base = RunConfig.from(raw, SweepFixtures.configFile().getParent(), "no-log-interval");
+    SweepResult r =
+        Sweep.of(base)
+            .space(Space.of().loguniform("TRAIN.OPTIM.PARAM.lr", 1e-3, 3e-2))
+            .minimize("train/loss")
+            .trials(1)
+            .sampler(Samplers.random())
+            .scheduler(TrialSchedulers.asha())
+            .directory(tmp.resolve("sweep"))
+            .fit();
+    // 90 iterations validated every 10 report training every 5 (the divisor of 10 nearest to
+    // 90 / 20): the first rung is there, where the run reports the objective (it was 90 / 20 = 4)
+    assertThat(r.trials().get(0).stopAt()).isEqualTo(5);
+    assertThat(
+            r.results().get(0).history().stream()
+                .filter(x -> x.phase().equals("train") && x.metric().equals("loss"))
+                .map(TrialResult.Row::iteration))
+        .containsExactly(5L);
+  }
 }
