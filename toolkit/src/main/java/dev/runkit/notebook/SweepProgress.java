@@ -257,7 +257,8 @@ public final class SweepProgress implements SweepListener {
     if (directory != null) {
       b.append(' ').append(directory.getFileName());
     }
-    b.append(ended ? " ended: " : ": ");
+    boolean stopped = ended && latest != null && latest.stopped();
+    b.append(stopped ? " stopped: " : ended ? " ended: " : ": ");
     b.append(started).append(budget > 0 ? " of " + budget : "").append(" trials started, ");
     b.append(completed).append(" completed, ");
     b.append(pruned).append(" pruned, ");
@@ -271,6 +272,9 @@ public final class SweepProgress implements SweepListener {
       b.append("; training ").append(String.join(", ", busy));
     }
     b.append(String.format(Locale.ROOT, "; %.1f s", (now - startNanos) / 1e9));
+    if (stopped) {
+      b.append("; Sweep.resume(").append(directory).append(") continues it");
+    }
     return b.toString();
   }
 

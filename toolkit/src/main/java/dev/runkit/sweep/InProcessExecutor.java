@@ -93,6 +93,10 @@ public final class InProcessExecutor implements TrialExecutor {
    */
   static TrialResult result(
       Trial trial, RunResult r, Segment segment, long total, Path dir, long start) {
+    if (r.stopReason() == StopReason.INTERRUPTED) {
+      // the interrupt was meant for the sweep, whose thread this is: hand it on
+      Thread.currentThread().interrupt();
+    }
     try {
       List<TrialResult.Row> rows = TrialResult.rows(r.history());
       ConfigFiles.writeAtomically(
@@ -118,7 +122,8 @@ public final class InProcessExecutor implements TrialExecutor {
     if (reason == StopReason.FAILED || reason == StopReason.NON_FINITE) {
       return TrialStatus.FAILED;
     }
-    if (reason == StopReason.REQUESTED && r.iterations() < total) {
+    if ((reason == StopReason.REQUESTED || reason == StopReason.INTERRUPTED)
+        && r.iterations() < total) {
       return TrialStatus.RUNNING;
     }
     return TrialStatus.COMPLETED;

@@ -16,6 +16,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Many runs of one config: a search space over its key paths, an objective, a sampler that draws
@@ -731,7 +734,7 @@ public final class Sweep {
         throw new IllegalStateException(scheduler + " waits, but no trial is running");
       }
       try {
-        CompletableFuture.anyOf(inFlight.values().toArray(CompletableFuture[]::new)).join();
+        awaitAny();
         for (Integer id : new ArrayList<>(inFlight.keySet())) {
           CompletableFuture<TrialResult> f = inFlight.get(id);
           if (f.isDone()) {
@@ -763,6 +766,30 @@ public final class Sweep {
     SweepResult result = result();
     listener.onEnd(result);
     return result;
+  }
+
+  /**
+   * Waits for a running segment to end. An interrupt of this thread (Kernel ▸ Interrupt, or a trial
+   * run here that an interrupt stopped) stops the sweep as {@link #stop()} does.
+   */
+  private void awaitAny() {
+    CompletableFuture<Object> any =
+        CompletableFuture.anyOf(inFlight.values().toArray(CompletableFuture[]::new));
+    while (true) {
+      if (Thread.interrupted()) {
+        stop();
+      }
+      try {
+        any.get(100, TimeUnit.MILLISECONDS);
+        return;
+      } catch (TimeoutException e) {
+        // look for an interrupt again
+      } catch (InterruptedException e) {
+        stop();
+      } catch (ExecutionException e) {
+        return; // the segment's own join reports it
+      }
+    }
   }
 
   /**
@@ -928,6 +955,6 @@ public final class Sweep {
   }
 
   private SweepResult result() {
-    return new SweepResult(directory, space, objective, started, resultsInOrder());
+    return new SweepResult(directory, space, objective, started, resultsInOrder(), stopping);
   }
 }

@@ -24,18 +24,32 @@ public final class SweepResult {
   private final Objective objective;
   private final List<Trial> trials;
   private final List<TrialResult> results;
+  private final boolean stopped;
 
   SweepResult(
       Path directory,
       Space space,
       Objective objective,
       List<Trial> trials,
-      List<TrialResult> results) {
+      List<TrialResult> results,
+      boolean stopped) {
     this.directory = directory;
     this.space = space;
     this.objective = objective;
     this.trials = List.copyOf(trials);
     this.results = List.copyOf(results);
+    this.stopped = stopped;
+  }
+
+  /**
+   * Tells whether the sweep was stopped before its end ({@code Sweep.stop()}, Ctrl-C, a notebook's
+   * Kernel ▸ Interrupt): its running trials stopped at a checkpoint, and {@code
+   * Sweep.resume(directory())} continues it.
+   *
+   * @return true for a stopped sweep
+   */
+  public boolean stopped() {
+    return stopped;
   }
 
   /**

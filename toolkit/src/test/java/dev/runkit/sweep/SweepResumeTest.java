@@ -55,6 +55,54 @@ class SweepResumeTest {
     return t.removeColumns("seconds").printAll();
   }
 
+  /**
+   * Kernel ▸ Interrupt of a notebook running {@code sweep.fit()} in-process interrupts the thread
+   * that runs both the sweep and its trial: the trial stops after its iteration in progress, and
+   * the sweep stops as {@link Sweep#stop()} does (it used to record the trial cut short as
+   * completed and start the next).
+   */
+  @Test
+  void interruptOfTheSweepsThread_stopsTheSweep_whichResumesAsTheUninterruptedOne()
+      throws Exception {
+    RunConfig base = SweepFixtures.base(tmp);
+    SweepResult uninterrupted = asha(Sweep.of(base)).directory(tmp.resolve("whole")).fit();
+
+    Path dir = tmp.resolve("interrupted");
+    Thread sweeping = Thread.currentThread();
+    Path first = dir.resolve("trial-001").resolve(RunConfig.CHECKPOINTS);
+    Sweep sweep = asha(Sweep.of(base)).directory(dir);
+    sweep.listener(
+        new SweepListener() {
+          @Override
+          public void onTrialStart(Trial trial) {
+            if (trial.id() == 1 && trial.stopAt() == 30) {
+              Thread interrupter =
+                  new Thread(
+                      () -> {
+                        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+                        while (Checkpoints.periodic(first).isEmpty()
+                            && System.nanoTime() < deadline) {
+                          sleep();
+                        }
+                        sweeping.interrupt();
+                      });
+              interrupter.start();
+            }
+          }
+        });
+    SweepResult stopped = sweep.fit();
+    assertThat(Thread.interrupted()).isFalse();
+    assertThat(stopped.stopped()).isTrue();
+    // no trial cut short by the interrupt is recorded, as completed or at all
+    assertThat(stopped.results()).hasSizeLessThan(uninterrupted.results().size());
+    assertThat(stopped.results()).noneMatch(r -> r.status() == TrialStatus.COMPLETED);
+
+    SweepResult resumed = Sweep.resume(dir).fit();
+    assertThat(resumed.stopped()).isFalse();
+    assertThat(withoutSeconds(resumed.table())).isEqualTo(withoutSeconds(uninterrupted.table()));
+    SweepFixtures.assertSameTrials(uninterrupted, resumed);
+  }
+
   @Test
   void sweepStoppedMidTrial_resumed_endsAsTheUninterruptedOne_andRerunsNoRecordedSegment()
       throws Exception {
