@@ -332,6 +332,31 @@ public final class RapaioKernelLauncher {
     }
   }
 
+  /** Where a thread that runs RunKit work a cell waits for (a fit, a sweep) has its stack. */
+  private static final List<String> STOPPABLE =
+      List.of("dev.runkit.run.TrainingLoop.run", "dev.runkit.sweep.Sweep.fit");
+
+  /**
+   * Interrupts every thread that runs a fit or a sweep: each stops after its iteration in progress
+   * and returns. The threads are found by their stacks, so work of a kernel's own copy of RunKit's
+   * classes (loaded by its snippets' class loader) is found too.
+   *
+   * @return how many threads were interrupted
+   */
+  static int interruptRunKitWork() {
+    int n = 0;
+    for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
+      for (StackTraceElement frame : e.getValue()) {
+        if (STOPPABLE.contains(frame.getClassName() + "." + frame.getMethodName())) {
+          e.getKey().interrupt();
+          n++;
+          break;
+        }
+      }
+    }
+    return n;
+  }
+
   /**
    * The kernel's control loop with interrupt requests answered by RunKit (see the class comment),
    * every other control message handled as the kernel does.
@@ -469,7 +494,7 @@ public final class RapaioKernelLauncher {
       boolean again = interrupted && now - interruptedAt < GRACE_MILLIS * 1_000_000L;
       interrupted = true;
       interruptedAt = now;
-      int fits = again ? 0 : dev.runkit.run.TrainingLoop.interruptAll();
+      int fits = again ? 0 : interruptRunKitWork();
       if (fits == 0) {
         cancelRunning.invoke(execution);
         return;

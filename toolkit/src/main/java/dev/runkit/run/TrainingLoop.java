@@ -96,29 +96,6 @@ public final class TrainingLoop implements RunContext {
     return loop.execute();
   }
 
-  /**
-   * Interrupts every thread that runs a fit in this JVM: each run stops after its iteration in
-   * progress ({@link StopReason#INTERRUPTED}). What a notebook kernel's interrupt calls when it
-   * would rather let the cell finish than cancel it. The threads are found by their stacks, so fits
-   * of another copy of RunKit's classes (a kernel's own class loader) are found too.
-   *
-   * @return how many threads were interrupted
-   */
-  public static int interruptAll() {
-    int n = 0;
-    for (Map.Entry<Thread, StackTraceElement[]> e : Thread.getAllStackTraces().entrySet()) {
-      for (StackTraceElement frame : e.getValue()) {
-        if (frame.getClassName().equals(TrainingLoop.class.getName())
-            && frame.getMethodName().equals("run")) {
-          e.getKey().interrupt();
-          n++;
-          break;
-        }
-      }
-    }
-    return n;
-  }
-
   // ---------------------------------------------------------------- preparation (may throw)
 
   /** Checks everything, builds the parts, and starts afresh or takes up a checkpoint. */
