@@ -392,6 +392,7 @@ public final class Sweep {
       directory = run.resolveSibling(run.getFileName() + "-sweep");
     }
     SweepLog.requireFree(directory, at("DIR"));
+    executor.prepare(directory);
     trials = budget;
     return budget;
   }
