@@ -17,8 +17,11 @@ import org.apache.spark.api.java.function.Function;
 /**
  * The Spark task of one trial segment: runs it with the in-process executor's code (the same
  * config, resume from the newest checkpoint in the trial's run directory, stop at the stop point)
- * and returns its result. MXNet's engine and random generator are process-wide, so a JVM runs one
- * trial at a time: a task that Spark starts beside another in the same JVM waits for it.
+ * and returns its result. MXNet's engine (one compute thread) and its random generator are
+ * process-wide, so a JVM runs one trial at a time, as the in-process executor does: a task that
+ * Spark starts beside another in the same JVM waits for it. A second trial would not train faster,
+ * and the seeding that makes a trial exact (at its start, checkpoints and validations) then never
+ * interleaves with another trial's.
  */
 final class TrialTask implements Function<Trial, TrialResult> {
 
@@ -27,7 +30,7 @@ final class TrialTask implements Function<Trial, TrialResult> {
 
   private static final long serialVersionUID = 1L;
 
-  /** One trial per JVM: the engine's seed and generator are shared by every thread. */
+  /** One trial per JVM: the engine's compute thread and generator are shared by every thread. */
   private static final ReentrantLock ONE_TRIAL_PER_JVM = new ReentrantLock();
 
   @Override
