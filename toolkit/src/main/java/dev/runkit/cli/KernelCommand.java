@@ -1,6 +1,7 @@
 package dev.runkit.cli;
 
 import dev.runkit.registry.Names;
+import dev.runkit.sweep.spark.SparkJvm;
 import java.io.File;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
@@ -14,7 +15,8 @@ import java.util.Map;
 /**
  * {@code runkit kernel install}: writes a Jupyter kernelspec that starts a Java kernel with RunKit
  * and its dependencies on the classpath (rapaio-jupyter-kernel by default, IJava or JJava with
- * {@code --kernel} and {@code --kernel-jar}).
+ * {@code --kernel} and {@code --kernel-jar}); {@code --with-spark} adds Apache Spark for sweeps on
+ * Spark.
  */
 final class KernelCommand implements Command {
 
@@ -29,6 +31,7 @@ final class KernelCommand implements Command {
           "--prefix",
           "--data-dir",
           "--user",
+          "--with-spark",
           "--dry-run");
 
   /** What {@code runkit kernel install --help} prints: every option, with its default. */
@@ -52,13 +55,15 @@ final class KernelCommand implements Command {
           "  --user                       install into the user's Jupyter data folder (the default)",
           "  --prefix DIR                 install into DIR/share/jupyter/kernels",
           "  --data-dir DIR               install into DIR/kernels",
+          "  --with-spark[=DIR]           add Apache Spark, for sweeps on Spark: the jars the build"
+              + " copies to toolkit/target/spark-lib (or DIR) and the Java 17 flags Spark needs",
           "  --dry-run                    print the kernel.json instead of installing it",
           "");
 
   @Override
   public String summary() {
     return "kernel install [--kernel rapaio|ijava|jjava] [--kernel-jar JAR] [--name runkit]"
-        + " [--data-dir DIR | --prefix DIR | --user] [--classpath CP] [--dry-run]";
+        + " [--data-dir DIR | --prefix DIR | --user] [--classpath CP] [--with-spark] [--dry-run]";
   }
 
   @Override
@@ -76,7 +81,12 @@ final class KernelCommand implements Command {
     KernelFlavor flavor = KernelFlavor.of(opts.getOrDefault("--kernel", "rapaio"));
     Path kernelJar = kernelJar(flavor, opts.get("--kernel-jar"));
     List<Path> classpath = classpath(opts.get("--classpath"), kernelJar);
-    KernelSpec.Builder b = KernelSpec.builder(flavor, kernelJar).classpath(classpath);
+    KernelSpec.Builder b = KernelSpec.builder(flavor, kernelJar);
+    if (opts.containsKey("--with-spark")) {
+      classpath.addAll(sparkJars(opts.get("--with-spark")));
+      SparkJvm.moduleOptions().forEach(b::jvmOption);
+    }
+    b.classpath(classpath);
     if (opts.containsKey("--name")) {
       b.name(opts.get("--name"));
     }
@@ -136,14 +146,17 @@ final class KernelCommand implements Command {
                 + "."
                 + Names.didYouMean(key, OPTIONS));
       }
-      boolean flag = key.equals("--dry-run") || key.equals("--user");
+      boolean flag =
+          key.equals("--dry-run")
+              || key.equals("--user")
+              || (key.equals("--with-spark") && value == null);
       if (!flag && value == null) {
         if (i + 1 >= args.size()) {
           throw new IllegalArgumentException("option " + key + " needs a value");
         }
         value = args.get(++i);
       }
-      opts.put(key, flag ? "true" : value);
+      opts.put(key, flag ? (key.equals("--with-spark") ? null : "true") : value);
     }
     return opts;
   }
@@ -189,6 +202,34 @@ final class KernelCommand implements Command {
             + tried
             + ". Build with mvn -B package (it copies the kernel to toolkit/target/kernel) or pass"
             + " --kernel-jar PATH");
+  }
+
+  /**
+   * The jars of Spark's folder: as given, else {@code spark-lib} beside RunKit's classes or jar
+   * (where {@code mvn package} copies Spark, which RunKit's own classpath leaves out).
+   */
+  static List<Path> sparkJars(String given) {
+    Path home = ownLocation();
+    Path dir =
+        given != null ? Path.of(given) : home == null ? null : home.resolveSibling("spark-lib");
+    if (dir == null || !Files.isDirectory(dir)) {
+      throw new IllegalArgumentException(
+          "--with-spark needs Spark's jars in "
+              + (dir == null ? "toolkit/target/spark-lib" : dir.toAbsolutePath())
+              + "; build with mvn -B package -DskipTests (it copies them there), or give the"
+              + " folder: --with-spark=DIR");
+    }
+    List<Path> jars;
+    try (var files = Files.list(dir)) {
+      jars = files.filter(f -> f.toString().endsWith(".jar")).sorted().toList();
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("cannot list " + dir + ": " + e.getMessage());
+    }
+    if (jars.stream().noneMatch(j -> j.getFileName().toString().startsWith("spark-core_"))) {
+      throw new IllegalArgumentException(
+          "--with-spark: " + dir.toAbsolutePath() + " holds no spark-core jar");
+    }
+    return jars;
   }
 
   /** Where RunKit's classes come from: target/classes or the jar in target/. */

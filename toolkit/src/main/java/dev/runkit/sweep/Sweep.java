@@ -561,6 +561,7 @@ public final class Sweep {
     if (!resumed) {
       SweepLog.requireFree(directory, at("DIR"));
     }
+    executor.prepare(directory);
     trials = budget;
     return budget;
   }

@@ -1,5 +1,6 @@
 package dev.runkit.sweep;
 
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -13,6 +14,16 @@ import java.util.concurrent.CompletableFuture;
  * itself broke, and ends the sweep.
  */
 public interface TrialExecutor extends AutoCloseable {
+
+  /**
+   * Gets ready to run the trials of a sweep whose run directories lie in a folder, checking before
+   * the first trial what would make trials fail later (a cluster that cannot be reached, a folder
+   * its machines do not share); nothing by default.
+   *
+   * @param sweepDirectory the sweep directory (absolute; it may not exist yet)
+   * @throws IllegalArgumentException for a problem of the executor's settings, naming what to do
+   */
+  default void prepare(Path sweepDirectory) {}
 
   /**
    * Starts a trial segment.

@@ -3,23 +3,30 @@ package dev.runkit.sweep;
 import dev.runkit.registry.Params;
 import dev.runkit.registry.Registry;
 import dev.runkit.registry.TypeAndParams;
+import java.lang.reflect.InvocationTargetException;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
 /**
  * The trial executors by name, for {@code SWEEP.EXECUTOR {TYPE, PARAM}}: {@code in_process} (the
- * default) and {@code workers} ({@code PARAM: {workers: N}}, default one per core: local worker
- * processes, {@link WorkerExecutor}). Executors with optional dependencies (worker processes,
+ * default), {@code workers} ({@code PARAM: {workers: N}}, default one per core: local worker
+ * processes, {@link WorkerExecutor}) and {@code spark} (Apache Spark, {@code
+ * dev.runkit.sweep.spark.SparkExecutor}). Executors with optional dependencies (worker processes,
  * Apache Spark) are registered here by name and reached only through it, so nothing else imports
- * them.
+ * them: a RunKit without Spark on its classpath runs every other executor, and refuses {@code
+ * spark} with a message before any trial.
  */
 public final class TrialExecutors {
 
   private static final Registry<Function<Params, TrialExecutor>> REGISTRY =
       new Registry<Function<Params, TrialExecutor>>("trial executor")
           .register("in_process", p -> InProcessExecutor.create())
-          .register("workers", TrialExecutors::workers);
+          .register("workers", TrialExecutors::workers)
+          .register("spark", TrialExecutors::spark);
+
+  /** The Spark executor's class, the only one that imports Spark; loaded by name. */
+  private static final String SPARK_EXECUTOR = "dev.runkit.sweep.spark.SparkExecutor";
 
   private TrialExecutors() {}
 
@@ -64,6 +71,37 @@ public final class TrialExecutors {
     TrialExecutor e = factory.apply(p);
     p.requireNoUnknown();
     return e;
+  }
+
+  /** Builds the Spark executor by name, after checking that Spark is on the classpath. */
+  private static TrialExecutor spark(Params p) {
+    ClassLoader loader = TrialExecutors.class.getClassLoader();
+    try {
+      Class.forName("org.apache.spark.SparkContext", false, loader);
+    } catch (ClassNotFoundException | LinkageError e) {
+      throw new IllegalArgumentException(
+          "Spark is not on the classpath: "
+              + p.path().replaceFirst("\\.PARAM$", "")
+              + ".TYPE spark needs Apache Spark 4.0 (spark-core_2.13, tested with 4.0.1) in this"
+              + " JVM. Run the sweep with spark-submit (Spark supplies itself), with bin/runkit"
+              + " ... --spark MASTER (it adds toolkit/target/spark-lib), in a Jupyter kernel"
+              + " installed with 'runkit kernel install --with-spark', or add"
+              + " org.apache.spark:spark-core_2.13 to your project",
+          e);
+    }
+    try {
+      return (TrialExecutor)
+          Class.forName(SPARK_EXECUTOR, true, loader)
+              .getMethod("fromConfig", Params.class)
+              .invoke(null, p);
+    } catch (InvocationTargetException e) {
+      if (e.getCause() instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new IllegalStateException("cannot make the Spark executor: " + e.getCause(), e);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot make the Spark executor: " + e, e);
+    }
   }
 
   /**

@@ -36,6 +36,7 @@ class KernelCommandTest {
             "--user",
             "--prefix",
             "--data-dir",
+            "--with-spark",
             "--dry-run")) {
       assertThat(help).contains("  " + option);
     }

@@ -152,4 +152,42 @@ class LauncherScriptTest {
                 + " has no bin/java; point JAVA_HOME at a Java 17 or newer installation, or unset"
                 + " it to use the java on PATH\n");
   }
+
+  @Test
+  void sparkOption_addsSparksJarsAndItsJavaFlags() throws Exception {
+    Path target = checkout.resolve("toolkit/target");
+    Files.createDirectories(target.resolve("spark-lib"));
+    Path flags = target.resolve("classes/dev/runkit/sweep/spark/jvm-options.txt");
+    Files.createDirectories(flags.getParent());
+    Files.writeString(flags, "--add-opens=java.base/java.nio=ALL-UNNAMED\n");
+    Path home = jdk("jdk17", "openjdk version \"17.0.9\" 2023-10-17");
+
+    Outcome o = run(Map.of("JAVA_HOME", home.toString()), "sweep", "s.yaml", "--spark", "local[2]");
+    Outcome byVariable =
+        run(Map.of("JAVA_HOME", home.toString(), "RUNKIT_SPARK", "1"), "sweep", "resume", "d");
+    Outcome without = run(Map.of("JAVA_HOME", home.toString()), "sweep", "s.yaml");
+
+    assertThat(o.status()).as(o.err()).isZero();
+    assertThat(o.out())
+        .startsWith("jdk17 ran: @" + flags + " -Djava.awt.headless=true -cp ")
+        .contains(":" + target.resolve("spark-lib") + "/* dev.runkit.cli.Main sweep s.yaml")
+        .endsWith(" --spark local[2]\n");
+    assertThat(byVariable.out()).startsWith("jdk17 ran: @" + flags).contains("spark-lib");
+    assertThat(without.out()).doesNotContain("spark-lib").doesNotContain("@");
+  }
+
+  @Test
+  void sparkOption_withoutSparksJars_saysToBuild() throws Exception {
+    Path home = jdk("jdk17", "openjdk version \"17.0.9\" 2023-10-17");
+
+    Outcome o = run(Map.of("JAVA_HOME", home.toString()), "sweep", "s.yaml", "--spark=local[2]");
+
+    assertThat(o.status()).isEqualTo(1);
+    assertThat(o.out()).isEmpty();
+    assertThat(o.err())
+        .isEqualTo(
+            "runkit: Spark's jars are not in "
+                + checkout.resolve("toolkit/target/spark-lib")
+                + "; run: mvn -B package -DskipTests\n");
+  }
 }

@@ -177,4 +177,63 @@ class MainTest {
             "{connection_file}");
     assertThat(spec.env()).containsEntry("IJAVA_CLASSPATH", runkit.toString());
   }
+
+  @Test
+  void kernelInstall_withSpark_addsSparksJarsAndItsJavaFlags() throws Exception {
+    Path kernel = fakeJar("rapaio-jupyter-kernel-3.0.1.jar");
+    Path runkit = fakeJar("runkit.jar");
+    Path sparkLib = Files.createDirectories(tmp.resolve("spark-lib"));
+    Path core = sparkLib.resolve("spark-core_2.13-4.0.1.jar");
+    Files.write(core, new byte[] {'P', 'K', 3, 4});
+
+    int status =
+        run(
+            "kernel",
+            "install",
+            "--kernel-jar",
+            kernel.toString(),
+            "--classpath",
+            runkit.toString(),
+            "--with-spark=" + sparkLib,
+            "--dry-run");
+
+    assertThat(status).as(err()).isZero();
+    assertThat(out())
+        .contains("\"--add-opens=java.base/sun.nio.ch=ALL-UNNAMED\",")
+        .contains("\"RJK_CLASSPATH\": \"" + runkit + ";" + core + "\"");
+    assertThat(run("kernel", "install", "--kernel-jar", kernel.toString(), "--dry-run")).isZero();
+    assertThat(out().substring(out().lastIndexOf("{\n  \"argv\""))).doesNotContain("add-opens");
+  }
+
+  @Test
+  void kernelInstall_withSparkButNoSparkJars_saysToBuild() throws Exception {
+    Path kernel = fakeJar("rapaio-jupyter-kernel-3.0.1.jar");
+    Path empty = Files.createDirectories(tmp.resolve("empty"));
+
+    assertThat(
+            run(
+                "kernel",
+                "install",
+                "--kernel-jar",
+                kernel.toString(),
+                "--with-spark=" + tmp.resolve("none"),
+                "--dry-run"))
+        .isEqualTo(2);
+    assertThat(err())
+        .contains(
+            "--with-spark needs Spark's jars in "
+                + tmp.resolve("none")
+                + "; build with mvn -B package -DskipTests (it copies them there), or give the"
+                + " folder: --with-spark=DIR");
+    assertThat(
+            run(
+                "kernel",
+                "install",
+                "--kernel-jar",
+                kernel.toString(),
+                "--with-spark=" + empty,
+                "--dry-run"))
+        .isEqualTo(2);
+    assertThat(err()).contains("--with-spark: " + empty + " holds no spark-core jar");
+  }
 }
