@@ -32,9 +32,14 @@ import java.util.function.BooleanSupplier;
  */
 public final class InProcessExecutor implements TrialExecutor {
 
+  private final BooleanSupplier stopRequested;
   private Trial cachedFor;
   private RunConfig cached;
   private volatile boolean stopped;
+
+  private InProcessExecutor(BooleanSupplier stopRequested) {
+    this.stopRequested = stopRequested;
+  }
 
   /**
    * Returns an executor that runs trials in this process.
@@ -42,7 +47,19 @@ public final class InProcessExecutor implements TrialExecutor {
    * @return the executor
    */
   public static InProcessExecutor create() {
-    return new InProcessExecutor();
+    return new InProcessExecutor(() -> false);
+  }
+
+  /**
+   * Returns an executor that runs trials in this process and also stops them, as {@link #stop()}
+   * does, once {@code stopRequested} says so: how a sweep in another process (a Spark driver) asks
+   * the segment running here to stop. It is asked after every iteration.
+   *
+   * @param stopRequested true once the sweep was asked to stop
+   * @return the executor
+   */
+  public static InProcessExecutor create(BooleanSupplier stopRequested) {
+    return new InProcessExecutor(stopRequested);
   }
 
   @Override
@@ -81,7 +98,9 @@ public final class InProcessExecutor implements TrialExecutor {
     long total = config.totalIterations();
     try (NDManager manager = NDManager.newBaseManager()) {
       Segment segment =
-          new Segment(trial.stopAt() < total ? trial.stopAt() : Long.MAX_VALUE, () -> stopped);
+          new Segment(
+              trial.stopAt() < total ? trial.stopAt() : Long.MAX_VALUE,
+              () -> stopped || stopRequested.getAsBoolean());
       RunResult r = config.runner(manager, from > 0).quiet().callbacks(segment).fit();
       return result(trial, r, segment, total, dir, start);
     }

@@ -6,6 +6,7 @@ import dev.runkit.sweep.Trial;
 import dev.runkit.sweep.TrialExecutor;
 import dev.runkit.sweep.TrialResult;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URISyntaxException;
@@ -77,6 +78,9 @@ public final class SparkExecutor implements TrialExecutor {
   private static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(120);
   private static final int CONNECT_TIMEOUT_MS = 5_000;
 
+  /** The file in the sweep directory by which {@link #stop()} asks the running tasks to stop. */
+  static final String STOP_FILE = "stop-requested";
+
   private final String master;
   private final Path sharedDir;
   private final int coresPerTrial;
@@ -89,6 +93,7 @@ public final class SparkExecutor implements TrialExecutor {
   private boolean ownsContext;
   private volatile boolean closed;
   private String groupPrefix;
+  private Path stopFile;
   private ExecutorService waiters;
   private final Map<String, JavaFutureAction<?>> running = new ConcurrentHashMap<>();
 
@@ -268,6 +273,12 @@ public final class SparkExecutor implements TrialExecutor {
     }
     Path dir = sweepDirectory.toAbsolutePath().normalize();
     checkSharedOnDriver(dir);
+    stopFile = dir.resolve(STOP_FILE);
+    try {
+      Files.deleteIfExists(stopFile); // left by the stop of the run this one resumes
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove " + stopFile + " before the sweep", e);
+    }
     try {
       start(dir);
       awaitExecutors();
@@ -621,7 +632,7 @@ public final class SparkExecutor implements TrialExecutor {
     synchronized (this) {
       sc.setJobGroup(group, trial.name() + " to iteration " + trial.stopAt(), true);
       try {
-        action = sc.parallelize(List.of(trial), 1).map(new TrialTask()).collectAsync();
+        action = sc.parallelize(List.of(trial), 1).map(new TrialTask(stopFile)).collectAsync();
       } finally {
         sc.clearJobGroup();
       }
@@ -684,6 +695,23 @@ public final class SparkExecutor implements TrialExecutor {
     }
     p.put("start_timeout", startTimeout.toMillis() / 1000.0);
     return TypeAndParams.toConfig("spark", p);
+  }
+
+  /**
+   * Asks the running segments to stop after their iteration in progress, each with a checkpoint:
+   * writes {@value #STOP_FILE} in the (shared) sweep directory, which their tasks look for. Their
+   * results are RUNNING short of their stop points, so a resumed sweep continues them.
+   */
+  @Override
+  public void stop() {
+    if (stopFile == null) {
+      return;
+    }
+    try {
+      Files.writeString(stopFile, "the sweep was asked to stop\n");
+    } catch (IOException e) {
+      LOG.warn("cannot write {}: the running trials go on to their stop points", stopFile, e);
+    }
   }
 
   /** Cancels the trials still running and stops the Spark context if this executor made it. */

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import org.apache.spark.SparkEnv;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.Function;
@@ -33,16 +34,43 @@ final class TrialTask implements Function<Trial, TrialResult> {
   /** One trial per JVM: the engine's compute thread and generator are shared by every thread. */
   private static final ReentrantLock ONE_TRIAL_PER_JVM = new ReentrantLock();
 
+  /** How often, at most, a running segment looks for the stop file. */
+  private static final long STOP_CHECK_NANOS = 200_000_000L;
+
+  private final String stopFile;
+
+  /**
+   * A task whose segment stops early, with a checkpoint, once {@code stopFile} exists (the driver
+   * writes it when the sweep is asked to stop; it lies in the shared sweep directory).
+   */
+  TrialTask(Path stopFile) {
+    this.stopFile = stopFile.toString();
+  }
+
   @Override
   public TrialResult call(Trial trial) throws Exception {
     SparkJvm.setUpTrialJvm();
     ONE_TRIAL_PER_JVM.lockInterruptibly();
     try {
       logAttempt(trial);
-      return InProcessExecutor.create().run(trial);
+      return InProcessExecutor.create(stopRequested(Path.of(stopFile))).run(trial);
     } finally {
       ONE_TRIAL_PER_JVM.unlock();
     }
+  }
+
+  /** Whether the file exists, looked at no more often than every 200 ms. */
+  private static BooleanSupplier stopRequested(Path file) {
+    long[] lastCheck = {System.nanoTime()};
+    boolean[] seen = {Files.exists(file)};
+    return () -> {
+      long now = System.nanoTime();
+      if (!seen[0] && now - lastCheck[0] >= STOP_CHECK_NANOS) {
+        lastCheck[0] = now;
+        seen[0] = Files.exists(file);
+      }
+      return seen[0];
+    };
   }
 
   /**

@@ -10,8 +10,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.runkit.config.ConfigFiles;
+import dev.runkit.config.RunConfig;
+import dev.runkit.run.Checkpoints;
 import dev.runkit.sweep.Sweep;
+import dev.runkit.sweep.SweepListener;
 import dev.runkit.sweep.SweepResult;
+import dev.runkit.sweep.Trial;
 import dev.runkit.sweep.TrialStatus;
 import java.io.File;
 import java.nio.file.Files;
@@ -61,6 +65,47 @@ class SparkExecutorTest {
                 "spark",
                 "PARAM",
                 Map.of("master", "local[2]", "cores_per_trial", 1, "start_timeout", 120.0)));
+  }
+
+  /**
+   * Sweep.stop() (Ctrl-C of {@code runkit sweep}, Kernel ▸ Interrupt) reaches the Spark tasks: the
+   * running segment stops after its iteration in progress with a checkpoint, is not recorded, and
+   * the resumed sweep (on Spark again) ends with the trials of the uninterrupted one.
+   */
+  @Test
+  void stop_stopsTheRunningTask_withACheckpoint_andTheResumedSweepEqualsTheUninterrupted()
+      throws Exception {
+    SweepResult whole = run(sweepFile(tmp, "in.yaml", 3, ASHA, null), tmp.resolve("whole"));
+    Path dir = tmp.resolve("stopped");
+    Sweep sweep =
+        Sweep.load(sweepFile(tmp, "spark.yaml", 3, ASHA, LOCAL2), List.of("SWEEP.DIR=" + dir));
+    sweep.listener(
+        new SweepListener() {
+          @Override
+          public void onTrialStart(Trial trial) {
+            if (trial.id() == 1) {
+              sweep.stop();
+            }
+          }
+        });
+    SweepResult stopped = sweep.fit();
+
+    assertThat(stopped.stopped()).isTrue();
+    // trial-001 was cut short: nothing of it recorded
+    assertThat(stopped.results().get(1).iterations()).isZero();
+    assertThat(stopped.results().get(1).history()).isEmpty();
+    List<Long> saved =
+        Checkpoints.periodic(dir.resolve("trial-001").resolve(RunConfig.CHECKPOINTS));
+    assertThat(saved).isNotEmpty();
+    assertThat(saved.get(saved.size() - 1)).isBetween(1L, 29L);
+    assertThat(dir.resolve(SparkExecutor.STOP_FILE)).exists();
+
+    SweepResult resumed = Sweep.resume(dir).fit();
+
+    assertThat(resumed.stopped()).isFalse();
+    assertThat(dir.resolve(SparkExecutor.STOP_FILE)).doesNotExist();
+    assertSameTrials(whole, resumed);
+    assertThat(taskLog(dir, 1).get(1)).contains("trial-001 to iteration 30");
   }
 
   @Test
