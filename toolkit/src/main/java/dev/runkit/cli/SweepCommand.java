@@ -21,23 +21,21 @@ import java.util.stream.Collectors;
 import tech.tablesaw.api.Table;
 
 /**
- * {@code sweep SWEEP_FILE [--workers N] [--set KEY=VALUE ...]} runs a sweep (a run config with a
- * {@code SWEEP} section, or a sweep file {@code {BASE, SWEEP}}) into its sweep directory, and
- * {@code sweep resume SWEEP_DIR [--workers N]} continues one that was stopped or killed. Every
- * setting is checked before the first trial. It prints a line per trial event and a summary with
- * the best trial; the directory holds {@code trials.csv}, {@code best.yaml} and one run directory
- * per trial. {@code --workers N} runs the trials in N local worker processes. Ctrl-C or SIGTERM
- * stops the running trials after their iteration in progress, with a checkpoint, so that {@code
- * sweep resume} continues them.
+ * {@code sweep SWEEP_FILE [--workers N | --spark MASTER] [--set KEY=VALUE ...]} runs a sweep (a run
+ * config with a {@code SWEEP} section, or a sweep file {@code {BASE, SWEEP}}) into its sweep
+ * directory, and {@code sweep resume SWEEP_DIR [--workers N | --spark MASTER]} continues one that
+ * was stopped or killed. Every setting is checked before the first trial. It prints a line per
+ * trial event and a summary with the best trial; the directory holds {@code trials.csv}, {@code
+ * summary.png}, {@code best.yaml} and one run directory per trial. {@code --workers N} runs the
+ * trials in N local worker processes, {@code --spark MASTER} as tasks of Apache Spark ({@code
+ * local[N]}, {@code spark://host:port}). Ctrl-C or SIGTERM stops the running trials after their
+ * iteration in progress, with a checkpoint, so that {@code sweep resume} continues them.
  */
 public final class SweepCommand implements Command {
 
   static final String USAGE =
-      "sweep SWEEP_FILE [--workers N] [--set KEY=VALUE ...]\n"
-          + "       runkit sweep resume SWEEP_DIR [--workers N]";
-
-  /** The summary chart a sweep directory holds, once a chart for sweeps is drawn there. */
-  static final String SUMMARY_CHART = "summary.png";
+      "sweep SWEEP_FILE [--workers N | --spark MASTER] [--set KEY=VALUE ...]\n"
+          + "       runkit sweep resume SWEEP_DIR [--workers N | --spark MASTER]";
 
   /**
    * Returns a one-line description.
@@ -46,8 +44,8 @@ public final class SweepCommand implements Command {
    */
   @Override
   public String summary() {
-    return "search hyperparameters: a sweep file's trials, in this process or --workers N"
-        + " (`sweep resume DIR` continues one)";
+    return "search hyperparameters: a sweep file's trials, in this process, --workers N or"
+        + " --spark MASTER (`sweep resume DIR` continues one)";
   }
 
   /**
@@ -65,11 +63,11 @@ public final class SweepCommand implements Command {
         "sweep",
         err,
         () -> {
-          Args a = Args.parse(args, List.of("--set", "--workers"), List.of(), USAGE);
+          Args a = Args.parse(args, List.of("--set", "--workers", "--spark"), List.of(), USAGE);
           if (a.printedHelp(out, USAGE)) {
             return 0;
           }
-          List<String> executor = workers(a.options.get("--workers"));
+          List<String> executor = executor(a.options.get("--workers"), a.options.get("--spark"));
           boolean resume = !a.positional.isEmpty() && a.positional.get(0).equals("resume");
           Sweep sweep;
           if (resume) {
@@ -82,7 +80,8 @@ public final class SweepCommand implements Command {
             if (!a.sets.isEmpty()) {
               throw new IllegalArgumentException(
                   "sweep resume takes no --set: a resumed sweep keeps the settings its log was"
-                      + " written with (--workers N chooses where its trials run)");
+                      + " written with (--workers N or --spark MASTER chooses where its trials"
+                      + " run)");
             }
             Path dir = Path.of(a.positional.get(1)).toAbsolutePath().normalize();
             sweep = Sweep.resume(dir, executor);
@@ -96,7 +95,23 @@ public final class SweepCommand implements Command {
         });
   }
 
-  /** {@code --workers N} as the override of the sweep's executor. */
+  /** {@code --workers N} or {@code --spark MASTER} as the override of the sweep's executor. */
+  private static List<String> executor(String workers, String spark) {
+    if (workers != null && spark != null) {
+      throw new IllegalArgumentException(
+          "--workers and --spark both choose where the trials run: give one of them");
+    }
+    if (spark != null) {
+      if (spark.isBlank()) {
+        throw new IllegalArgumentException(
+            "--spark needs a master: local[N] (N tasks in this process) or spark://HOST:PORT"
+                + " (a standalone cluster)");
+      }
+      return List.of("SWEEP.EXECUTOR={TYPE: spark, PARAM: {master: '" + spark.trim() + "'}}");
+    }
+    return workers(workers);
+  }
+
   private static List<String> workers(String value) {
     if (value == null) {
       return List.of();
@@ -126,7 +141,6 @@ public final class SweepCommand implements Command {
             sweep::stop);
     try {
       r = sweep.fit();
-      writeCharts(r);
       out.println(summary(r, sweep.stopped()));
     } finally {
       signals.close();
@@ -141,15 +155,6 @@ public final class SweepCommand implements Command {
     }
     return 0;
   }
-
-  /**
-   * Writes the sweep's charts into its directory ({@value #SUMMARY_CHART}): the place for the
-   * summary chart of {@code notebook.Charts}, which draws none for sweeps yet, so nothing is
-   * written now.
-   *
-   * @param result the sweep
-   */
-  static void writeCharts(SweepResult result) {}
 
   /** The trials table (without messages), the best trial, and where the files are. */
   static String summary(SweepResult r, boolean stopped) {

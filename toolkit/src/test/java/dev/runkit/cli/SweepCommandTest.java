@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import dev.runkit.run.Checkpoints;
 import dev.runkit.run.Fixtures;
+import dev.runkit.sweep.spark.SparkJvm;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
@@ -85,11 +86,18 @@ class SweepCommandTest {
 
   /** Starts {@code runkit sweep} in a child JVM; its sweep directory is {@code name-sweep}. */
   private Process child(String name, List<String> more) throws Exception {
+    return child(name, more, List.of());
+  }
+
+  /** The same with options for the child JVM (Spark's on Java 17). */
+  private Process child(String name, List<String> more, List<String> jvmOptions) throws Exception {
     List<String> args =
         new ArrayList<>(List.of("sweep", sweepFile(), "--set", "RUN_DIR=" + tmp.resolve(name)));
     args.addAll(more);
-    return Fixtures.javaProcess(Main.class, tmp.resolve(name + ".log"), args.toArray(String[]::new))
-        .start();
+    ProcessBuilder builder =
+        Fixtures.javaProcess(Main.class, tmp.resolve(name + ".log"), args.toArray(String[]::new));
+    builder.command().addAll(1, jvmOptions);
+    return builder.start();
   }
 
   private static void await(Process child, BooleanSupplier ready) throws Exception {
@@ -142,9 +150,30 @@ class SweepCommandTest {
   @Test
   void sweep_sigkillMidSweep_resumeEndsWithTheSameTrialsCsv_andTouchesNoRecordedTrial()
       throws Exception {
+    killMidSweepThenResume(List.of(), List.of());
+  }
+
+  /** The same with the trials on Spark ({@code --spark local[2]}): the driver is what dies. */
+  @Test
+  void sweep_sparkDriverSigkilled_resumeOnSparkEndsAlike_andTouchesNoRecordedTrial()
+      throws Exception {
+    killMidSweepThenResume(List.of("--spark", "local[2]"), SparkJvm.moduleOptions());
+    assertThat(out()).contains("trial-004 continued from iteration ");
+    Path dir = tmp.resolve("killed-sweep");
+    assertThat(Files.readString(dir.resolve("trial-004").resolve("spark-tasks.log")))
+        .contains("executor driver");
+  }
+
+  /**
+   * Kills {@code runkit sweep} (SIGKILL) once trial-004 has a checkpoint, after trials 0 to 3 are
+   * recorded, then resumes it here with the same executor arguments: the recorded trials are not
+   * touched, the sweep ends as the uninterrupted one.
+   */
+  private void killMidSweepThenResume(List<String> executor, List<String> jvmOptions)
+      throws Exception {
     Path whole = uninterrupted("whole", List.of());
     Path dir = tmp.resolve("killed-sweep");
-    Process child = child("killed", List.of());
+    Process child = child("killed", executor, jvmOptions);
     // after trial-000 completed (promoted from its rung), once trial-004 has a checkpoint
     Path checkpoints = dir.resolve("trial-004").resolve("checkpoints");
     await(child, () -> !Checkpoints.periodic(checkpoints).isEmpty());
@@ -162,7 +191,9 @@ class SweepCommandTest {
     }
     Thread.sleep(20); // a rewrite would show in the modification times
 
-    int status = sweep("resume", dir.toString());
+    List<String> resume = new ArrayList<>(List.of("resume", dir.toString()));
+    resume.addAll(executor);
+    int status = sweep(resume.toArray(String[]::new));
 
     assertThat(status).as(err()).isZero();
     assertThat(out())
@@ -249,6 +280,7 @@ class SweepCommandTest {
     assertThat(sweep("resume")).isEqualTo(2);
     assertThat(sweep("resume", tmp.resolve("none").toString())).isEqualTo(2);
     assertThat(sweep(sweepFile(), "--worker", "2")).isEqualTo(2);
+    assertThat(sweep(sweepFile(), "--workers", "2", "--spark", "local[2]")).isEqualTo(2);
     assertThat(
             sweep(
                 sweepFile(),
@@ -265,15 +297,18 @@ class SweepCommandTest {
                     + " \"two\"",
                 "runkit sweep: --workers must be a whole number >= 1 (worker processes), got \"0\"",
                 "runkit sweep: sweep resume takes no --set: a resumed sweep keeps the settings its"
-                    + " log was written with (--workers N chooses where its trials run)",
+                    + " log was written with (--workers N or --spark MASTER chooses where its trials"
+                    + " run)",
                 "runkit sweep: missing SWEEP_DIR; usage: runkit " + SweepCommand.USAGE,
                 "runkit sweep: "
                     + tmp.resolve("none")
                     + " is not a directory with trials.jsonl (made by a sweep's fit or `runkit"
                     + " sweep`)",
-                "runkit sweep: Unknown option \"--worker\"; expected one of [--set, --workers]. Did"
-                    + " you mean \"--workers\"? Usage: "
+                "runkit sweep: Unknown option \"--worker\"; expected one of [--set, --workers,"
+                    + " --spark]. Did you mean \"--workers\"? Usage: "
                     + SweepCommand.USAGE,
+                "runkit sweep: --workers and --spark both choose where the trials run: give one of"
+                    + " them",
                 "runkit sweep: Unknown sampler \"tp\" at SWEEP.SAMPLER.TYPE; expected one of [grid,"
                     + " random, tpe]. Did you mean \"tpe\"?",
                 ""));

@@ -390,7 +390,10 @@ public final class SparkExecutor implements TrialExecutor {
       boolean local = LOCAL.matcher(m).matches();
       sparkConf.setIfMissing("spark.app.name", "runkit sweep " + dir.getFileName());
       if (local) {
+        // local mode needs no network: its driver and executor stay on this machine's loopback
         sparkConf.setIfMissing("spark.ui.enabled", "false");
+        sparkConf.setIfMissing("spark.driver.host", "127.0.0.1");
+        sparkConf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
       } else {
         String cores = String.valueOf(coresPerTrial);
         sparkConf.setIfMissing("spark.executor.cores", cores);
