@@ -273,7 +273,7 @@ public final class SweepProgress implements SweepListener {
     }
     b.append(String.format(Locale.ROOT, "; %.1f s", (now - startNanos) / 1e9));
     if (stopped) {
-      b.append("; Sweep.resume(").append(directory).append(") continues it");
+      b.append("; ").append(latest.resumeCall()).append(" continues it");
     }
     return b.toString();
   }

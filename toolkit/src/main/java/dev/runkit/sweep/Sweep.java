@@ -234,14 +234,7 @@ public final class Sweep {
    * @throws IllegalArgumentException if the directory holds no sweep, or for another key
    */
   public static Sweep resume(Path dir, List<String> overrides) {
-    Path d = dir.toAbsolutePath().normalize();
-    if (!Files.isDirectory(d) || !Files.isRegularFile(d.resolve(SweepLog.EVENTS_FILE))) {
-      throw new IllegalArgumentException(
-          d
-              + (Files.isDirectory(d) ? " holds no sweep: it has no " : " is not a directory with ")
-              + SweepLog.EVENTS_FILE
-              + " (made by a sweep's fit or `runkit sweep`)");
-    }
+    Path d = sweepDirectory(dir);
     for (String o : overrides) {
       String key = o.contains("=") ? o.substring(0, o.indexOf('=')).trim() : o;
       if (!key.equals("SWEEP.EXECUTOR") && !key.startsWith("SWEEP.EXECUTOR.")) {
@@ -251,10 +244,53 @@ public final class Sweep {
                 + ": the log replays only with the settings it was written with");
       }
     }
+    if (SweepConfig.overFactory(d.resolve(SweepLog.SWEEP_FILE))) {
+      throw new IllegalArgumentException(
+          d
+              + " holds a sweep over runs built in code (a Runner factory), which its directory"
+              + " cannot hold: continue it with Sweep.resume(dir, factory), giving the same"
+              + " factory");
+    }
     Sweep sweep = SweepConfig.load(d.resolve(SweepLog.SWEEP_FILE), overrides);
     sweep.directory = d; // the directory may have moved since
     sweep.resumed = true;
     return sweep;
+  }
+
+  /**
+   * Reads a sweep over a {@code Runner} factory back from its directory, as {@link #resume(Path)}
+   * does for a sweep over a config: the factory is code, which the directory cannot hold, so give
+   * it again. It must be the factory the sweep ran with (the same values must build the same
+   * runner): the recorded trials are not run again, and the others continue from their checkpoints.
+   *
+   * <pre>{@code
+   * SweepResult r = Sweep.resume(Path.of("runs/digits-sweep"), factory).fit();
+   * }</pre>
+   *
+   * @param dir the sweep directory
+   * @param factory the factory the sweep was made with
+   * @return the sweep
+   * @throws IllegalArgumentException if the directory holds no sweep, or a sweep over a config
+   */
+  public static Sweep resume(Path dir, RunnerFactory factory) {
+    Path d = sweepDirectory(dir);
+    Sweep sweep = SweepConfig.loadOverFactory(d.resolve(SweepLog.SWEEP_FILE), factory);
+    sweep.directory = d;
+    sweep.resumed = true;
+    return sweep;
+  }
+
+  /** The directory of a sweep to resume, absolute; refused when it holds no sweep's log. */
+  private static Path sweepDirectory(Path dir) {
+    Path d = dir.toAbsolutePath().normalize();
+    if (!Files.isDirectory(d) || !Files.isRegularFile(d.resolve(SweepLog.EVENTS_FILE))) {
+      throw new IllegalArgumentException(
+          d
+              + (Files.isDirectory(d) ? " holds no sweep: it has no " : " is not a directory with ")
+              + SweepLog.EVENTS_FILE
+              + " (made by a sweep's fit or `runkit sweep`)");
+    }
+    return d;
   }
 
   private void once(String name) {
@@ -678,7 +714,7 @@ public final class Sweep {
       code.put(
           "NOTE",
           "trials built in code by a Runner factory (" + factory + "); only that code runs them");
-      out.put("RUNNER_FACTORY", code);
+      out.put(SweepConfig.RUNNER_FACTORY, code);
     } else {
       out.put("BASE", base.resolved());
     }
@@ -956,6 +992,7 @@ public final class Sweep {
   }
 
   private SweepResult result() {
-    return new SweepResult(directory, space, objective, started, resultsInOrder(), stopping);
+    return new SweepResult(
+        directory, space, objective, started, resultsInOrder(), stopping, factory != null);
   }
 }

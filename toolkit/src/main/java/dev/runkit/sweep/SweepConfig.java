@@ -5,6 +5,7 @@ import dev.runkit.config.RunConfig;
 import dev.runkit.registry.Params;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -18,6 +19,9 @@ final class SweepConfig {
   static final List<String> KEYS =
       List.of(
           "METRIC", "MODE", "TRIALS", "SEED", "SAMPLER", "SCHEDULER", "EXECUTOR", "SPACE", "DIR");
+
+  /** The key a sweep over a Runner factory writes in place of BASE in its resolved sweep file. */
+  static final String RUNNER_FACTORY = "RUNNER_FACTORY";
 
   private SweepConfig() {}
 
@@ -88,7 +92,37 @@ final class SweepConfig {
     Params p = Params.of("SWEEP", asMap(section, "SWEEP"));
     p.requireOnly(KEYS.toArray(String[]::new));
     RunConfig base = RunConfig.from(baseRaw, baseDir, baseName);
-    Sweep sweep = new Sweep(base, true);
+    return apply(p, new Sweep(base, true));
+  }
+
+  /** Whether a resolved sweep file ({@code sweep.yaml}) is of a sweep over a Runner factory. */
+  static boolean overFactory(Path sweepFile) {
+    return ConfigFiles.read(sweepFile).containsKey(RUNNER_FACTORY);
+  }
+
+  /**
+   * Reads a resolved sweep file of a sweep over a Runner factory ({@code RUNNER_FACTORY} in place
+   * of {@code BASE}) with the factory given again.
+   */
+  static Sweep loadOverFactory(Path sweepFile, RunnerFactory factory) {
+    Map<String, Object> raw = ConfigFiles.read(sweepFile);
+    if (!(raw.get(RUNNER_FACTORY) instanceof Map<?, ?> code)) {
+      throw new IllegalArgumentException(
+          sweepFile
+              + " is of a sweep over a run config, which its directory holds: continue it with"
+              + " Sweep.resume(dir), without a factory");
+    }
+    Params c = Params.of(RUNNER_FACTORY, code);
+    long iterations = c.requiredLong("NUM_ITERATIONS");
+    Map<Object, Object> section = new LinkedHashMap<>(asMap(raw.get("SWEEP"), "SWEEP"));
+    section.remove("EXECUTOR"); // in this process: the only place a factory's trials run
+    Params p = Params.of("SWEEP", section);
+    p.requireOnly(KEYS.toArray(String[]::new));
+    return apply(p, Sweep.of(factory, iterations));
+  }
+
+  /** Sets what a SWEEP section says on a sweep, checking each key. */
+  private static Sweep apply(Params p, Sweep sweep) {
     sweep.space(Space.fromConfig(asMap(p.optionalRaw("SPACE"), "SWEEP.SPACE"), "SWEEP.SPACE"));
     if (p.has("METRIC")) {
       String metric = p.requiredString("METRIC");

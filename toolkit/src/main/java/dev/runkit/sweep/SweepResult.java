@@ -25,6 +25,7 @@ public final class SweepResult {
   private final List<Trial> trials;
   private final List<TrialResult> results;
   private final boolean stopped;
+  private final boolean overFactory;
 
   SweepResult(
       Path directory,
@@ -32,19 +33,33 @@ public final class SweepResult {
       Objective objective,
       List<Trial> trials,
       List<TrialResult> results,
-      boolean stopped) {
+      boolean stopped,
+      boolean overFactory) {
     this.directory = directory;
     this.space = space;
     this.objective = objective;
     this.trials = List.copyOf(trials);
     this.results = List.copyOf(results);
     this.stopped = stopped;
+    this.overFactory = overFactory;
+  }
+
+  /**
+   * Returns the call that continues this sweep after a stop, in Java: {@code Sweep.resume(dir)}, or
+   * {@code Sweep.resume(dir, factory)} for a sweep over a {@code Runner} factory (code that its
+   * directory cannot hold).
+   *
+   * @return the call, with this sweep's directory
+   */
+  public String resumeCall() {
+    String dir = "Path.of(\"" + directory + "\")";
+    return overFactory ? "Sweep.resume(" + dir + ", factory)" : "Sweep.resume(" + dir + ")";
   }
 
   /**
    * Tells whether the sweep was stopped before its end ({@code Sweep.stop()}, Ctrl-C, a notebook's
-   * Kernel ▸ Interrupt): its running trials stopped at a checkpoint, and {@code
-   * Sweep.resume(directory())} continues it.
+   * Kernel ▸ Interrupt): its running trials stopped at a checkpoint, and {@link #resumeCall()}
+   * continues it.
    *
    * @return true for a stopped sweep
    */

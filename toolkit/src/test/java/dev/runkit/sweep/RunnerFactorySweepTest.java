@@ -113,6 +113,58 @@ class RunnerFactorySweepTest {
         .hasMessageContaining("built in code by a Runner factory");
   }
 
+  /**
+   * A stopped sweep over a factory (Kernel ▸ Interrupt in a notebook) continues with the factory
+   * given again, and ends as the uninterrupted sweep; without it, the resume says what to give.
+   */
+  @Test
+  void stoppedFactorySweep_resumesWithTheFactory_asTheUninterruptedOne() throws Exception {
+    SweepResult whole = asha(Sweep.of(RunnerFactorySweepTest::digits, 60), "whole").fit();
+    Path dir = tmp.resolve("stopped");
+    Sweep sweep = asha(Sweep.of(RunnerFactorySweepTest::digits, 60), "stopped");
+    sweep.listener(
+        new SweepListener() {
+          @Override
+          public void onTrialEnd(Trial trial, TrialResult result) {
+            if (trial.id() == 1) {
+              sweep.stop();
+            }
+          }
+        });
+    SweepResult stopped = sweep.fit();
+    assertThat(stopped.stopped()).isTrue();
+    assertThat(stopped.resumeCall()).isEqualTo("Sweep.resume(Path.of(\"" + dir + "\"), factory)");
+    assertThatThrownBy(() -> Sweep.resume(dir))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("continue it with Sweep.resume(dir, factory)");
+
+    SweepResult resumed = Sweep.resume(dir, RunnerFactorySweepTest::digits).fit();
+
+    assertThat(resumed.stopped()).isFalse();
+    assertThat(resumed.results()).hasSameSizeAs(whole.results());
+    for (int i = 0; i < whole.results().size(); i++) {
+      TrialResult a = whole.results().get(i);
+      TrialResult b = resumed.results().get(i);
+      assertThat(resumed.trials().get(i).params()).isEqualTo(whole.trials().get(i).params());
+      assertThat(List.of(b.status(), b.iterations(), b.bestIteration()))
+          .as("trial %d", i)
+          .isEqualTo(List.of(a.status(), a.iterations(), a.bestIteration()));
+      assertThat(b.objective()).as("trial %d", i).isCloseTo(a.objective(), within(1e-6));
+    }
+    assertThat(resumed.resumeCall()).isEqualTo("Sweep.resume(Path.of(\"" + dir + "\"), factory)");
+  }
+
+  private Sweep asha(Sweep sweep, String dir) {
+    return sweep
+        .space(space())
+        .maximize("validation/accuracy")
+        .trials(4)
+        .seed(1)
+        .sampler(Samplers.random())
+        .scheduler(TrialSchedulers.asha().minIterations(20).reductionFactor(3))
+        .directory(tmp.resolve(dir));
+  }
+
   private Sweep small(RunnerFactory factory, Space space, String dir) {
     return Sweep.of(factory, 20)
         .space(space)
