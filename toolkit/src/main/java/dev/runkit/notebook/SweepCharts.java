@@ -47,13 +47,13 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 public final class SweepCharts {
 
   /** The colour of completed trials. */
-  private static final Color COMPLETED = Charts.SERIES_COLORS[0];
+  private static final Color COMPLETED = ChartStyle.SERIES_COLORS[0];
 
   /** Pruned trials: grey, see-through. */
   private static final Color PRUNED = new Color(120, 120, 120, 120);
 
-  private static final Color RUNNING = Charts.SERIES_COLORS[1];
-  private static final Color FAILED = Charts.SERIES_COLORS[3];
+  private static final Color RUNNING = ChartStyle.SERIES_COLORS[1];
+  private static final Color FAILED = ChartStyle.SERIES_COLORS[3];
   private static final Color BEST = Color.BLACK;
 
   /** Parallel coordinates: the worst shown trial, the middle, the best (dark on white). */
@@ -135,7 +135,7 @@ public final class SweepCharts {
 
   private static XYChart parameter(SweepResult sweep, Param p, ChartOptions options) {
     String yTitle = objectiveName(sweep.objective());
-    XYChart chart = Charts.newChart(p.key(), p.key(), yTitle, options);
+    XYChart chart = ChartStyle.newChart(p.key(), p.key(), yTitle, options);
     // the panel's title names the parameter
     chart.getStyler().setXAxisTitleVisible(false);
     chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
@@ -143,7 +143,7 @@ public final class SweepCharts {
     List<Trial> trials = sweep.trials();
     List<TrialResult> results = sweep.results();
     if (trials.isEmpty()) {
-      return Charts.message(chart, "No trials yet.");
+      return ChartStyle.message(chart, "No trials yet.");
     }
     List<String> categories = categories(p);
     double[] x = new double[trials.size()];
@@ -156,7 +156,7 @@ public final class SweepCharts {
     }
     double[] finite = finiteObjectives(results);
     if (finite.length == 0) {
-      Charts.message(chart, "No trial has a value of " + sweep.objective().name() + " yet.");
+      ChartStyle.message(chart, "No trial has a value of " + sweep.objective().name() + " yet.");
     }
     double low = finite.length == 0 ? 0 : min(finite);
     double high = finite.length == 0 ? 1 : max(finite);
@@ -189,14 +189,14 @@ public final class SweepCharts {
       addPoints(chart, "best (trial " + trials.get(best).id() + ")", one, BEST, "diamond");
     }
     if (finite.length > 0) {
-      chart.getStyler().setYAxisDecimalPattern(Charts.decimalPattern(floor, high));
+      chart.getStyler().setYAxisDecimalPattern(ChartStyle.decimalPattern(floor, high));
     }
     if (categories != null) {
       categoryAxis(chart, categories);
     } else {
       numericAxis(chart, p);
     }
-    Charts.placeLegend(chart);
+    ChartStyle.placeLegend(chart);
     return chart;
   }
 
@@ -209,7 +209,7 @@ public final class SweepCharts {
     for (XYChart chart : charts) {
       chart.getStyler().setLegendVisible(false);
       if (with == null && legendEntries(chart) > 0) {
-        Charts.placeLegend(chart);
+        ChartStyle.placeLegend(chart);
         String where = chart.getStyler().getLegendPosition().name();
         if (where.startsWith("Inside")) {
           with = chart;
@@ -320,13 +320,13 @@ public final class SweepCharts {
     chart.getStyler().setXAxisMax(high);
     if (log) {
       chart.getStyler().setXAxisLogarithmic(true);
-      chart.getStyler().setXAxisDecimalPattern(Charts.logPattern(low, high));
+      chart.getStyler().setXAxisDecimalPattern(ChartStyle.logPattern(low, high));
       if (high / low < 100) {
         // labels at powers of ten only would be one or two over less than two decades
         chart.getStyler().setXAxisLogarithmicDecadeOnly(false);
       }
     } else {
-      chart.getStyler().setXAxisDecimalPattern(Charts.decimalPattern(low, high));
+      chart.getStyler().setXAxisDecimalPattern(ChartStyle.decimalPattern(low, high));
     }
   }
 
@@ -357,7 +357,7 @@ public final class SweepCharts {
     check(sweep, "curves");
     Objective o = sweep.objective();
     XYChart chart =
-        Charts.newChart(
+        ChartStyle.newChart(
             options.titleOr("Trials: " + objectiveName(o) + " by iteration"),
             "iteration",
             objectiveName(o),
@@ -435,14 +435,14 @@ public final class SweepCharts {
       s.setLineStyle(new BasicStroke(2.5f));
     }
     if (chart.getSeriesMap().isEmpty()) {
-      return Charts.message(chart, "No trial has reported " + o.name() + " yet.");
+      return ChartStyle.message(chart, "No trial has reported " + o.name() + " yet.");
     }
     for (long rung : rungs) {
       chart.addAnnotation(new AnnotationLine(rung, true, false));
     }
     double[] all = allValues(chart);
-    chart.getStyler().setYAxisDecimalPattern(Charts.decimalPattern(min(all), max(all)));
-    Charts.placeLegend(chart);
+    chart.getStyler().setYAxisDecimalPattern(ChartStyle.decimalPattern(min(all), max(all)));
+    ChartStyle.placeLegend(chart);
     return chart;
   }
 
@@ -472,14 +472,14 @@ public final class SweepCharts {
     int level = Math.max(0, levels.indexOf(r.iterations()));
     // the rungs take the series colours in order, skipping the best trial's black and the red
     Color[] palette = {
-      Charts.SERIES_COLORS[2],
-      Charts.SERIES_COLORS[4],
-      Charts.SERIES_COLORS[1],
-      Charts.SERIES_COLORS[0],
-      Charts.SERIES_COLORS[5],
-      Charts.SERIES_COLORS[9],
-      Charts.SERIES_COLORS[6],
-      Charts.SERIES_COLORS[8]
+      ChartStyle.SERIES_COLORS[2],
+      ChartStyle.SERIES_COLORS[4],
+      ChartStyle.SERIES_COLORS[1],
+      ChartStyle.SERIES_COLORS[0],
+      ChartStyle.SERIES_COLORS[5],
+      ChartStyle.SERIES_COLORS[9],
+      ChartStyle.SERIES_COLORS[6],
+      ChartStyle.SERIES_COLORS[8]
     };
     // the furthest rung is always blue, as completed trials are in the other charts
     int fromTop = levels.size() - 1 - level;
@@ -564,7 +564,7 @@ public final class SweepCharts {
     }
     int n = shown.size();
     XYChart chart =
-        Charts.newChart(
+        ChartStyle.newChart(
             options.titleOr(
                 (n == 1 ? "The best trial" : "The " + n + " best trials")
                     + " across the parameters"),
@@ -573,7 +573,7 @@ public final class SweepCharts {
             options);
     List<Param> params = sweep.space().params();
     if (n == 0) {
-      return Charts.message(chart, "No trial has a value of " + o.name() + " yet.");
+      return ChartStyle.message(chart, "No trial has a value of " + o.name() + " yet.");
     }
     double lo = Double.POSITIVE_INFINITY;
     double hi = Double.NEGATIVE_INFINITY;

@@ -55,8 +55,8 @@ class ChartsTest {
     assertThat(chart.getYAxisTitle()).isEqualTo("learning rate (x 1e-3)");
     double[] y = chart.getSeriesMap().get("learning rate").getYData();
     assertThat(y[y.length - 1]).isCloseTo(3.0, within(1e-12));
-    assertThat(Charts.unitExponent(0.5)).isZero();
-    assertThat(Charts.unitExponent(2e-5)).isEqualTo(-5);
+    assertThat(ChartStyle.unitExponent(0.5)).isZero();
+    assertThat(ChartStyle.unitExponent(2e-5)).isEqualTo(-5);
   }
 
   @Test
@@ -225,7 +225,7 @@ class ChartsTest {
     chart.getStyler().setYAxisMin(0.0);
     chart.getStyler().setYAxisMax(2.0);
 
-    Charts.placeLegend(chart);
+    ChartStyle.placeLegend(chart);
 
     assertThat(chart.getStyler().getLegendPosition()).isEqualTo(Styler.LegendPosition.InsideSE);
   }
@@ -328,11 +328,11 @@ class ChartsTest {
 
   @Test
   void logPattern_ticksOfTheAxisReadApart() {
-    assertThat(Charts.logPattern(0.07, 2.3)).isEqualTo("#,##0.##");
-    assertThat(Charts.logPattern(1.5e-3, 0.1)).isEqualTo("#,##0.###");
-    assertThat(Charts.logPattern(2e-4, 3e-3)).isEqualTo("0E0");
-    assertThat(Charts.logPattern(3, 900)).isEqualTo("#,##0");
-    assertThat(Charts.logPattern(3, 2e6)).isEqualTo("0E0");
+    assertThat(ChartStyle.logPattern(0.07, 2.3)).isEqualTo("#,##0.##");
+    assertThat(ChartStyle.logPattern(1.5e-3, 0.1)).isEqualTo("#,##0.###");
+    assertThat(ChartStyle.logPattern(2e-4, 3e-3)).isEqualTo("0E0");
+    assertThat(ChartStyle.logPattern(3, 900)).isEqualTo("#,##0");
+    assertThat(ChartStyle.logPattern(3, 2e6)).isEqualTo("0E0");
   }
 
   @Test

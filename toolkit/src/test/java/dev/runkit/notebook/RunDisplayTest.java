@@ -163,7 +163,7 @@ class RunDisplayTest {
     assertThat(chart.getTitle()).isEqualTo("Runs compared: validation loss");
     assertThat(chart.getYAxisTitle()).isEqualTo("validation loss");
     XYSeries first = chart.getSeriesMap().get("momentum 0.9");
-    // the last x moves by a fraction of an iteration: see Charts.breakEqualSpacing
+    // the last x moves by a fraction of an iteration: see ChartStyle.breakEqualSpacing
     assertThat(first.getXData()).hasSize(3).startsWith(40, 80);
     assertThat(first.getXData()[2]).isCloseTo(120, within(0.1));
     assertThat(first.getYData()[2]).isEqualTo(result.last("validation", "loss"));
@@ -256,7 +256,7 @@ class RunDisplayTest {
   @Test
   void compare_manyRuns_legendGoesOutsideThePlot() throws Exception {
     Map<String, RunResult> runs = new LinkedHashMap<>();
-    for (int i = 1; i <= Charts.MAX_INSIDE_LEGEND + 1; i++) {
+    for (int i = 1; i <= ChartStyle.MAX_INSIDE_LEGEND + 1; i++) {
       runs.put("run " + i, i % 2 == 0 ? result : slower);
     }
 
