@@ -122,6 +122,7 @@ class NotebookBrowserIT {
    */
   private static void startServer() throws Exception {
     Path data = NotebookIT.installKernel(tmp.resolve("jupyter-data"), "runkit");
+    NotebookIT.installKernel(data, "runkit" + NotebookIT.SPARK_SUFFIX, true);
     Path notebooks = Path.of(NotebookIT.property("runkit.notebooks")).toRealPath();
     Path root = Files.createDirectories(tmp.resolve("checkout"));
     copyTree(notebooks, root.resolve("notebooks"));

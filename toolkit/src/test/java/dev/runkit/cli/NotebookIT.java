@@ -53,6 +53,7 @@ class NotebookIT {
     Path notebook = Path.of(property("runkit.notebooks"), "00-smoke.ipynb");
     assertThat(notebook).isRegularFile();
     kernelsData = installKernel(tmp.resolve("jupyter-data"), "runkit-it");
+    installKernel(kernelsData, "runkit-it" + SPARK_SUFFIX, true);
     executed = execute(notebook);
   }
 
@@ -64,6 +65,19 @@ class NotebookIT {
    * @return the data folder
    */
   static Path installKernel(Path data, String name) throws Exception {
+    return installKernel(data, name, false);
+  }
+
+  /** The name suffix of the kernels with Spark, which a notebook asks for by its kernelspec. */
+  static final String SPARK_SUFFIX = "-spark";
+
+  /**
+   * Installs the kernelspec as {@link #installKernel(Path, String)} does, with Apache Spark ({@code
+   * --with-spark}: the jars the build copied to {@code target/spark-lib}) when {@code spark}.
+   *
+   * @return the data folder
+   */
+  static Path installKernel(Path data, String name, boolean spark) throws Exception {
     Path jar = Path.of(property("runkit.jar"));
     Path lib = Path.of(property("runkit.lib"));
     Path kernelJar = Path.of(property("runkit.kernelJar"));
@@ -77,8 +91,8 @@ class NotebookIT {
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status =
-        Main.run(
+    List<String> args =
+        new ArrayList<>(
             List.of(
                 "kernel",
                 "install",
@@ -89,7 +103,13 @@ class NotebookIT {
                 "--kernel-jar",
                 kernelJar.toString(),
                 "--classpath",
-                String.join(File.pathSeparator, cp)),
+                String.join(File.pathSeparator, cp)));
+    if (spark) {
+      args.add("--with-spark=" + property("runkit.sparkLib"));
+    }
+    int status =
+        Main.run(
+            args,
             new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8));
     assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
@@ -129,7 +149,8 @@ class NotebookIT {
             notebook.toString(),
             "--output-dir",
             outDir.toString(),
-            "--ExecutePreprocessor.kernel_name=runkit-it",
+            "--ExecutePreprocessor.kernel_name=runkit-it"
+                + (needsSpark(notebook) ? SPARK_SUFFIX : ""),
             "--ExecutePreprocessor.timeout=300",
             "--ExecutePreprocessor.startup_timeout=120");
     jupyterEnvironment(pb.environment(), tmp, kernelsData);
@@ -159,6 +180,13 @@ class NotebookIT {
           java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
     return new ObjectMapper().readTree(executedFile.toFile());
+  }
+
+  /** Whether a notebook asks for a kernel with Spark ({@code runkit-spark}) by its kernelspec. */
+  static boolean needsSpark(Path notebook) throws Exception {
+    JsonNode spec =
+        new ObjectMapper().readTree(notebook.toFile()).path("metadata").path("kernelspec");
+    return spec.path("name").asText().endsWith(SPARK_SUFFIX);
   }
 
   /**
@@ -362,6 +390,29 @@ class NotebookIT {
               assertThat(Double.parseDouble(r.group(1))).isGreaterThan(0.85);
               assertThat(column(nb, "runs", 0))
                   .containsExactly("raw columns, SGD", "standardised, SGD", "standardised, AdamW");
+            }));
+  }
+
+  static {
+    TUTORIALS.put(
+        "10-sweeps-on-spark.ipynb",
+        new Expected(
+            3,
+            1,
+            List.of(
+                "ended: 9 of 9 trials started", "trials on Spark local[2]", "in-process vs Spark"),
+            nb -> {
+              // the notebook's claim: every trial trained identically in-process and on Spark
+              assertThat(column(nb, "in-process vs Spark", 4))
+                  .as("|in-process - Spark| per trial")
+                  .hasSize(9)
+                  .allSatisfy(d -> assertThat(Double.parseDouble(d)).isLessThanOrEqualTo(1e-6));
+              Matcher m =
+                  Pattern.compile("largest difference in any of (\\d+) history values: ([0-9.E-]+)")
+                      .matcher(allText(nb, "text/plain"));
+              assertThat(m.find()).as("largest history difference printed").isTrue();
+              assertThat(Integer.parseInt(m.group(1))).isGreaterThan(100);
+              assertThat(Double.parseDouble(m.group(2))).isLessThanOrEqualTo(1e-6);
             }));
   }
 
