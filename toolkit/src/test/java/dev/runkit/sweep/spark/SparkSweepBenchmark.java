@@ -2,6 +2,8 @@ package dev.runkit.sweep.spark;
 
 import dev.runkit.sweep.Sweep;
 import dev.runkit.sweep.SweepResult;
+import dev.runkit.sweep.TrialExecutor;
+import dev.runkit.sweep.TrialExecutors;
 import dev.runkit.sweep.TrialResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,10 +17,10 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 
 /**
- * Times one sweep (FIFO, every trial to the end) run in this process one trial at a time, on Spark
- * {@code local[2]}, and on a standalone cluster of one and of two one-core executors started here;
- * Spark's start-up (daemons, application and executors) and the latency of an empty one-task job
- * are timed apart. A {@code main}, not a test: see BENCHMARKS.md.
+ * Times one sweep (FIFO, every trial to the end) run in this process one trial at a time, on two
+ * local worker processes, on Spark {@code local[2]}, and on a standalone cluster of one and of two
+ * one-core executors started here; Spark's start-up (daemons, application and executors) and the
+ * latency of an empty one-task job are timed apart. A {@code main}, not a test: see BENCHMARKS.md.
  *
  * <pre>
  * java ... dev.runkit.sweep.spark.SparkSweepBenchmark TRIALS ITERATIONS [TARGET_DIR]
@@ -54,6 +56,17 @@ public final class SparkSweepBenchmark {
     double inProcess = seconds(t);
     double perTrial = in.results().stream().mapToDouble(TrialResult::seconds).average().orElse(0);
     rows.add(row("in-process, one at a time", inProcess, inProcess, "-", "-"));
+
+    // two local worker processes (the sweeps' own executor), started and warmed before timing
+    try (TrialExecutor pool = TrialExecutors.workers(2)) {
+      t = System.nanoTime();
+      sweep(pool, file, tmp.resolve("workers-warm"), "SWEEP.TRIALS=2", longer[0], longer[1]);
+      double poolStart = seconds(t);
+      t = System.nanoTime();
+      sweep(pool, file, tmp.resolve("workers"), longer);
+      double workers = seconds(t);
+      rows.add(row("2 local worker processes (warm)", workers, inProcess, poolStart, "-"));
+    }
 
     t = System.nanoTime();
     JavaSparkContext local = new JavaSparkContext(conf("local[2]"));
@@ -127,11 +140,15 @@ public final class SparkSweepBenchmark {
   }
 
   private static void sweep(JavaSparkContext sc, Path file, Path dir, String... overrides) {
+    try (SparkExecutor spark = SparkExecutor.on(sc)) {
+      sweep(spark, file, dir, overrides);
+    }
+  }
+
+  private static void sweep(TrialExecutor executor, Path file, Path dir, String... overrides) {
     List<String> all = new ArrayList<>(List.of("SWEEP.DIR=" + dir));
     all.addAll(Arrays.asList(overrides));
-    try (SparkExecutor spark = SparkExecutor.on(sc)) {
-      Sweep.load(file, all).executor(spark).fit();
-    }
+    Sweep.load(file, all).executor(executor).fit();
   }
 
   /** The median latency of 20 jobs of one task that does nothing, in ms. */
