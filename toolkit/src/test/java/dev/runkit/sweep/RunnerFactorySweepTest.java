@@ -48,16 +48,7 @@ class RunnerFactorySweepTest {
   @Test
   void ashaOverAFactory_promotedTrialEqualsTheUninterruptedRun() throws Exception {
     Path dir = tmp.resolve("sweep");
-    SweepResult r =
-        Sweep.of(RunnerFactorySweepTest::digits, 60)
-            .space(space())
-            .maximize("validation/accuracy")
-            .trials(4)
-            .seed(1)
-            .sampler(Samplers.random())
-            .scheduler(TrialSchedulers.asha().minIterations(20).reductionFactor(3))
-            .directory(dir)
-            .fit();
+    SweepResult r = asha(Sweep.of(RunnerFactorySweepTest::digits, 60), "sweep").fit();
 
     assertThat(r.table().columnNames())
         .startsWith("trial", "lr", "hidden", "status", "objective", "best_iteration");
@@ -154,6 +145,7 @@ class RunnerFactorySweepTest {
     assertThat(resumed.resumeCall()).isEqualTo("Sweep.resume(Path.of(\"" + dir + "\"), factory)");
   }
 
+  /** ASHA over 4 random trials of {@link #space()}, rungs at 20 and 60, into {@code tmp/dir}. */
   private Sweep asha(Sweep sweep, String dir) {
     return sweep
         .space(space())
