@@ -150,30 +150,9 @@ class SweepCommandTest {
   @Test
   void sweep_sigkillMidSweep_resumeEndsWithTheSameTrialsCsv_andTouchesNoRecordedTrial()
       throws Exception {
-    killMidSweepThenResume(List.of(), List.of());
-  }
-
-  /** The same with the trials on Spark ({@code --spark local[2]}): the driver is what dies. */
-  @Test
-  void sweep_sparkDriverSigkilled_resumeOnSparkEndsAlike_andTouchesNoRecordedTrial()
-      throws Exception {
-    killMidSweepThenResume(List.of("--spark", "local[2]"), SparkJvm.moduleOptions());
-    assertThat(out()).contains("trial-004 continued from iteration ");
-    Path dir = tmp.resolve("killed-sweep");
-    assertThat(Files.readString(dir.resolve("trial-004").resolve("spark-tasks.log")))
-        .contains("executor driver");
-  }
-
-  /**
-   * Kills {@code runkit sweep} (SIGKILL) once trial-004 has a checkpoint, after trials 0 to 3 are
-   * recorded, then resumes it here with the same executor arguments: the recorded trials are not
-   * touched, the sweep ends as the uninterrupted one.
-   */
-  private void killMidSweepThenResume(List<String> executor, List<String> jvmOptions)
-      throws Exception {
     Path whole = uninterrupted("whole", List.of());
     Path dir = tmp.resolve("killed-sweep");
-    Process child = child("killed", executor, jvmOptions);
+    Process child = child("killed", List.of());
     // after trial-000 completed (promoted from its rung), once trial-004 has a checkpoint
     Path checkpoints = dir.resolve("trial-004").resolve("checkpoints");
     await(child, () -> !Checkpoints.periodic(checkpoints).isEmpty());
@@ -191,9 +170,7 @@ class SweepCommandTest {
     }
     Thread.sleep(20); // a rewrite would show in the modification times
 
-    List<String> resume = new ArrayList<>(List.of("resume", dir.toString()));
-    resume.addAll(executor);
-    int status = sweep(resume.toArray(String[]::new));
+    int status = sweep("resume", dir.toString());
 
     assertThat(status).as(err()).isZero();
     assertThat(out())
@@ -211,6 +188,49 @@ class SweepCommandTest {
     }
     assertThat(Files.readString(dir.resolve("best.yaml")))
         .isEqualTo(Files.readString(whole.resolve("best.yaml")));
+  }
+
+  /**
+   * The trials on Spark ({@code --spark local[2]}: each task's trial in one of two local worker
+   * processes): the driver SIGKILLed after a trial is recorded takes its workers with it, and
+   * {@code sweep resume DIR --spark local[2]} touches no recorded trial and ends as the
+   * uninterrupted sweep.
+   */
+  @Test
+  void sweep_sparkDriverSigkilled_resumeOnSparkEndsAlike_andTouchesNoRecordedTrial()
+      throws Exception {
+    Path dir = tmp.resolve("spark-sweep");
+    List<String> args = new ArrayList<>(FIFO);
+    args.addAll(List.of("--spark", "local[2]"));
+    Process child = child("spark", args, SparkJvm.moduleOptions());
+    await(child, () -> events(dir).contains("\"event\":\"result\""));
+    assertThat(child.isAlive()).as(Files.readString(tmp.resolve("spark.log"))).isTrue();
+    List<ProcessHandle> workers = child.descendants().toList();
+    assertThat(workers).as("the trials' worker processes").hasSize(2);
+    child.destroyForcibly(); // SIGKILL
+    assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    for (ProcessHandle w : workers) {
+      assertThat(w.onExit().get(30, TimeUnit.SECONDS).isAlive()).isFalse();
+    }
+    Map<Integer, Map<String, String>> recorded = new TreeMap<>();
+    for (int t = 0; t < 4; t++) {
+      if (events(dir).contains("\"event\":\"result\",\"trial\":" + t + ",")) {
+        recorded.put(t, state(dir.resolve(String.format("trial-%03d", t))));
+      }
+    }
+    assertThat(recorded).isNotEmpty();
+    Thread.sleep(20); // a rewrite would show in the modification times
+
+    assertThat(sweep("resume", dir.toString(), "--spark", "local[2]")).as(err()).isZero();
+
+    assertSameTrialsCsv(uninterrupted("whole", FIFO), dir);
+    for (Map.Entry<Integer, Map<String, String>> e : recorded.entrySet()) {
+      assertThat(state(dir.resolve(String.format("trial-%03d", e.getKey()))))
+          .as("trial %d", e.getKey())
+          .isEqualTo(e.getValue());
+    }
+    assertThat(Files.readString(dir.resolve("trial-003").resolve("spark-tasks.log")))
+        .contains("executor driver");
   }
 
   @Test

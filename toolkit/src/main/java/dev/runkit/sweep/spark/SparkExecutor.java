@@ -56,12 +56,13 @@ import org.slf4j.LoggerFactory;
  * the Spark context, the executor asks for executors of {@code cores_per_trial} cores each with as
  * many cores per task ({@code spark.executor.cores}, {@code spark.task.cpus}) and sets their {@code
  * OMP_NUM_THREADS} to it, and it runs as many segments at once as there are executors. In local
- * mode ({@code local[N]}) tasks run in this JVM, one trial at a time whatever N is. Each task sets
- * DJL offline with MXNet as its engine and AWT headless ({@link SparkJvm#setUpTrialJvm()}); the
- * natives come from the {@code mxnet-native-mkl} jar, which must be on the executors' classpath.
- * When Spark's {@code spark.jars} is not set (as {@code spark-submit --jars} sets it), a cluster
- * gets RunKit's jar and the jars of the {@code lib/} folder beside it, the layout {@code mvn
- * package} makes.
+ * mode the tasks run in this JVM, so {@code local[N]} (N > 1) hands each task's trial to one of N
+ * local worker processes ({@link dev.runkit.sweep.WorkerExecutor}) and trains N at once; {@code
+ * local} and {@code local[1]} train in this JVM. Each task sets DJL offline with MXNet as its
+ * engine and AWT headless ({@link SparkJvm#setUpTrialJvm()}); the natives come from the {@code
+ * mxnet-native-mkl} jar, which must be on the executors' classpath. When Spark's {@code spark.jars}
+ * is not set (as {@code spark-submit --jars} sets it), a cluster gets RunKit's jar and the jars of
+ * the {@code lib/} folder beside it, the layout {@code mvn package} makes.
  *
  * <p>Before the first trial, {@link #prepare(Path)} checks: a {@code spark://} master accepts
  * connections; an executor registers within the start timeout; the sweep directory is in the shared
@@ -94,6 +95,8 @@ public final class SparkExecutor implements TrialExecutor {
   private volatile boolean closed;
   private String groupPrefix;
   private Path stopFile;
+  private String localPool;
+  private int localSlots = 1;
   private ExecutorService waiters;
   private final Map<String, JavaFutureAction<?>> running = new ConcurrentHashMap<>();
 
@@ -433,6 +436,13 @@ public final class SparkExecutor implements TrialExecutor {
             executorCores);
       }
     }
+    if (sc.isLocal()) {
+      // tasks run in this JVM, which trains one trial at a time: N slots get N worker processes
+      localSlots = LocalTrialProcesses.slots(sc.master());
+      if (localSlots > 1) {
+        localPool = LocalTrialProcesses.register(localSlots);
+      }
+    }
     groupPrefix = "runkit-" + UUID.randomUUID().toString().substring(0, 8) + "-";
     waiters =
         Executors.newCachedThreadPool(
@@ -635,7 +645,10 @@ public final class SparkExecutor implements TrialExecutor {
     synchronized (this) {
       sc.setJobGroup(group, trial.name() + " to iteration " + trial.stopAt(), true);
       try {
-        action = sc.parallelize(List.of(trial), 1).map(new TrialTask(stopFile)).collectAsync();
+        action =
+            sc.parallelize(List.of(trial), 1)
+                .map(new TrialTask(stopFile, localPool))
+                .collectAsync();
       } finally {
         sc.clearJobGroup();
       }
@@ -673,11 +686,17 @@ public final class SparkExecutor implements TrialExecutor {
     return out;
   }
 
-  /** One segment per executor JVM (MXNet is process-wide); one in local mode. */
+  /**
+   * One segment per executor JVM (MXNet is process-wide); in local mode one per task slot, each
+   * trained in a worker process of its own ({@code local[N]}: N).
+   */
   @Override
   public int parallelism() {
-    if (sc == null || sc.isLocal()) {
+    if (sc == null) {
       return 1;
+    }
+    if (sc.isLocal()) {
+      return localSlots;
     }
     return Math.max(1, executors());
   }
@@ -715,6 +734,10 @@ public final class SparkExecutor implements TrialExecutor {
     } catch (IOException e) {
       LOG.warn("cannot write {}: the running trials go on to their stop points", stopFile, e);
     }
+    TrialExecutor pool = localPool == null ? null : LocalTrialProcesses.get(localPool);
+    if (pool != null) {
+      pool.stop();
+    }
   }
 
   /** Cancels the trials still running and stops the Spark context if this executor made it. */
@@ -734,6 +757,9 @@ public final class SparkExecutor implements TrialExecutor {
     }
     if (waiters != null) {
       waiters.shutdownNow();
+    }
+    if (localPool != null) {
+      LocalTrialProcesses.close(localPool);
     }
   }
 

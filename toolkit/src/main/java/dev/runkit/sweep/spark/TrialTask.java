@@ -2,6 +2,7 @@ package dev.runkit.sweep.spark;
 
 import dev.runkit.sweep.InProcessExecutor;
 import dev.runkit.sweep.Trial;
+import dev.runkit.sweep.TrialExecutor;
 import dev.runkit.sweep.TrialResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,18 +39,30 @@ final class TrialTask implements Function<Trial, TrialResult> {
   private static final long STOP_CHECK_NANOS = 200_000_000L;
 
   private final String stopFile;
+  private final String localPool;
 
   /**
    * A task whose segment stops early, with a checkpoint, once {@code stopFile} exists (the driver
-   * writes it when the sweep is asked to stop; it lies in the shared sweep directory).
+   * writes it when the sweep is asked to stop; it lies in the shared sweep directory). In local
+   * mode {@code localPool} names the driver's worker processes that train the trial ({@link
+   * LocalTrialProcesses}); null elsewhere.
    */
-  TrialTask(Path stopFile) {
+  TrialTask(Path stopFile, String localPool) {
     this.stopFile = stopFile.toString();
+    this.localPool = localPool;
   }
 
   @Override
   public TrialResult call(Trial trial) throws Exception {
     SparkJvm.setUpTrialJvm();
+    if (localPool != null) {
+      TrialExecutor pool = LocalTrialProcesses.get(localPool);
+      if (pool == null) {
+        throw new IllegalStateException("the sweep's local worker processes are closed");
+      }
+      logAttempt(trial);
+      return pool.submit(trial).get();
+    }
     ONE_TRIAL_PER_JVM.lockInterruptibly();
     try {
       logAttempt(trial);

@@ -13,13 +13,13 @@ import dev.runkit.config.ConfigFiles;
 import dev.runkit.config.RunConfig;
 import dev.runkit.run.Checkpoints;
 import dev.runkit.sweep.Sweep;
-import dev.runkit.sweep.SweepListener;
 import dev.runkit.sweep.SweepResult;
-import dev.runkit.sweep.Trial;
 import dev.runkit.sweep.TrialStatus;
+import dev.runkit.sweep.WorkerExecutor;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -34,15 +34,20 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class SparkExecutorTest {
 
+  private static final String LOCAL1 = "{TYPE: spark, PARAM: {master: 'local[1]'}}";
   private static final String LOCAL2 = "{TYPE: spark, PARAM: {master: 'local[2]'}}";
 
   @TempDir Path tmp;
 
+  /**
+   * ASHA's promotions follow the order results arrive, so the one-slot {@code local[1]} (trials in
+   * the driver, one at a time) makes exactly the in-process sweep.
+   */
   @Test
   void localMode_ashaSweep_sameTrialsAsInProcess_eachSegmentASparkTask() throws Exception {
     SweepResult in = run(sweepFile(tmp, "in.yaml", 4, ASHA, null), tmp.resolve("in-sweep"));
     Path dir = tmp.resolve("spark-sweep");
-    SweepResult spark = run(sweepFile(tmp, "spark.yaml", 4, ASHA, LOCAL2), dir);
+    SweepResult spark = run(sweepFile(tmp, "spark.yaml", 4, ASHA, LOCAL1), dir);
 
     assertSameTrials(in, spark);
     assertThat(spark.results().stream().map(r -> r.status()))
@@ -64,40 +69,73 @@ class SparkExecutorTest {
                 "TYPE",
                 "spark",
                 "PARAM",
-                Map.of("master", "local[2]", "cores_per_trial", 1, "start_timeout", 120.0)));
+                Map.of("master", "local[1]", "cores_per_trial", 1, "start_timeout", 120.0)));
   }
 
+  /** Longer trials, every one to the end, with a checkpoint every 10 iterations. */
+  private static final String[] LONGER = {
+    "TRAIN.NUM_ITERATIONS=300",
+    "TRAIN.LR_SCHEDULER.PARAM.num_training_steps=300",
+    "TRAIN.CKPT_SAVE_STRATEGY=10"
+  };
+
   /**
-   * Sweep.stop() (Ctrl-C of {@code runkit sweep}, Kernel ▸ Interrupt) reaches the Spark tasks: the
+   * Sweep.stop() (Ctrl-C of {@code runkit sweep}, Kernel ▸ Interrupt) reaches a task training in
+   * the driver ({@code local[1]}: through the stop file the tasks look for, as on a cluster): the
    * running segment stops after its iteration in progress with a checkpoint, is not recorded, and
    * the resumed sweep (on Spark again) ends with the trials of the uninterrupted one.
    */
   @Test
   void stop_stopsTheRunningTask_withACheckpoint_andTheResumedSweepEqualsTheUninterrupted()
       throws Exception {
-    SweepResult whole = run(sweepFile(tmp, "in.yaml", 3, ASHA, null), tmp.resolve("whole"));
+    SweepResult stopped = stopOnceTrial1HasACheckpoint(LOCAL1);
+    // one at a time: trial-000 had ended when trial-001 started
+    assertThat(stopped.results().get(0).iterations()).isEqualTo(300);
+  }
+
+  /**
+   * {@code local[2]} trains two trials at once, each in a local worker process (the driver's JVM
+   * trains one at a time), and a stop reaches both.
+   */
+  @Test
+  void localTwo_trainsTwoTrialsAtOnceInWorkerProcesses_andAStopReachesBoth() throws Exception {
+    SweepResult stopped = stopOnceTrial1HasACheckpoint(LOCAL2);
+    // trial-000 ran beside trial-001, and was stopped with it
+    assertThat(stopped.results().get(0).iterations()).isZero();
     Path dir = tmp.resolve("stopped");
-    Sweep sweep =
-        Sweep.load(sweepFile(tmp, "spark.yaml", 3, ASHA, LOCAL2), List.of("SWEEP.DIR=" + dir));
-    sweep.listener(
-        new SweepListener() {
-          @Override
-          public void onTrialStart(Trial trial) {
-            if (trial.id() == 1) {
+    assertThat(Files.readString(dir.resolve(WorkerExecutor.LOG_FILE))).contains("worker 2");
+  }
+
+  /**
+   * Runs 3 FIFO trials of 300 iterations, stops the sweep once trial-001 has its first checkpoint,
+   * checks what a stop leaves, resumes the sweep and checks it equals the uninterrupted one.
+   */
+  private SweepResult stopOnceTrial1HasACheckpoint(String executor) throws Exception {
+    SweepResult whole = run(sweepFile(tmp, "in.yaml", 3, FIFO, null), tmp.resolve("whole"), LONGER);
+    Path dir = tmp.resolve("stopped");
+    List<String> overrides = new ArrayList<>(List.of("SWEEP.DIR=" + dir));
+    overrides.addAll(List.of(LONGER));
+    Sweep sweep = Sweep.load(sweepFile(tmp, "spark.yaml", 3, FIFO, executor), overrides);
+    Path checkpoints = dir.resolve("trial-001").resolve(RunConfig.CHECKPOINTS);
+    Thread stopper =
+        new Thread(
+            () -> {
+              long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+              while (Checkpoints.periodic(checkpoints).isEmpty() && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+              }
               sweep.stop();
-            }
-          }
-        });
+            });
+    stopper.start();
     SweepResult stopped = sweep.fit();
+    stopper.join();
 
     assertThat(stopped.stopped()).isTrue();
-    // trial-001 was cut short: nothing of it recorded
+    // trial-001 was cut short: nothing of it recorded, a checkpoint where it stopped
     assertThat(stopped.results().get(1).iterations()).isZero();
     assertThat(stopped.results().get(1).history()).isEmpty();
-    List<Long> saved =
-        Checkpoints.periodic(dir.resolve("trial-001").resolve(RunConfig.CHECKPOINTS));
-    assertThat(saved).isNotEmpty();
-    assertThat(saved.get(saved.size() - 1)).isBetween(1L, 29L);
+    List<Long> saved = Checkpoints.periodic(checkpoints);
+    assertThat(saved.get(saved.size() - 1)).isBetween(10L, 299L);
     assertThat(dir.resolve(SparkExecutor.STOP_FILE)).exists();
 
     SweepResult resumed = Sweep.resume(dir).fit();
@@ -105,7 +143,9 @@ class SparkExecutorTest {
     assertThat(resumed.stopped()).isFalse();
     assertThat(dir.resolve(SparkExecutor.STOP_FILE)).doesNotExist();
     assertSameTrials(whole, resumed);
-    assertThat(taskLog(dir, 1).get(1)).contains("trial-001 to iteration 30");
+    assertThat(taskLog(dir, 1)).hasSize(2);
+    assertThat(taskLog(dir, 1).get(1)).contains("trial-001 to iteration 300");
+    return stopped;
   }
 
   @Test
