@@ -721,8 +721,9 @@ public final class SparkExecutor implements TrialExecutor {
 
   /**
    * Asks the running segments to stop after their iteration in progress, each with a checkpoint:
-   * writes {@value #STOP_FILE} in the (shared) sweep directory, which their tasks look for. Their
-   * results are RUNNING short of their stop points, so a resumed sweep continues them.
+   * writes {@value #STOP_FILE} in the (shared) sweep directory, which their tasks look for, and in
+   * local mode passes the stop to its worker processes. Their results are RUNNING short of their
+   * stop points, so a resumed sweep continues them.
    */
   @Override
   public void stop() {

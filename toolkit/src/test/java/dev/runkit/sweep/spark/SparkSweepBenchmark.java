@@ -18,9 +18,10 @@ import org.apache.spark.api.java.JavaSparkContext;
 
 /**
  * Times one sweep (FIFO, every trial to the end) run in this process one trial at a time, on two
- * local worker processes, on Spark {@code local[2]}, and on a standalone cluster of one and of two
- * one-core executors started here; Spark's start-up (daemons, application and executors) and the
- * latency of an empty one-task job are timed apart. A {@code main}, not a test: see BENCHMARKS.md.
+ * local worker processes (started by the sweep, then warm), on Spark {@code local[2]}, and on a
+ * standalone cluster of one and of two one-core executors started here; Spark's start-up (daemons,
+ * application and executors) and the latency of an empty one-task job are timed apart. A {@code
+ * main}, not a test: see BENCHMARKS.md.
  *
  * <pre>
  * java ... dev.runkit.sweep.spark.SparkSweepBenchmark TRIALS ITERATIONS [TARGET_DIR]
@@ -47,6 +48,7 @@ public final class SparkSweepBenchmark {
     };
     Path file = SparkFixtures.sweepFile(tmp, "bench.yaml", trials, SparkFixtures.FIFO, null);
     List<String> rows = new ArrayList<>();
+    List<String> ratios = new ArrayList<>();
     System.out.println("load average before: " + Files.readString(Path.of("/proc/loadavg")).trim());
 
     // warm-up of MXNet in this JVM, then one trial at a time
@@ -57,16 +59,22 @@ public final class SparkSweepBenchmark {
     double perTrial = in.results().stream().mapToDouble(TrialResult::seconds).average().orElse(0);
     rows.add(row("in-process, one at a time", inProcess, inProcess, "-", "-"));
 
-    // two local worker processes (the sweeps' own executor), started and warmed before timing
+    // two local worker processes (the sweeps' own executor): a sweep that starts them, as
+    // `--workers 2` does, then a second sweep on the same, warm processes
+    double workersCold;
+    double workersWarm;
     try (TrialExecutor pool = TrialExecutors.workers(2)) {
       t = System.nanoTime();
-      sweep(pool, file, tmp.resolve("workers-warm"), "SWEEP.TRIALS=2", longer[0], longer[1]);
-      double poolStart = seconds(t);
+      sweep(pool, file, tmp.resolve("workers-cold"), longer);
+      workersCold = seconds(t);
       t = System.nanoTime();
-      sweep(pool, file, tmp.resolve("workers"), longer);
-      double workers = seconds(t);
-      rows.add(row("2 local worker processes (warm)", workers, inProcess, poolStart, "-"));
+      sweep(pool, file, tmp.resolve("workers-warm"), longer);
+      workersWarm = seconds(t);
     }
+    rows.add(
+        row("2 local worker processes, started by the sweep", workersCold, inProcess, "-", "-"));
+    rows.add(
+        row("2 local worker processes, warm (second sweep)", workersWarm, inProcess, "-", "-"));
 
     t = System.nanoTime();
     JavaSparkContext local = new JavaSparkContext(conf("local[2]"));
@@ -76,8 +84,18 @@ public final class SparkSweepBenchmark {
     sweep(local, file, tmp.resolve("local"), longer);
     double localSweep = seconds(t);
     local.stop();
+    ratios.add(
+        String.format(
+            Locale.ROOT,
+            "Spark local[2] / 2 local workers started by the sweep: %.2f",
+            localSweep / workersCold));
     rows.add(
-        row("Spark local[2] (one trial at a time)", localSweep, inProcess, localStart, localTask));
+        row(
+            "Spark local[2] (two worker processes, started by the sweep)",
+            localSweep,
+            inProcess,
+            localStart,
+            localTask));
 
     t = System.nanoTime();
     try (LocalSparkCluster cluster =
@@ -117,6 +135,14 @@ public final class SparkSweepBenchmark {
         String name = "standalone, " + executors + " executor" + (executors > 1 ? "s" : "");
         rows.add(row(name + ", first sweep", cold, inProcess, appStart, task));
         rows.add(row(name + ", second sweep", warm, inProcess, "-", "-"));
+        if (executors == 2) {
+          ratios.add(
+              String.format(
+                  Locale.ROOT,
+                  "standalone, 2 executors / 2 local workers: first sweeps %.2f, second sweeps %.2f",
+                  cold / workersCold,
+                  warm / workersWarm));
+        }
       }
     }
     System.out.println("load average after: " + Files.readString(Path.of("/proc/loadavg")).trim());
@@ -130,6 +156,8 @@ public final class SparkSweepBenchmark {
         "| where | sweep wall (s) | / in-process | start-up (s) | empty 1-task job (ms) |");
     System.out.println("|---|---|---|---|---|");
     rows.forEach(System.out::println);
+    System.out.println();
+    ratios.forEach(System.out::println);
   }
 
   private static SparkConf conf(String master) {
