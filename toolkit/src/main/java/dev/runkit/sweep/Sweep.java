@@ -747,7 +747,8 @@ public final class Sweep {
     }
     while (true) {
       boolean done = false;
-      while (!stopping && inFlight.size() < Math.max(1, executor.parallelism())) {
+      int slots = Math.max(1, executor.parallelism()) + Math.max(0, executor.queueAhead());
+      while (!stopping && inFlight.size() < slots) {
         TrialScheduler.Job job = scheduler.next(started.size() < budget);
         if (job.kind() == TrialScheduler.Job.Kind.START) {
           Trial t = newTrial(job);

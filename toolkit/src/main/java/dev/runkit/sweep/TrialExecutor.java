@@ -43,6 +43,17 @@ public interface TrialExecutor extends AutoCloseable {
   }
 
   /**
+   * Returns how many segments beyond {@link #parallelism()} the sweep may submit ahead: an executor
+   * that queues them (worker processes) then hands a worker that finishes a segment the next one at
+   * once, while the sweep records the result it sent, instead of leaving it idle for that time.
+   *
+   * @return the number, 0 by default
+   */
+  default int queueAhead() {
+    return 0;
+  }
+
+  /**
    * Returns this executor as a {@code SWEEP.EXECUTOR} section.
    *
    * @return {@code {TYPE: name, PARAM: {...}}}

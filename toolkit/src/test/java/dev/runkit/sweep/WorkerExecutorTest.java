@@ -45,6 +45,18 @@ class WorkerExecutorTest {
         .directory(dir);
   }
 
+  /** Three random trials, each to the end. */
+  private static Sweep fifo(RunConfig base, Path dir) {
+    return Sweep.of(base)
+        .space(Space.of().loguniform("TRAIN.OPTIM.PARAM.lr", 1e-3, 3e-2))
+        .maximize("validation/accuracy")
+        .trials(3)
+        .seed(5)
+        .sampler(Samplers.random())
+        .scheduler(TrialSchedulers.fifo())
+        .directory(dir);
+  }
+
   @Test
   void ashaSweep_twoWorkers_sameTrialsAndHistoriesAsInProcess_andNoWorkerLingers()
       throws Exception {
@@ -72,6 +84,36 @@ class WorkerExecutorTest {
     // closed: no worker process is left
     assertThat(ProcessHandle.current().children().filter(p -> !before.contains(p)))
         .allMatch(p -> !p.isAlive());
+  }
+
+  /**
+   * The sweep keeps one segment queued beyond those training, so that a worker ending one takes the
+   * next at once: with one worker, trial-001 is started before trial-000's result comes back, and
+   * the trials are those of the sweep in this process.
+   */
+  @Test
+  void oneWorker_theNextSegmentIsQueuedWhileOneTrains() throws Exception {
+    RunConfig base = SweepFixtures.base(tmp);
+    SweepResult here = fifo(base, tmp.resolve("here")).fit();
+    SweepResult queued;
+    try (TrialExecutor pool = TrialExecutors.workers(1)) {
+      assertThat(pool.queueAhead()).isEqualTo(1);
+      queued = fifo(base, tmp.resolve("queued")).executor(pool).fit();
+    }
+    List<String> events = Files.readAllLines(tmp.resolve("queued").resolve(SweepLog.EVENTS_FILE));
+    int start1 = -1;
+    int result0 = -1;
+    for (int i = 0; i < events.size(); i++) {
+      if (events.get(i).startsWith("{\"event\":\"start\",\"trial\":1,")) {
+        start1 = i;
+      }
+      if (events.get(i).startsWith("{\"event\":\"result\",\"trial\":0,")) {
+        result0 = i;
+      }
+    }
+    assertThat(start1).as("trial-001 started").isNotNegative();
+    assertThat(start1).as("started before trial-000's result").isLessThan(result0);
+    SweepFixtures.assertSameTrials(here, queued);
   }
 
   private Trial trial(RunConfig base, String dir, long stopAt) {
