@@ -160,7 +160,7 @@ public final class WorkerExecutor implements TrialExecutor {
   /**
    * One segment waits in the queue, so that a worker that ends one takes the next at once: on 2
    * cores, trials of half a second ran a median 1.15x faster on 2 workers than one after another
-   * without it, 1.23x with it (BENCHMARKS.md, Sweeps).
+   * without it, 1.23-1.43x with it (BENCHMARKS.md, Sweeps).
    */
   @Override
   public int queueAhead() {
