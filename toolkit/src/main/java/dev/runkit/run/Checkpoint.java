@@ -76,38 +76,6 @@ record Checkpoint(
     properties = Collections.unmodifiableMap(new TreeMap<>(properties));
   }
 
-  /** A checkpoint without model properties. */
-  Checkpoint(
-      long iteration,
-      double elapsed,
-      long seed,
-      int batchSize,
-      long epoch,
-      long batchInEpoch,
-      Map<String, Tensor> parameters,
-      String optimizerType,
-      byte[] optimizer,
-      Map<String, Double> scalars,
-      Map<String, double[]> meters,
-      Map<String, Map<String, String>> callbacks,
-      List<History.Row> history) {
-    this(
-        iteration,
-        elapsed,
-        seed,
-        batchSize,
-        epoch,
-        batchInEpoch,
-        parameters,
-        optimizerType,
-        optimizer,
-        scalars,
-        meters,
-        callbacks,
-        history,
-        Map.of());
-  }
-
   /**
    * A parameter's values detached from native memory.
    *
