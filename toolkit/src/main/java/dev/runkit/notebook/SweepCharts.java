@@ -303,19 +303,10 @@ public final class SweepCharts {
 
   /** The searched range on the x axis, logarithmic where the space is. */
   private static void numericAxis(XYChart chart, Param p) {
-    double low;
-    double high;
-    boolean log;
-    if (p instanceof Param.Uniform u) {
-      low = u.low();
-      high = u.high();
-      log = u.log();
-    } else {
-      Param.Int n = (Param.Int) p;
-      low = n.low();
-      high = n.high();
-      log = n.log();
-    }
+    Range r = Range.of(p);
+    double low = r.low();
+    double high = r.high();
+    boolean log = r.log();
     chart.getStyler().setXAxisMin(low);
     chart.getStyler().setXAxisMax(high);
     if (log) {
@@ -665,22 +656,21 @@ public final class SweepCharts {
       return k == 1 ? 0.5 : (double) categories.indexOf(label(value)) / (k - 1);
     }
     double v = number(value);
-    double low;
-    double high;
-    boolean log;
-    if (p instanceof Param.Uniform u) {
-      low = u.low();
-      high = u.high();
-      log = u.log();
-    } else {
-      Param.Int i = (Param.Int) p;
-      low = i.low();
-      high = i.high();
-      log = i.log();
+    Range r = Range.of(p);
+    return r.log()
+        ? (Math.log(v) - Math.log(r.low())) / (Math.log(r.high()) - Math.log(r.low()))
+        : (v - r.low()) / (r.high() - r.low());
+  }
+
+  /** The searched range of a numeric parameter, and whether it is searched on a log scale. */
+  private record Range(double low, double high, boolean log) {
+    static Range of(Param p) {
+      if (p instanceof Param.Uniform u) {
+        return new Range(u.low(), u.high(), u.log());
+      }
+      Param.Int n = (Param.Int) p;
+      return new Range(n.low(), n.high(), n.log());
     }
-    return log
-        ? (Math.log(v) - Math.log(low)) / (Math.log(high) - Math.log(low))
-        : (v - low) / (high - low);
   }
 
   private static void axisLabels(XYChart chart, int axis, Param p) {
