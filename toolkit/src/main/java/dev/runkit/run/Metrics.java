@@ -238,10 +238,7 @@ public final class Metrics {
     @Override
     public NDList contribution(NDList labels, NDList predictions) {
       NDArray target = labels.head();
-      NDArray pred = predictions.head();
-      if (!pred.getShape().equals(target.getShape()) && pred.size() == target.size()) {
-        pred = pred.reshape(target.getShape());
-      }
+      NDArray pred = shapedLike(predictions.head(), target);
       long outputs = target.getShape().dimension() < 2 ? 1 : target.getShape().tail();
       if (baseline.length != 1 && baseline.length != outputs) {
         throw new IllegalArgumentException(
@@ -293,10 +290,7 @@ public final class Metrics {
     @Override
     public NDList contribution(NDList labels, NDList predictions) {
       NDArray target = labels.head();
-      NDArray pred = predictions.head();
-      if (!pred.getShape().equals(target.getShape()) && pred.size() == target.size()) {
-        pred = pred.reshape(target.getShape());
-      }
+      NDArray pred = shapedLike(predictions.head(), target);
       if (mean != 0 || std != 1) {
         target = target.mul(std).add(mean);
         pred = pred.mul(std).add(mean);
@@ -320,5 +314,16 @@ public final class Metrics {
       double mean = count == 0 ? Double.NaN : sum / count;
       return sqrt ? Math.sqrt(mean) : mean;
     }
+  }
+
+  /**
+   * Returns the predictions in the target's shape when they hold as many values in another shape (a
+   * model's {@code [n, 1]} output for {@code [n]} targets), else as they are.
+   */
+  private static NDArray shapedLike(NDArray pred, NDArray target) {
+    if (!pred.getShape().equals(target.getShape()) && pred.size() == target.size()) {
+      return pred.reshape(target.getShape());
+    }
+    return pred;
   }
 }
