@@ -2,10 +2,8 @@ package dev.runkit.notebook;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.function.LongSupplier;
-import org.knowm.xchart.XYChart;
 import tech.tablesaw.api.Table;
 
 /**
@@ -29,12 +27,9 @@ public final class LiveDisplay {
 
   private final Display display = Display.create();
   private final long minNanos;
-  private final long chartNanos;
   private final LongSupplier clock;
   private long lastShown = Long.MIN_VALUE;
-  private long lastChart = Long.MIN_VALUE;
-  private String chartHtml = "";
-  private long chartCost;
+  private final LiveChart chart;
   private volatile String note = "";
   private int updates;
 
@@ -44,7 +39,7 @@ public final class LiveDisplay {
           "intervals must be >= 0, got " + minInterval + " and " + chartInterval);
     }
     this.minNanos = minInterval.toNanos();
-    this.chartNanos = chartInterval.toNanos();
+    this.chart = new LiveChart(chartInterval.toNanos(), clock);
     this.clock = clock;
   }
 
@@ -131,9 +126,7 @@ public final class LiveDisplay {
       display.text(consoleLine(history));
       return;
     }
-    // a redraw is due after chartInterval, or later when drawing is slow: at most 2% of the time
-    long wait = Math.max(chartNanos, 49 * chartCost);
-    boolean redraw = last || lastChart == Long.MIN_VALUE || now - lastChart >= wait;
+    boolean redraw = last || chart.due(now);
     int shown = updates;
     Show.emit(
         display.id(),
@@ -143,14 +136,10 @@ public final class LiveDisplay {
           if (redraw) {
             // a small chart with few buckets: drawn every few seconds during training, it must be
             // cheap
-            XYChart chart =
-                Charts.curves(history, ChartOptions.defaults().size(640, 320).maxPoints(250));
-            chartHtml =
-                "<img src=\"data:image/png;base64,"
-                    + Base64.getEncoder().encodeToString(Show.png(chart))
-                    + "\" width=\"640\" height=\"320\"/>";
-            lastChart = now;
-            chartCost = clock.getAsLong() - now;
+            chart.drawImage(
+                now,
+                () ->
+                    Charts.curves(history, ChartOptions.defaults().size(640, 320).maxPoints(250)));
           }
           TableRenderer r = TableRenderer.of(latest, 40);
           String status = note.isEmpty() ? "" : "<p>" + Formats.html(note) + "</p>";
@@ -163,7 +152,7 @@ public final class LiveDisplay {
                   + "\">"
                   + r.html()
                   + status
-                  + chartHtml
+                  + chart.html()
                   + "</div>",
               r.text());
         });

@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
@@ -24,7 +23,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
-import org.knowm.xchart.XYChart;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
@@ -47,7 +45,6 @@ public final class SweepProgress implements SweepListener {
 
   private final Display display = Display.create();
   private final long minNanos;
-  private final long chartNanos;
   private final LongSupplier clock;
 
   // the sweep's state, guarded by this
@@ -61,9 +58,7 @@ public final class SweepProgress implements SweepListener {
   private boolean ended;
 
   private long lastShown = Long.MIN_VALUE;
-  private long lastChart = Long.MIN_VALUE;
-  private long chartCost;
-  private String chartHtml = "";
+  private final LiveChart chart;
   private int updates;
   private ScheduledExecutorService timer;
   private ScheduledFuture<?> pending;
@@ -74,7 +69,7 @@ public final class SweepProgress implements SweepListener {
           "intervals must be >= 0, got " + minInterval + " and " + chartInterval);
     }
     this.minNanos = minInterval.toNanos();
-    this.chartNanos = chartInterval.toNanos();
+    this.chart = new LiveChart(chartInterval.toNanos(), clock);
     this.clock = clock;
     this.startNanos = clock.getAsLong();
   }
@@ -185,11 +180,7 @@ public final class SweepProgress implements SweepListener {
     long now = clock.getAsLong();
     lastShown = now;
     updates++;
-    boolean redraw =
-        latest != null
-            && (last
-                || lastChart == Long.MIN_VALUE
-                || now - lastChart >= Math.max(chartNanos, 49 * chartCost));
+    boolean redraw = latest != null && (last || chart.due(now));
     String status = status(now);
     String best = best();
     Table table = latestTrials();
@@ -204,18 +195,14 @@ public final class SweepProgress implements SweepListener {
         shown > 1,
         () -> {
           if (redraw) {
-            XYChart chart =
-                SweepCharts.curves(
-                    sweep,
-                    ChartOptions.defaults()
-                        .size(640, 320)
-                        .title("Trials: " + SweepCharts.objectiveName(sweep.objective())));
-            chartHtml =
-                "<img src=\"data:image/png;base64,"
-                    + Base64.getEncoder().encodeToString(Show.png(chart))
-                    + "\" width=\"640\" height=\"320\"/>";
-            lastChart = now;
-            chartCost = clock.getAsLong() - now;
+            chart.drawImage(
+                now,
+                () ->
+                    SweepCharts.curves(
+                        sweep,
+                        ChartOptions.defaults()
+                            .size(640, 320)
+                            .title("Trials: " + SweepCharts.objectiveName(sweep.objective()))));
           }
           StringBuilder html = new StringBuilder();
           html.append("<div class=\"runkit-live runkit-sweep\" data-updates=\"")
@@ -231,7 +218,7 @@ public final class SweepProgress implements SweepListener {
             html.append(r.html());
             text += "\n" + r.text();
           }
-          html.append(chartHtml).append("</div>");
+          html.append(chart.html()).append("</div>");
           return Output.html("sweep progress", html.toString(), text);
         });
   }

@@ -18,12 +18,12 @@ public final class SweepSummary implements SweepListener {
   private static final long MIN_NANOS = 1_000_000_000L;
 
   private final LongSupplier clock;
-  private long last = Long.MIN_VALUE;
-  private long cost;
+  private final LiveChart chart;
   private int writes;
 
   SweepSummary(LongSupplier clock) {
     this.clock = clock;
+    this.chart = new LiveChart(MIN_NANOS, clock);
   }
 
   /**
@@ -38,7 +38,7 @@ public final class SweepSummary implements SweepListener {
   @Override
   public void onUpdate(SweepResult sweep) {
     long now = clock.getAsLong();
-    if (last == Long.MIN_VALUE || now - last >= Math.max(MIN_NANOS, 49 * cost)) {
+    if (chart.due(now)) {
       write(sweep, now);
     }
   }
@@ -49,9 +49,7 @@ public final class SweepSummary implements SweepListener {
   }
 
   private void write(SweepResult sweep, long now) {
-    SweepCharts.writeSummary(sweep);
-    last = now;
-    cost = clock.getAsLong() - now;
+    chart.draw(now, () -> SweepCharts.writeSummary(sweep));
     writes++;
   }
 
