@@ -316,14 +316,7 @@ class NotebookBrowserIT {
     String name = "interrupt";
     browser.get(base + "notebooks/interrupt.ipynb?token=" + token);
     try {
-      awaitTrue(
-          name + ": kernel connected and idle",
-          KERNEL_READY,
-          () ->
-              bool(
-                  "return !!(window.Jupyter && Jupyter.notebook && Jupyter.notebook._fully_loaded"
-                      + " && Jupyter.notebook.kernel && Jupyter.notebook.kernel.is_connected()"
-                      + " && !Jupyter.notebook.kernel_busy)"));
+      awaitKernelIdle(name);
       browser.executeScript("Jupyter.notebook.execute_cells([0, 1]);");
       // the progress shows iterations: the live display holds a training loss
       awaitTrue(
@@ -403,18 +396,23 @@ class NotebookBrowserIT {
     }
   }
 
+  /** Waits until the open notebook's kernel is connected and idle. */
+  private void awaitKernelIdle(String name) throws Exception {
+    awaitTrue(
+        name + ": kernel connected and idle",
+        KERNEL_READY,
+        () ->
+            bool(
+                "return !!(window.Jupyter && Jupyter.notebook && Jupyter.notebook._fully_loaded"
+                    + " && Jupyter.notebook.kernel && Jupyter.notebook.kernel.is_connected()"
+                    + " && !Jupyter.notebook.kernel_busy)"));
+  }
+
   private void runAll(String name) throws Exception {
     long opened = System.nanoTime();
     browser.get(base + "notebooks/" + name + "?token=" + token);
     try {
-      awaitTrue(
-          name + ": kernel connected and idle",
-          KERNEL_READY,
-          () ->
-              bool(
-                  "return !!(window.Jupyter && Jupyter.notebook && Jupyter.notebook._fully_loaded"
-                      + " && Jupyter.notebook.kernel && Jupyter.notebook.kernel.is_connected()"
-                      + " && !Jupyter.notebook.kernel_busy)"));
+      awaitKernelIdle(name);
       long ready = System.nanoTime();
       String liveCell = LIVE_FIT.get(name);
       if (liveCell != null) {

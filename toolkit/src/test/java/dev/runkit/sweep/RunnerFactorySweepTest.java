@@ -41,6 +41,14 @@ class RunnerFactorySweepTest {
         .seed(3);
   }
 
+  /** A digits MLP trained with SGD at the trial's {@code lr}, nothing else set. */
+  static Runner sgd(TrialParams p) {
+    return Runner.with(Mlp.outputs(10).build())
+        .loss(Loss.softmaxCrossEntropyLoss())
+        .data(DIGITS, 32)
+        .optimizer(Optimizers.sgd().lr(p.number("lr")));
+  }
+
   static Space space() {
     return Space.of().loguniform("lr", 1e-3, 3e-2).choice("hidden", List.of(16), List.of(32));
   }
@@ -219,11 +227,7 @@ class RunnerFactorySweepTest {
   void factoryThatNeverReadsAName_failsSayingWhichAndHow() {
     SweepResult r =
         small(
-                p ->
-                    Runner.with(Mlp.outputs(10).build())
-                        .loss(Loss.softmaxCrossEntropyLoss())
-                        .data(DIGITS, 32)
-                        .optimizer(Optimizers.sgd().lr(p.number("lr"))),
+                RunnerFactorySweepTest::sgd,
                 Space.of().loguniform("lr", 1e-3, 1e-1).choice("momentum", 0.0, 0.9),
                 "unread")
             .fit();
@@ -238,16 +242,7 @@ class RunnerFactorySweepTest {
   @Test
   void factoryRunnerSettingTheRunLength_failsNamingWhatTheSweepSets() {
     SweepResult r =
-        small(
-                p ->
-                    Runner.with(Mlp.outputs(10).build())
-                        .loss(Loss.softmaxCrossEntropyLoss())
-                        .data(DIGITS, 32)
-                        .optimizer(Optimizers.sgd().lr(p.number("lr")))
-                        .iterations(500),
-                Space.of().loguniform("lr", 1e-3, 1e-1),
-                "length")
-            .fit();
+        small(p -> sgd(p).iterations(500), Space.of().loguniform("lr", 1e-3, 1e-1), "length").fit();
 
     assertThat(r.results().get(0).message())
         .isEqualTo(
@@ -259,15 +254,7 @@ class RunnerFactorySweepTest {
   @Test
   void objectiveTheRunDoesNotReport_failsTheTrialNamingWhatItReports() {
     SweepResult r =
-        small(
-                p ->
-                    Runner.with(Mlp.outputs(10).build())
-                        .loss(Loss.softmaxCrossEntropyLoss())
-                        .data(DIGITS, 32)
-                        .optimizer(Optimizers.sgd().lr(p.number("lr")))
-                        .validateEvery(10),
-                Space.of().loguniform("lr", 1e-3, 1e-1),
-                "objective")
+        small(p -> sgd(p).validateEvery(10), Space.of().loguniform("lr", 1e-3, 1e-1), "objective")
             .objective("validation/acuracy")
             .fit();
 
