@@ -13,11 +13,11 @@ import static org.assertj.core.api.Assertions.within;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.runkit.config.ConfigFiles;
+import dev.runkit.run.Checkpoints;
 import dev.runkit.sweep.Sweep;
 import dev.runkit.sweep.SweepResult;
 import dev.runkit.sweep.Trial;
 import dev.runkit.sweep.TrialExecutors;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,7 +47,6 @@ import tech.tablesaw.api.Table;
 class SparkClusterIT {
 
   private static final Pattern PID = Pattern.compile(", pid (\\d+), ");
-  private static final Pattern CHECKPOINT = Pattern.compile("ckpt-(\\d+)\\.rkc");
 
   @TempDir static Path tmp;
   private static LocalSparkCluster cluster;
@@ -214,18 +213,14 @@ class SparkClusterIT {
         .isGreaterThanOrEqualTo(50);
   }
 
-  private static long newestCheckpoint(Path runDir) throws IOException {
-    if (!Files.isDirectory(runDir)) {
-      return 0;
-    }
-    try (Stream<Path> files = Files.walk(runDir)) {
-      return files
-          .map(p -> CHECKPOINT.matcher(p.getFileName().toString()))
-          .filter(Matcher::matches)
-          .mapToLong(m -> Long.parseLong(m.group(1)))
-          .max()
-          .orElse(0);
-    }
+  /**
+   * The newest periodic checkpoint of a trial that is training. Lists the checkpoint folder without
+   * reading the files' attributes: a walk fails when a checkpoint's temporary file is renamed
+   * between listing and reading it.
+   */
+  private static long newestCheckpoint(Path runDir) {
+    List<Long> periodic = Checkpoints.periodic(runDir.resolve("checkpoints"));
+    return periodic.isEmpty() ? 0 : periodic.get(periodic.size() - 1);
   }
 
   @Test
