@@ -14,11 +14,7 @@ import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Many runs of one config: a search space over its key paths, an objective, a sampler that draws
@@ -104,7 +100,7 @@ public final class Sweep {
   private String baseText;
   private final List<Trial> started = new ArrayList<>();
   private final Map<Integer, TrialResult> results = new TreeMap<>();
-  private final Map<Integer, CompletableFuture<TrialResult>> inFlight = new TreeMap<>();
+  private SegmentsInFlight inFlight;
   private int bestWritten = -1;
 
   Sweep(RunConfig base, boolean fromConfig) {
@@ -725,6 +721,7 @@ public final class Sweep {
   // ------------------------------------------------------------------------------ the loop
 
   private SweepResult run(int budget) {
+    inFlight = new SegmentsInFlight(t -> listener.onTrialStart(t));
     log = new SweepLog(directory);
     baseText = factory != null ? "" : ConfigFiles.toYaml(base.resolved());
     listener.onStart(budget, directory);
@@ -773,18 +770,15 @@ public final class Sweep {
       }
       try {
         awaitAny();
-        for (Integer id : new ArrayList<>(inFlight.keySet())) {
-          CompletableFuture<TrialResult> f = inFlight.get(id);
-          if (f.isDone()) {
-            inFlight.remove(id);
-            TrialResult r = f.join();
-            Trial t = started.get(id);
-            // a segment a stop cut short is not recorded: a resume continues it
-            if (!(stopping && r.status() == TrialStatus.RUNNING && r.iterations() < t.stopAt())) {
-              record(t, r);
-            }
-          }
-        }
+        inFlight.takeEnded(
+            ended -> {
+              TrialResult r = ended.result().join();
+              Trial t = started.get(ended.trial());
+              // a segment a stop cut short is not recorded: a resume continues it
+              if (!(stopping && r.status() == TrialStatus.RUNNING && r.iterations() < t.stopAt())) {
+                record(t, r);
+              }
+            });
       } catch (CompletionException e) {
         throw e.getCause() instanceof RuntimeException cause ? cause : e;
       }
@@ -811,21 +805,16 @@ public final class Sweep {
    * run here that an interrupt stopped) stops the sweep as {@link #stop()} does.
    */
   private void awaitAny() {
-    CompletableFuture<Object> any =
-        CompletableFuture.anyOf(inFlight.values().toArray(CompletableFuture[]::new));
     while (true) {
       if (Thread.interrupted()) {
         stop();
       }
       try {
-        any.get(100, TimeUnit.MILLISECONDS);
-        return;
-      } catch (TimeoutException e) {
-        // look for an interrupt again
+        if (inFlight.awaitEnd(100)) {
+          return;
+        }
       } catch (InterruptedException e) {
         stop();
-      } catch (ExecutionException e) {
-        return; // the segment's own join reports it
       }
     }
   }
@@ -903,8 +892,7 @@ public final class Sweep {
   }
 
   private void submit(Trial t) {
-    listener.onTrialStart(t);
-    inFlight.put(t.id(), executor.submit(t));
+    inFlight.submit(t, executor);
   }
 
   /** The trials a sampler learns from: completed ones and those stopped short, none running. */
@@ -912,7 +900,7 @@ public final class Sweep {
     List<Observation> out = new ArrayList<>();
     for (Trial t : started) {
       TrialResult r = results.get(t.id());
-      if (r == null || inFlight.containsKey(t.id())) {
+      if (r == null || inFlight.contains(t.id())) {
         continue;
       }
       if (r.status() == TrialStatus.COMPLETED) {
@@ -956,7 +944,7 @@ public final class Sweep {
       TrialResult o = results.get(other.id());
       if (o != null
           && o.status() == TrialStatus.RUNNING
-          && !inFlight.containsKey(other.id())
+          && !inFlight.contains(other.id())
           && scheduler.pruned(other.id())) {
         prune(other.id(), "stopped by the scheduler at iteration " + o.iterations());
       }

@@ -19,8 +19,8 @@ public interface SweepListener {
   default void onStart(int trials, Path directory) {}
 
   /**
-   * Called when a trial segment is submitted: a new trial, or a trial continued to a later stop
-   * point.
+   * Called when a trial segment begins training: a new trial, or a trial continued to a later stop
+   * point. A segment queued ahead for worker processes begins when a worker takes it.
    *
    * @param trial the trial, with its stop point
    */

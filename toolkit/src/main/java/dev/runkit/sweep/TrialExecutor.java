@@ -34,6 +34,21 @@ public interface TrialExecutor extends AutoCloseable {
   CompletableFuture<TrialResult> submit(Trial trial);
 
   /**
+   * Starts a trial segment and says when it begins training, which is when a sweep tells its
+   * listeners ({@link SweepListener#onTrialStart}): at once by default; an executor that queues
+   * segments ahead ({@link #queueAhead()}) says so when a worker takes one.
+   *
+   * @param trial the trial, with the iteration to stop at
+   * @param begins run once, on any thread, when the segment begins; never for a segment stopped
+   *     before it began
+   * @return its result, when it is done
+   */
+  default CompletableFuture<TrialResult> submit(Trial trial, Runnable begins) {
+    begins.run();
+    return submit(trial);
+  }
+
+  /**
    * Returns how many segments may run at once.
    *
    * @return the number, at least 1

@@ -88,8 +88,8 @@ public final class WorkerExecutor implements TrialExecutor {
   private volatile boolean closed;
   private WorkerLog log;
 
-  /** A segment waiting for a worker, and where its result goes. */
-  private record Job(Trial trial, CompletableFuture<TrialResult> result) {}
+  /** A segment waiting for a worker, what to run when one takes it, and where its result goes. */
+  private record Job(Trial trial, Runnable begins, CompletableFuture<TrialResult> result) {}
 
   private WorkerExecutor(int workers) {
     if (workers < 1) {
@@ -126,7 +126,21 @@ public final class WorkerExecutor implements TrialExecutor {
    * @throws IllegalStateException after {@link #close()}
    */
   @Override
-  public synchronized CompletableFuture<TrialResult> submit(Trial trial) {
+  public CompletableFuture<TrialResult> submit(Trial trial) {
+    return submit(trial, () -> {});
+  }
+
+  /**
+   * Queues a segment for the next free worker, starting the workers with the first one, and says
+   * when a worker takes it.
+   *
+   * @param trial the trial
+   * @param begins run on the worker's thread when a worker takes the segment
+   * @return its result, when a worker has trained it
+   * @throws IllegalStateException after {@link #close()}
+   */
+  @Override
+  public synchronized CompletableFuture<TrialResult> submit(Trial trial, Runnable begins) {
     if (closed) {
       throw new IllegalStateException("this WorkerExecutor is closed; make a new one");
     }
@@ -148,7 +162,7 @@ public final class WorkerExecutor implements TrialExecutor {
         slot.thread.start();
       }
     }
-    queue.add(new Job(trial, result));
+    queue.add(new Job(trial, begins, result));
     return result;
   }
 
@@ -315,6 +329,7 @@ public final class WorkerExecutor implements TrialExecutor {
 
     /** Runs one segment, on a new worker as often as one dies under it. */
     private void run(Job job) {
+      boolean begun = false;
       for (int deaths = 0; ; ) {
         Process worker;
         try {
@@ -328,6 +343,10 @@ public final class WorkerExecutor implements TrialExecutor {
             if (stopped || closed) {
               job.result().complete(interrupted(job.trial()));
               return;
+            }
+            if (!begun) {
+              begun = true;
+              job.begins().run();
             }
             out.writeObject(job.trial());
             out.reset();

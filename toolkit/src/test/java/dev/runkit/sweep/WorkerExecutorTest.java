@@ -89,17 +89,34 @@ class WorkerExecutorTest {
   /**
    * The sweep keeps one segment queued beyond those training, so that a worker ending one takes the
    * next at once: with one worker, trial-001 is started before trial-000's result comes back, and
-   * the trials are those of the sweep in this process.
+   * the trials are those of the sweep in this process. Listeners (the live display, the CLI's
+   * lines) hear that a segment starts when the worker takes it, not when it is queued.
    */
   @Test
   void oneWorker_theNextSegmentIsQueuedWhileOneTrains() throws Exception {
     RunConfig base = SweepFixtures.base(tmp);
     SweepResult here = fifo(base, tmp.resolve("here")).fit();
     SweepResult queued;
+    List<String> heard = new ArrayList<>();
+    Thread fitThread = Thread.currentThread();
+    SweepListener listener =
+        new SweepListener() {
+          @Override
+          public void onTrialStart(Trial trial) {
+            heard.add(
+                (Thread.currentThread() == fitThread ? "" : "elsewhere ") + "start " + trial.id());
+          }
+
+          @Override
+          public void onTrialEnd(Trial trial, TrialResult result) {
+            heard.add("end " + trial.id());
+          }
+        };
     try (TrialExecutor pool = TrialExecutors.workers(1)) {
       assertThat(pool.queueAhead()).isEqualTo(1);
-      queued = fifo(base, tmp.resolve("queued")).executor(pool).fit();
+      queued = fifo(base, tmp.resolve("queued")).executor(pool).listener(listener).fit();
     }
+    assertThat(heard).containsExactly("start 0", "end 0", "start 1", "end 1", "start 2", "end 2");
     List<String> events = Files.readAllLines(tmp.resolve("queued").resolve(SweepLog.EVENTS_FILE));
     int start1 = -1;
     int result0 = -1;
