@@ -27,8 +27,8 @@ import tech.tablesaw.api.Table;
 
 /**
  * A model's outputs for a set of examples, copied to the Java heap: the raw outputs (class scores,
- * regression values, forecasts), and for classifiers the predicted classes, their names and their
- * probabilities. Made by {@link RunResult#predict}; immutable.
+ * regression values in the targets' units, forecasts), and for classifiers the predicted classes,
+ * their names and their probabilities. Made by {@link RunResult#predict}; immutable.
  *
  * <pre>{@code
  * Predictions p = result.predict(data.test());
@@ -65,14 +65,22 @@ public final class Predictions {
     this.classNames = classNames;
   }
 
-  /** These predictions with the class names of the model's data, when it keeps them. */
-  private Predictions named(Model model, int[] trueClasses) {
+  /**
+   * These predictions with the class names of the model's data, when it keeps them, and in the
+   * targets' units, when it was trained on standardised regression targets.
+   */
+  private Predictions named(Model model) {
     List<String> names =
         DataInfo.fromProperties(model.getProperties())
             .map(DataInfo::classes)
             .filter(c -> c.size() == width)
             .orElse(List.of());
-    return new Predictions(values, rows, width, trueClasses, names);
+    float[] out =
+        Normalizer.fromProperties(model.getProperties(), Normalizer.TARGETS)
+            .filter(t -> t.size() == width)
+            .map(t -> t.denormalize(values))
+            .orElse(values);
+    return new Predictions(out, rows, width, null, names);
   }
 
   /**
@@ -124,8 +132,7 @@ public final class Predictions {
     shape[0] = inputs.length;
     System.arraycopy(example, 0, shape, 1, example.length);
     try (NDManager scope = model.getNDManager().newSubManager()) {
-      return forward(model, scope, new NDList(scope.create(flat, new Shape(shape))))
-          .named(model, null);
+      return forward(model, scope, new NDList(scope.create(flat, new Shape(shape)))).named(model);
     }
   }
 
@@ -146,7 +153,7 @@ public final class Predictions {
       // the arrays of the forward pass go to the inputs' manager: lend it ours, so that they are
       // freed here and the inputs go back to the caller's manager unchanged
       inputs.tempAttach(scope);
-      return forward(model, scope, inputs).named(model, null);
+      return forward(model, scope, inputs).named(model);
     }
   }
 
@@ -178,7 +185,7 @@ public final class Predictions {
     if (parts.isEmpty()) {
       throw new IllegalArgumentException("predict: the dataset has no examples");
     }
-    return concat(parts).named(model, null);
+    return concat(parts).named(model);
   }
 
   /**
@@ -198,8 +205,9 @@ public final class Predictions {
     try (NDManager scope = model.getNDManager().newSubManager()) {
       Predictions p = of(model, examples.toDataset(scope, BATCH));
       // labelled examples keep their classes, for accuracy() and confusion() without arguments
-      return p.named(
-          model, examples instanceof LabeledData labelled ? labelled.labels().clone() : null);
+      return examples instanceof LabeledData labelled
+          ? new Predictions(p.values, p.rows, p.width, labelled.labels().clone(), p.classNames)
+          : p;
     }
   }
 

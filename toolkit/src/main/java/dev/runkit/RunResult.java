@@ -244,6 +244,16 @@ public final class RunResult {
   }
 
   /**
+   * Returns the regression target normaliser the model keeps; see {@link
+   * TrainedModel#targetNormalizer()}.
+   *
+   * @return the target normaliser, or empty when the targets were in their units
+   */
+  public Optional<Normalizer> targetNormalizer() {
+    return trained.targetNormalizer();
+  }
+
+  /**
    * Predicts rows of features in the data's units; see {@link TrainedModel#predict(float[][])}.
    *
    * @param inputs one row per example, in the data's units

@@ -10,6 +10,7 @@ import ai.djl.training.dataset.RandomAccessDataset;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import dev.runkit.data.DataInfo;
+import dev.runkit.data.Normalizer;
 import dev.runkit.data.SplitData;
 import dev.runkit.optim.BuiltInOptimizers;
 import dev.runkit.optim.GradientClipping;
@@ -22,6 +23,7 @@ import dev.runkit.run.EarlyStopping;
 import dev.runkit.run.LrFinder;
 import dev.runkit.run.LrFinderResult;
 import dev.runkit.run.Metric;
+import dev.runkit.run.Metrics;
 import dev.runkit.run.Monitor;
 import dev.runkit.run.NonFinitePolicy;
 import dev.runkit.run.ProgressListener;
@@ -108,6 +110,7 @@ public final class Runner {
   private List<Device> devices = List.of();
   private NDManager dataOwner;
   private DataInfo dataInfo;
+  private Normalizer targetNormalizer;
   private final List<Callback> callbacks = new ArrayList<>();
   private ProgressListener progress;
   private boolean fitted;
@@ -226,7 +229,9 @@ public final class Runner {
    * <p>The model keeps the split's {@link SplitData#properties() properties} (task, class names,
    * feature normaliser) among its own (DJL's {@code Model.getProperties()}, saved with the model),
    * so that {@link RunResult#predict(float[][])} takes rows in the data's units and {@link
-   * Predictions#names()} names the classes.
+   * Predictions#names()} names the classes. When the split standardised its regression targets
+   * ({@link SplitData#normalized()}), the metrics are measured in the targets' units ({@link
+   * dev.runkit.run.Metrics#inTargetUnits}) and predictions come back in them.
    *
    * @param data the split (its training part reshuffled every pass with the seed)
    * @param batchSize rows per batch, for training and evaluation alike, {@code > 0}
@@ -288,9 +293,18 @@ public final class Runner {
     return this;
   }
 
+  /** The metrics, measured in the targets' units when the split standardised its targets. */
+  private List<Metric> metricsInTargetUnits() {
+    if (targetNormalizer == null) {
+      return List.copyOf(metrics);
+    }
+    return metrics.stream().map(m -> Metrics.inTargetUnits(m, targetNormalizer)).toList();
+  }
+
   /** Replaces the data properties of the model with the split's; other properties stay. */
   private void keepWithModel(SplitData data) {
     this.dataInfo = data.info();
+    this.targetNormalizer = data.targetNormalizer();
     model.getProperties().keySet().removeIf(k -> k.startsWith(DataInfo.PROPERTY_PREFIX));
     data.properties().forEach(model::setProperty);
   }
@@ -946,7 +960,7 @@ public final class Runner {
             validateEvery,
             testEvery,
             logEvery,
-            List.copyOf(metrics),
+            metricsInTargetUnits(),
             seed,
             monitor,
             earlyStopping,

@@ -131,6 +131,17 @@ public final class TrainedModel implements AutoCloseable {
   }
 
   /**
+   * Returns the standardisation of regression targets the model keeps ({@link
+   * SplitData#normalized()} on regression rows): its raw outputs are standardised, and every {@code
+   * predict} turns them back into the targets' units with it.
+   *
+   * @return the target normaliser, or empty when the targets were in their units
+   */
+  public Optional<Normalizer> targetNormalizer() {
+    return Normalizer.fromProperties(model.getProperties(), Normalizer.TARGETS);
+  }
+
+  /**
    * Predicts rows of features in the data's units, in inference mode (dropout off), without a DJL
    * {@code Predictor} or {@code Translator}: when the model was trained on normalised features
    * ({@link SplitData#normalized()}, the default of a config's {@code csv} data) the rows are
@@ -213,7 +224,8 @@ public final class TrainedModel implements AutoCloseable {
    * }</pre>
    *
    * The inputs of such a predictor are taken as the model takes them: normalise raw rows with
-   * {@link #normalizer()} first (its statistics are among the saved properties).
+   * {@link #normalizer()} first, and turn regression outputs back with {@link #targetNormalizer()}
+   * (their statistics are among the saved properties).
    *
    * @param directory the folder to write into (made when missing)
    * @return the parameter file written

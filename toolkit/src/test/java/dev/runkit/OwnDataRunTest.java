@@ -184,15 +184,17 @@ class OwnDataRunTest {
     double r2 = regression.last("validation", "r2");
     assertThat(r2).isGreaterThan(0.9);
 
-    // the same R² from the predictions, on the host, against the training mean
+    // the same R² from the predictions, on the host, against the training mean: predictions and
+    // the mean are in the targets' units, the split holds standardised targets
     SplitData d = regConfig.data();
     RegressionData val = (RegressionData) d.validation();
     float[][] out = regression.predict(val).outputs();
+    float[] targets = d.targetNormalizer().denormalize(val.targets());
     double base = d.targetMeans()[0];
     double sse = 0;
     double sst = 0;
     for (int i = 0; i < out.length; i++) {
-      double y = val.targets()[i];
+      double y = targets[i];
       sse += (out[i][0] - y) * (out[i][0] - y);
       sst += (y - base) * (y - base);
     }

@@ -17,10 +17,11 @@ import java.util.function.Supplier;
  * <p>{@code csv} takes {@code path}, {@code header} (default true), {@code label} (a column name or
  * index, default the last column; for regression also a list of columns), {@code task} ({@code
  * classification} or {@code regression}; by default classification, refusing a label column that
- * looks like a quantity to predict), {@code normalize} (default true: each feature column
- * standardised with the training part's mean and deviation, see {@link SplitData#normalized()}),
- * {@code drop} (a column or a list of columns that are not features, such as an id or a text
- * column) and {@code train_val_test_ratio}.
+ * looks like a quantity to predict), {@code normalize} (default true: each feature column, and each
+ * regression target, standardised with the training part's mean and deviation, see {@link
+ * SplitData#normalized()}; metrics and predictions stay in the targets' units), {@code drop} (a
+ * column or a list of columns that are not features, such as an id or a text column) and {@code
+ * train_val_test_ratio}.
  *
  * <pre>{@code
  * SplitData d = Datasets.build("co2", Map.of("window", 52, "horizon", 4), 42, Path.of("."), "DATA");

@@ -7,11 +7,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Standardises the feature columns of tabular rows, {@code (x - mean) / std} per column, with
- * statistics fitted on the training rows only (fastai's {@code Normalize}, scikit-learn's {@code
- * StandardScaler}); {@link SplitData#normalized()} applies it to every part of a split, and a
- * trained model keeps it in its properties so that {@code RunResult.predict(float[][])} takes raw
- * rows.
+ * Standardises the columns of tabular rows, {@code (x - mean) / std} per column, with statistics
+ * fitted on the training rows only (fastai's {@code Normalize}, scikit-learn's {@code
+ * StandardScaler}): the features, and the targets of regression rows. {@link
+ * SplitData#normalized()} applies them to every part of a split, and a trained model keeps them in
+ * its properties so that {@code RunResult.predict(float[][])} takes raw rows and answers in the
+ * targets' units.
  *
  * <pre>{@code
  * SplitData d = SplitData.classification("flowers", rows, Ratio.of(0.8, 0.2, 0), 42).normalized();
@@ -24,8 +25,11 @@ import java.util.Optional;
  */
 public record Normalizer(List<Scaler> columns) {
 
-  private static final String MEAN = DataInfo.PROPERTY_PREFIX + "normalizer.mean";
-  private static final String STD = DataInfo.PROPERTY_PREFIX + "normalizer.std";
+  /** The name of a feature normaliser among a model's properties. */
+  public static final String FEATURES = "normalizer";
+
+  /** The name of a regression target normaliser among a model's properties. */
+  public static final String TARGETS = "target_normalizer";
 
   /**
    * Checks that there is a scaler per column.
@@ -110,15 +114,7 @@ public record Normalizer(List<Scaler> columns) {
    * @throws IllegalArgumentException if the values do not fill whole rows of {@code size()}
    */
   public float[] normalize(float[] features) {
-    int width = size();
-    if (features.length % width != 0) {
-      throw new IllegalArgumentException(
-          "the normalizer takes rows of "
-              + width
-              + " values, but "
-              + features.length
-              + " values are not whole rows");
-    }
+    int width = wholeRows(features);
     float[] out = new float[features.length];
     for (int i = 0; i < features.length; i++) {
       out[i] = (float) columns.get(i % width).normalize(features[i]);
@@ -126,29 +122,83 @@ public record Normalizer(List<Scaler> columns) {
     return out;
   }
 
+  private int wholeRows(float[] values) {
+    int width = size();
+    if (values.length % width != 0) {
+      throw new IllegalArgumentException(
+          "the normalizer takes rows of "
+              + width
+              + " values, but "
+              + values.length
+              + " values are not whole rows");
+    }
+    return width;
+  }
+
   /**
-   * Writes the statistics as string properties of a model: {@code runkit.data.normalizer.mean} and
-   * {@code runkit.data.normalizer.std}, JSON lists of numbers.
+   * Turns normalised row-major rows back into the data's units, {@code z * std + mean}.
+   *
+   * @param values the rows, {@code size()} values per row
+   * @return a copy in the data's units
+   * @throws IllegalArgumentException if the values do not fill whole rows of {@code size()}
+   */
+  public float[] denormalize(float[] values) {
+    int width = wholeRows(values);
+    float[] out = new float[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = (float) columns.get(i % width).denormalize(values[i]);
+    }
+    return out;
+  }
+
+  /**
+   * Writes the statistics of a feature normaliser as string properties of a model: {@code
+   * runkit.data.normalizer.mean} and {@code runkit.data.normalizer.std}, JSON lists of numbers.
    *
    * @return the properties
    */
   public Map<String, String> toProperties() {
+    return toProperties(FEATURES);
+  }
+
+  /**
+   * Writes the statistics as string properties of a model under a name: {@code
+   * runkit.data.NAME.mean} and {@code runkit.data.NAME.std}.
+   *
+   * @param name {@link #FEATURES} or {@link #TARGETS}
+   * @return the properties
+   */
+  public Map<String, String> toProperties(String name) {
     Map<String, String> p = new LinkedHashMap<>();
-    p.put(MEAN, Json.numbers(means()));
-    p.put(STD, Json.numbers(stds()));
+    p.put(DataInfo.PROPERTY_PREFIX + name + ".mean", Json.numbers(means()));
+    p.put(DataInfo.PROPERTY_PREFIX + name + ".std", Json.numbers(stds()));
     return p;
   }
 
   /**
-   * Reads a normalizer written by {@link #toProperties()} from a model's properties.
+   * Reads a feature normalizer written by {@link #toProperties()} from a model's properties.
    *
    * @param properties the model's properties (other keys are ignored)
    * @return the normalizer, or empty when the properties hold none
    * @throws IllegalArgumentException if they hold one that cannot be read
    */
   public static Optional<Normalizer> fromProperties(Map<String, String> properties) {
-    String mean = properties.get(MEAN);
-    String std = properties.get(STD);
+    return fromProperties(properties, FEATURES);
+  }
+
+  /**
+   * Reads a normalizer written by {@link #toProperties(String)} from a model's properties.
+   *
+   * @param properties the model's properties (other keys are ignored)
+   * @param name {@link #FEATURES} or {@link #TARGETS}
+   * @return the normalizer, or empty when the properties hold none of that name
+   * @throws IllegalArgumentException if they hold one that cannot be read
+   */
+  public static Optional<Normalizer> fromProperties(Map<String, String> properties, String name) {
+    String meanKey = DataInfo.PROPERTY_PREFIX + name + ".mean";
+    String stdKey = DataInfo.PROPERTY_PREFIX + name + ".std";
+    String mean = properties.get(meanKey);
+    String std = properties.get(stdKey);
     if (mean == null && std == null) {
       return Optional.empty();
     }
@@ -165,7 +215,13 @@ public record Normalizer(List<Scaler> columns) {
       return Optional.of(new Normalizer(scalers));
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(
-          "the model's properties " + MEAN + " / " + STD + " hold no readable normalizer: " + e, e);
+          "the model's properties "
+              + meanKey
+              + " / "
+              + stdKey
+              + " hold no readable normalizer: "
+              + e,
+          e);
     }
   }
 }

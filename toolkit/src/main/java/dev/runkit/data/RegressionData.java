@@ -105,6 +105,17 @@ public record RegressionData(float[] features, float[] targets, int columns, int
   }
 
   /**
+   * Returns these rows with other targets of the same shape, such as standardised ones.
+   *
+   * @param targets the new targets, row-major
+   * @return the rows, same features
+   * @throws IllegalArgumentException if the targets do not fill the same rows
+   */
+  public RegressionData withTargets(float[] targets) {
+    return new RegressionData(features, targets, columns, outputs);
+  }
+
+  /**
    * Makes a DJL dataset: data of shape {@code (rows, columns)}, labels of shape {@code (rows,
    * outputs)}, both float32.
    *

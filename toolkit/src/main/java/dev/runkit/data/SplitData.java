@@ -22,6 +22,8 @@ import java.util.Objects;
  *     turn predictions and errors back into the data's units
  * @param normalizer the standardisation of the feature columns of tabular rows, fitted on the
  *     training part ({@link #normalized()}), or null when the features are as they were read
+ * @param targetNormalizer the standardisation of regression targets, fitted on the training part
+ *     ({@link #normalized()}), or null when the targets are in their units
  */
 public record SplitData(
     DataInfo info,
@@ -29,14 +31,15 @@ public record SplitData(
     Examples validation,
     Examples test,
     Scaler scaler,
-    Normalizer normalizer) {
+    Normalizer normalizer,
+    Normalizer targetNormalizer) {
 
   /**
-   * Checks that there is training data and a scaler, and that a normalizer fits the examples.
+   * Checks that there is training data and a scaler, and that the normalizers fit the examples.
    *
    * @throws NullPointerException if info, train or scaler is null
    * @throws IllegalArgumentException if the normalizer has another number of columns than an
-   *     example has values
+   *     example has values, or the target normalizer another than there are outputs
    */
   public SplitData {
     Objects.requireNonNull(info, "info");
@@ -52,6 +55,37 @@ public record SplitData(
               + info.features()
               + " values");
     }
+    if (targetNormalizer != null && targetNormalizer.size() != info.outputs()) {
+      throw new IllegalArgumentException(
+          "the target normalizer has "
+              + targetNormalizer.size()
+              + " columns, but "
+              + info.name()
+              + " has "
+              + info.outputs()
+              + " targets");
+    }
+  }
+
+  /**
+   * Makes a split whose targets are in their units.
+   *
+   * @param info the example shape and outputs
+   * @param train the training part
+   * @param validation the validation part, or null
+   * @param test the test part, or null
+   * @param scaler the normalisation applied to the values
+   * @param normalizer the standardisation of the feature columns, or null
+   * @throws NullPointerException if info, train or scaler is null
+   */
+  public SplitData(
+      DataInfo info,
+      Examples train,
+      Examples validation,
+      Examples test,
+      Scaler scaler,
+      Normalizer normalizer) {
+    this(info, train, validation, test, scaler, normalizer, null);
   }
 
   /**
@@ -140,17 +174,22 @@ public record SplitData(
   }
 
   /**
-   * Standardises the feature columns: mean and deviation of each column fitted on the training part
-   * only, then applied to every part, so validation and test stay unseen (fastai's {@code
-   * Normalize}). A model trained on the result keeps the statistics ({@link #properties()}), and
-   * {@code RunResult.predict(float[][])} then takes rows in the data's units. The {@code csv} data
-   * set of a config does this unless {@code DATA.PARAM.normalize} is false.
+   * Standardises the feature columns, and the targets of regression rows: mean and deviation of
+   * each column fitted on the training part only, then applied to every part, so validation and
+   * test stay unseen (fastai's {@code Normalize}). A model trained on the result keeps the
+   * statistics ({@link #properties()}), and {@code RunResult.predict(float[][])} then takes rows in
+   * the data's units and answers in the targets' units. With standardised targets a model starts
+   * near the answer's scale (house prices of 10⁵ are out of reach of a freshly initialised network
+   * in any sensible number of steps); the loss is in standardised units, while a runner given this
+   * split measures its metrics (MAE, RMSE, R²) in the targets' units. The {@code csv} data set of a
+   * config does this unless {@code DATA.PARAM.normalize} is false.
    *
    * <pre>{@code
    * SplitData d = SplitData.classification("flowers", rows, Ratio.of(0.8, 0.2, 0), 42).normalized();
    * }</pre>
    *
-   * @return a new split with normalised features and its {@link #normalizer()}
+   * @return a new split with normalised features and its {@link #normalizer()}, and for regression
+   *     rows normalised targets and their {@link #targetNormalizer()}
    * @throws IllegalStateException if this split is normalised already
    * @throws IllegalArgumentException if the examples are not tabular rows ({@link LabeledData},
    *     {@link RegressionData}): series windows are normalised by {@link Series#split}
@@ -169,25 +208,34 @@ public record SplitData(
               + "; a series is normalised by Series.split(window, horizon, ratio, true)");
     }
     Normalizer n = Normalizer.fit(rows.features(), rows.columns());
-    return new SplitData(info, apply(n, train), apply(n, validation), apply(n, test), scaler, n);
+    Normalizer t =
+        train instanceof RegressionData r ? Normalizer.fit(r.targets(), r.outputs()) : null;
+    return new SplitData(
+        info, apply(n, t, train), apply(n, t, validation), apply(n, t, test), scaler, n, t);
   }
 
-  private static Examples apply(Normalizer n, Examples part) {
+  private static Examples apply(Normalizer features, Normalizer targets, Examples part) {
     if (part == null) {
       return null;
     }
     TabularRows<?> rows = (TabularRows<?>) part;
-    return rows.withFeatures(n.normalize(rows.features()));
+    Examples out = rows.withFeatures(features.normalize(rows.features()));
+    return out instanceof RegressionData r && targets != null
+        ? r.withTargets(targets.normalize(r.targets()))
+        : out;
   }
 
   /**
-   * Returns the mean of each target over the training part: the baseline that {@code
-   * Metrics.r2(...)} compares a model with.
+   * Returns the mean of each target over the training part, in the targets' units: the baseline
+   * that {@code Metrics.r2(...)} compares a model with.
    *
    * @return one mean per output (regression target or forecast step), NaN targets left out
    * @throws IllegalStateException for classification data, which has classes, not targets
    */
   public double[] targetMeans() {
+    if (targetNormalizer != null) {
+      return targetNormalizer.columns().stream().mapToDouble(Scaler::mean).toArray();
+    }
     float[] targets;
     int width;
     if (train instanceof RegressionData r) {
@@ -209,8 +257,8 @@ public record SplitData(
   /**
    * Returns what a model trained on this split keeps of it, as string properties (DJL's {@code
    * Model.setProperty}, saved with the model): the info ({@link DataInfo#toProperties()}: task,
-   * shape, outputs, class names) and the normalizer ({@link Normalizer#toProperties()}) when there
-   * is one. {@code Runner.data(SplitData, int)} writes them into the model.
+   * shape, outputs, class names) and the normalizers ({@link Normalizer#toProperties(String)}) when
+   * there are. {@code Runner.data(SplitData, int)} writes them into the model.
    *
    * @return the properties, every key starting with {@link DataInfo#PROPERTY_PREFIX}
    */
@@ -218,6 +266,9 @@ public record SplitData(
     Map<String, String> p = new LinkedHashMap<>(info.toProperties());
     if (normalizer != null) {
       p.putAll(normalizer.toProperties());
+    }
+    if (targetNormalizer != null) {
+      p.putAll(targetNormalizer.toProperties(Normalizer.TARGETS));
     }
     return p;
   }

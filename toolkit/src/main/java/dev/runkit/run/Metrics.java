@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
+import dev.runkit.data.Normalizer;
 import java.util.Arrays;
 import java.util.function.BiFunction;
 
@@ -207,6 +208,51 @@ public final class Metrics {
               + ")");
     }
     return new Masked(m.name(), m.nullValue(), m.maskZeros(), m.error(), m.sqrt(), mean, std);
+  }
+
+  /**
+   * Returns a metric measured in the targets' units when a split standardised its regression
+   * targets ({@code SplitData.normalized()}): targets and predictions are turned back with each
+   * target's training mean and deviation before the metric sees them, so MAE is in the targets'
+   * units and R² takes a baseline in them ({@code SplitData.targetMeans()}). A runner given such a
+   * split ({@code Runner.data(SplitData, int)} or {@code describe}) does this for every metric by
+   * itself; the loss stays in standardised units.
+   *
+   * @param metric any metric of targets (not one de-normalised already with {@link
+   *     #denormalized(Metric, double, double)})
+   * @param targets the split's {@code targetNormalizer()}
+   * @return the metric, under the same name
+   */
+  public static Metric inTargetUnits(Metric metric, Normalizer targets) {
+    return new InTargetUnits(metric, targets.means(), targets.stds());
+  }
+
+  /** A metric of targets and predictions turned back into the targets' units. */
+  private record InTargetUnits(Metric metric, float[] mean, float[] std) implements Metric {
+
+    @Override
+    public String name() {
+      return metric.name();
+    }
+
+    @Override
+    public boolean higherIsBetter() {
+      return metric.higherIsBetter();
+    }
+
+    @Override
+    public NDList contribution(NDList labels, NDList predictions) {
+      NDArray target = labels.head();
+      NDArray pred = shapedLike(predictions.head(), target);
+      NDArray m = target.getManager().create(mean).toDevice(target.getDevice(), false);
+      NDArray s = target.getManager().create(std).toDevice(target.getDevice(), false);
+      return metric.contribution(new NDList(target.mul(s).add(m)), new NDList(pred.mul(s).add(m)));
+    }
+
+    @Override
+    public double value(double sum, double count) {
+      return metric.value(sum, count);
+    }
   }
 
   /** A metric whose count is the number of rows; the label is flattened to one value per row. */

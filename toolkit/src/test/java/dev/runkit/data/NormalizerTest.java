@@ -62,6 +62,42 @@ class NormalizerTest {
   }
 
   @Test
+  void normalized_regression_standardisesTargetsOnTrainingOnly_andKeepsThemWithTheModel() {
+    CsvTable t = CsvTable.read(OwnCsv.houses(tmp.resolve("houses.csv"), 300, 5), true);
+    SplitData raw =
+        SplitData.regression("houses", t.regression(t.column("price")), Ratio.of(0.6, 0.2, 0.2), 4);
+    SplitData d = raw.normalized();
+    assertThat(raw.targetNormalizer()).isNull();
+    Normalizer n = d.targetNormalizer();
+    assertThat(n.size()).isEqualTo(1);
+    float[] trainRaw = ((RegressionData) raw.train()).targets();
+    double[] ms = meanAndStd(trainRaw, 1, 0);
+    assertThat(n.columns().get(0).mean()).isCloseTo(ms[0], within(1e-6 * ms[0]));
+    assertThat(n.columns().get(0).std()).isCloseTo(ms[1], within(1e-5 * ms[1]));
+    double[] z = meanAndStd(((RegressionData) d.train()).targets(), 1, 0);
+    assertThat(z[0]).isCloseTo(0, within(1e-5));
+    assertThat(z[1]).isCloseTo(1, within(1e-5));
+    // validation with the training statistics, and back into prices
+    float[] valRaw = ((RegressionData) raw.validation()).targets();
+    float[] val = ((RegressionData) d.validation()).targets();
+    assertThat(val[0]).isEqualTo((float) ((valRaw[0] - n.means()[0]) / n.stds()[0]));
+    float[] back = n.denormalize(val);
+    for (int i = 0; i < val.length; i++) {
+      assertThat(back[i]).isCloseTo(valRaw[i], within(0.02f));
+    }
+    // R²'s baseline stays in prices; the model keeps both normalisers apart
+    assertThat(d.targetMeans()[0]).isCloseTo(raw.targetMeans()[0], within(1e-6 * ms[0]));
+    Map<String, String> p = d.properties();
+    assertThat(Normalizer.fromProperties(p)).contains(d.normalizer());
+    assertThat(Normalizer.fromProperties(p, Normalizer.TARGETS)).contains(n);
+    // classes have no targets to standardise
+    SplitData iris =
+        SplitData.classification("iris", LabeledData.iris(), Ratio.of(0.8, 0.2, 0), 1).normalized();
+    assertThat(iris.targetNormalizer()).isNull();
+    assertThat(Normalizer.fromProperties(iris.properties(), Normalizer.TARGETS)).isEmpty();
+  }
+
+  @Test
   void normalized_constantColumn_isCentredNotDividedByZero() throws IOException {
     Path f = Files.writeString(tmp.resolve("c.csv"), "a,k,y\n1,5,0\n2,5,1\n3,5,0\n4,5,1\n");
     SplitData d =

@@ -67,6 +67,30 @@ public final class OwnCsv {
     return write(file, b);
   }
 
+  /**
+   * Writes {@code rows} house prices: {@code price = 50000 + 2500 * area + 15000 * rooms - 800 *
+   * age + noise} with area uniform in [40, 300) m², 1-6 rooms, age uniform in [0, 80) years and
+   * noise of deviation 20000; prices lie around 10⁵-10⁶, far from where a new network starts.
+   *
+   * @param file the file to write
+   * @param rows the row count
+   * @param seed the seed of the values
+   * @return the file
+   */
+  public static Path houses(Path file, int rows, long seed) {
+    Random random = new Random(seed);
+    StringBuilder b = new StringBuilder("area,rooms,age,price\n");
+    for (int i = 0; i < rows; i++) {
+      double area = 40 + random.nextDouble() * 260;
+      int rooms = 1 + random.nextInt(6);
+      double age = random.nextDouble() * 80;
+      double price =
+          50000 + 2500 * area + 15000 * rooms - 800 * age + 20000 * random.nextGaussian();
+      b.append(String.format(Locale.ROOT, "%.1f,%d,%.0f,%.0f%n", area, rooms, age, price));
+    }
+    return write(file, b);
+  }
+
   private static Path write(Path file, CharSequence text) {
     try {
       Files.writeString(file, text);

@@ -6,6 +6,9 @@ import static org.assertj.core.api.Assertions.within;
 
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
+import dev.runkit.data.Normalizer;
+import dev.runkit.data.Scaler;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -163,6 +166,31 @@ class MetricsTest {
     assertThat(c.get(0).getFloat()).isCloseTo(2f, within(1e-6f));
     assertThat(c.get(1).getFloat()).isCloseTo(1 + 4 + 4f, within(1e-6f));
     assertThat(Metrics.r2(0, 10).value(2, 9)).isCloseTo(1 - 2.0 / 9, within(1e-12));
+  }
+
+  @Test
+  void inTargetUnits_twoStandardisedTargets_measuredEachInItsOwnUnits() {
+    // targets standardised with means (10, 1000) and deviations (2, 100)
+    Normalizer units = new Normalizer(List.of(new Scaler(10, 2), new Scaler(1000, 100)));
+    float[] z = {0, 1, -1, 0.5f};
+    float[] zPred = {0.5f, 1, -1, 0};
+    NDList labels = new NDList(perTest.manager().create(z, new Shape(2, 2)));
+    NDList preds = new NDList(perTest.manager().create(zPred, new Shape(2, 2)));
+    Metric mae = Metrics.inTargetUnits(Metrics.mae(), units);
+    NDList c = mae.contribution(labels, preds);
+    // errors in units: 0.5 * 2 = 1 (first target), 0, 0, 0.5 * 100 = 50 (second target)
+    assertThat(mae.value(c.get(0).getFloat(), c.get(1).getFloat()))
+        .isCloseTo(51 / 4.0, within(1e-4));
+    assertThat(mae.name()).isEqualTo("mae");
+    assertThat(mae.higherIsBetter()).isFalse();
+    // R² with baselines in units pools the squared errors in units, as without standardising
+    Metric r2 = Metrics.inTargetUnits(Metrics.r2(10, 1000), units);
+    NDList r = r2.contribution(labels, preds);
+    // targets in units (10, 1100), (8, 1050): errors² 1 + 2500; deviations² from the baselines
+    // 0 + 100² + 2² + 50²
+    assertThat(r.get(0).getFloat()).isCloseTo(2501f, within(1e-2f));
+    assertThat(r.get(1).getFloat()).isCloseTo(12504f, within(1e-2f));
+    assertThat(r2.higherIsBetter()).isTrue();
   }
 
   @Test
