@@ -429,7 +429,7 @@ final class RunState {
 
   /**
    * Returns what RunKit keeps of the data among a model's properties (its task, class names and
-   * feature normaliser, which predictions from a checkpoint need).
+   * normalisers of features and regression targets, which predictions from a checkpoint need).
    */
   private static Map<String, String> dataProperties(Map<String, String> all) {
     Map<String, String> kept = new TreeMap<>();
