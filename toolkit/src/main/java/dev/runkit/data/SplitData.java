@@ -181,8 +181,9 @@ public record SplitData(
    * the data's units and answers in the targets' units. With standardised targets a model starts
    * near the answer's scale (house prices of 10⁵ are out of reach of a freshly initialised network
    * in any sensible number of steps); the loss is in standardised units, while a runner given this
-   * split measures its metrics (MAE, RMSE, R²) in the targets' units. The {@code csv} data set of a
-   * config does this unless {@code DATA.PARAM.normalize} is false.
+   * split measures its metrics (MAE, RMSE, R²) in the targets' units. The parts hold the
+   * standardised targets: {@code targetNormalizer().denormalize(...)} turns them back. The {@code
+   * csv} data set of a config does this unless {@code DATA.PARAM.normalize} is false.
    *
    * <pre>{@code
    * SplitData d = SplitData.classification("flowers", rows, Ratio.of(0.8, 0.2, 0), 42).normalized();
