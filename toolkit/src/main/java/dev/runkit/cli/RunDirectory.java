@@ -299,6 +299,8 @@ public final class RunDirectory {
       s.append(": ").append(r.message());
     }
     s.append('\n');
+    // the metrics are in the targets' units; the loss of standardised targets is not
+    String lossUnits = r.targetNormalizer().isPresent() ? " (standardised targets)" : "";
     r.best()
         .ifPresent(
             b ->
@@ -306,6 +308,7 @@ public final class RunDirectory {
                     .append(r.monitor().metric())
                     .append(" = ")
                     .append(String.format("%.6g", b))
+                    .append(r.monitor().metric().equals("loss") ? lossUnits : "")
                     .append(" at iteration ")
                     .append(r.bestIteration())
                     .append('\n'));
@@ -316,6 +319,7 @@ public final class RunDirectory {
                     .append(k)
                     .append(" = ")
                     .append(String.format("%.6g", v))
+                    .append(k.equals("loss") ? lossUnits : "")
                     .append('\n'));
     s.append("devices: ").append(Devices.names(r.devices())).append('\n');
     s.append("run directory: ").append(dir);

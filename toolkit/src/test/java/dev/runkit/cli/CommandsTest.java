@@ -99,6 +99,43 @@ class CommandsTest {
     assertThat(again.runDir()).isEqualTo(run);
   }
 
+  /** A house-price CSV: the summary says which numbers are in standardised units. */
+  @Test
+  void train_csvRegression_summarySaysTheLossIsOfStandardisedTargets() throws IOException {
+    Path csv = dev.runkit.data.OwnCsv.houses(tmp.resolve("houses.csv"), 300, 2);
+    Path file = tmp.resolve("houses.yaml");
+    Files.writeString(
+        file,
+        """
+        MODEL: {NAME: MLP, PARAM: {hidden: [16]}}
+        DATA: {NAME: csv, PARAM: {path: %s, label: price, task: regression}, BATCH_SIZE: 32}
+        TRAIN: {NUM_ITERATIONS: 40, OPTIM: {TYPE: Adam, PARAM: {lr: 0.01}}}
+        VAL: {INTERVAL: 20}
+        """
+            .formatted(csv));
+    int code = train(file.toString(), "--set", "RUN_DIR=" + tmp.resolve("houses"), "--quiet");
+    assertThat(code).as(err()).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .containsPattern(
+            "best validation loss = [0-9.e+-]+ \\(standardised targets\\) at iteration")
+        .doesNotContain("test loss");
+
+    // the same summary without standardising says nothing of units
+    out.reset();
+    code =
+        train(
+            file.toString(),
+            "--set",
+            "RUN_DIR=" + tmp.resolve("prices"),
+            "--set",
+            "DATA.PARAM.normalize=false",
+            "--quiet");
+    assertThat(code).as(err()).isZero();
+    assertThat(out.toString(StandardCharsets.UTF_8))
+        .containsPattern("best validation loss = [0-9.e+-]+ at iteration")
+        .doesNotContain("standardised");
+  }
+
   @Test
   void train_check_printsResolvedConfigAndCreatesNothing() {
     Path run = tmp.resolve("run");
