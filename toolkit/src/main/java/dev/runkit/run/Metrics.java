@@ -87,7 +87,7 @@ public final class Metrics {
    * @return the metric {@code mae}
    */
   public static Metric mae(float nullValue) {
-    return new Masked("mae", nullValue, false, (err, target) -> err.abs(), false, 0, 1);
+    return new Masked("mae", nullValue, false, (err, target) -> err.abs(), false);
   }
 
   /**
@@ -107,7 +107,7 @@ public final class Metrics {
    * @return the metric {@code rmse}
    */
   public static Metric rmse(float nullValue) {
-    return new Masked("rmse", nullValue, false, (err, target) -> err.square(), true, 0, 1);
+    return new Masked("rmse", nullValue, false, (err, target) -> err.square(), true);
   }
 
   /**
@@ -128,8 +128,7 @@ public final class Metrics {
    * @return the metric {@code mape}
    */
   public static Metric mape(float nullValue) {
-    return new Masked(
-        "mape", nullValue, true, (err, target) -> err.abs().div(target.abs()), false, 0, 1);
+    return new Masked("mape", nullValue, true, (err, target) -> err.abs().div(target.abs()), false);
   }
 
   /**
@@ -182,7 +181,8 @@ public final class Metrics {
    * @throws IllegalStateException if the metric is de-normalised already
    */
   public static Metric denormalized(Metric metric, double mean, double std) {
-    if (!(metric instanceof Masked m)) {
+    Metric inner = metric instanceof InTargetUnits u ? u.metric() : metric;
+    if (!(inner instanceof Masked m)) {
       throw new IllegalArgumentException(
           "metric \""
               + metric.name()
@@ -197,17 +197,17 @@ public final class Metrics {
               + " and std "
               + std);
     }
-    if (m.mean() != 0 || m.std() != 1) {
+    if (metric instanceof InTargetUnits u) {
       throw new IllegalStateException(
           "metric \""
               + m.name()
               + "\" is de-normalised already (mean "
-              + m.mean()
+              + u.mean()[0]
               + ", std "
-              + m.std()
+              + u.std()[0]
               + ")");
     }
-    return new Masked(m.name(), m.nullValue(), m.maskZeros(), m.error(), m.sqrt(), mean, std);
+    return new InTargetUnits(m, new float[] {(float) mean}, new float[] {(float) std});
   }
 
   /**
@@ -227,7 +227,10 @@ public final class Metrics {
     return new InTargetUnits(metric, targets.means(), targets.stds());
   }
 
-  /** A metric of targets and predictions turned back into the targets' units. */
+  /**
+   * A metric of targets and predictions turned back into the targets' units, per target ({@link
+   * #inTargetUnits}) or with one mean and deviation for all ({@link #denormalized}).
+   */
   private record InTargetUnits(Metric metric, float[] mean, float[] std) implements Metric {
 
     @Override
@@ -315,17 +318,16 @@ public final class Metrics {
   }
 
   /**
-   * A BasicTS-style masked error: sum of the error over kept targets, count of kept targets, taken
-   * after turning predictions and targets into the data's units with {@code x * std + mean}.
+   * A BasicTS-style masked error: sum of the error over kept targets, count of kept targets ({@link
+   * InTargetUnits} turns predictions and targets into the data's units first, {@code x * std +
+   * mean}).
    */
   private record Masked(
       String name,
       float nullValue,
       boolean maskZeros,
       BiFunction<NDArray, NDArray, NDArray> error,
-      boolean sqrt,
-      double mean,
-      double std)
+      boolean sqrt)
       implements Metric {
 
     @Override
@@ -337,10 +339,6 @@ public final class Metrics {
     public NDList contribution(NDList labels, NDList predictions) {
       NDArray target = labels.head();
       NDArray pred = shapedLike(predictions.head(), target);
-      if (mean != 0 || std != 1) {
-        target = target.mul(std).add(mean);
-        pred = pred.mul(std).add(mean);
-      }
       NDArray keep =
           Float.isNaN(nullValue)
               ? target.isNaN().logicalNot()
