@@ -114,15 +114,11 @@ public record Normalizer(List<Scaler> columns) {
    * @throws IllegalArgumentException if the values do not fill whole rows of {@code size()}
    */
   public float[] normalize(float[] features) {
-    int width = wholeRows(features);
-    float[] out = new float[features.length];
-    for (int i = 0; i < features.length; i++) {
-      out[i] = (float) columns.get(i % width).normalize(features[i]);
-    }
-    return out;
+    return eachColumn(features, false);
   }
 
-  private int wholeRows(float[] values) {
+  /** Normalises row-major rows, or turns them back, with each column's own scaler. */
+  private float[] eachColumn(float[] values, boolean back) {
     int width = size();
     if (values.length % width != 0) {
       throw new IllegalArgumentException(
@@ -132,7 +128,12 @@ public record Normalizer(List<Scaler> columns) {
               + values.length
               + " values are not whole rows");
     }
-    return width;
+    float[] out = new float[values.length];
+    for (int i = 0; i < values.length; i++) {
+      Scaler column = columns.get(i % width);
+      out[i] = (float) (back ? column.denormalize(values[i]) : column.normalize(values[i]));
+    }
+    return out;
   }
 
   /**
@@ -143,12 +144,7 @@ public record Normalizer(List<Scaler> columns) {
    * @throws IllegalArgumentException if the values do not fill whole rows of {@code size()}
    */
   public float[] denormalize(float[] values) {
-    int width = wholeRows(values);
-    float[] out = new float[values.length];
-    for (int i = 0; i < values.length; i++) {
-      out[i] = (float) columns.get(i % width).denormalize(values[i]);
-    }
-    return out;
+    return eachColumn(values, true);
   }
 
   /**
